@@ -1,0 +1,51 @@
+// nonlin: configuration macros. Every macro nonlin defines lives here, is
+// prefixed NONLIN_, and can be overridden by defining it before the first
+// nonlin include.
+#ifndef NONLIN_CONFIG_HPP
+#define NONLIN_CONFIG_HPP
+
+// The single source of the version number; CMakeLists.txt parses these lines.
+#define NONLIN_VERSION_MAJOR 0
+#define NONLIN_VERSION_MINOR 1
+#define NONLIN_VERSION_PATCH 0
+#define NONLIN_VERSION (NONLIN_VERSION_MAJOR * 10000 + NONLIN_VERSION_MINOR * 100 + NONLIN_VERSION_PATCH)
+
+// NONLIN_USE_XSIMD: 1 to vectorize with xsimd, 0 for the portable scalar path.
+// Default: 1 when <xsimd/xsimd.hpp> can be included and names a usable
+// architecture for this translation unit's compile flags.
+#ifndef NONLIN_USE_XSIMD
+#if defined(__has_include)
+#if __has_include(<xsimd/xsimd.hpp>)
+#define NONLIN_USE_XSIMD 1
+#else
+#define NONLIN_USE_XSIMD 0
+#endif
+#else
+#define NONLIN_USE_XSIMD 0
+#endif
+#endif
+
+#if NONLIN_USE_XSIMD
+#include <xsimd/xsimd.hpp>
+#endif
+
+// NONLIN_ASSERT(cond, msg): checks a documented precondition. Active unless
+// NDEBUG is defined (i.e. in debug builds), like assert().
+#ifndef NONLIN_ASSERT
+#include <cassert>
+#define NONLIN_ASSERT(cond, msg) assert((cond) && msg)
+#endif
+
+// NONLIN_INLINE: how the small kernels are marked. Forced inlining keeps the
+// generic math inside each caller's loop, where it vectorizes.
+#ifndef NONLIN_INLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define NONLIN_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define NONLIN_INLINE __forceinline
+#else
+#define NONLIN_INLINE inline
+#endif
+#endif
+
+#endif  // NONLIN_CONFIG_HPP
