@@ -1,0 +1,258 @@
+// nonlin::detail: the vector math every activation is built from, written
+// once over V = float | double | xsimd::batch<float|double, A>.
+//
+// Design rules (they are what the accuracy tables in README.md rest on):
+//  * Only exp of a non-positive argument is ever needed: every activation is
+//    rewritten in terms of exp(-|z|), so nothing overflows.
+//  * exp returns its result in pieces, e^a = (1 + q) * s1 * s2 with s1, s2
+//    normal powers of two, so that a caller can multiply its own factor in
+//    before the last scaling: a result in the subnormal range is then rounded
+//    once, not twice (gradual underflow done right).
+//  * Nothing is computed as 1 + erf(z) or 1 + tanh(z) for negative z; the
+//    negative side uses Phi(-t) = erfc(t/sqrt 2)/2 or e^z directly.
+//  * Branch-free: both sides of every case are computed and selected, so
+//    the same code runs in the vector body and on scalars.
+#ifndef NONLIN_DETAIL_MATH_HPP
+#define NONLIN_DETAIL_MATH_HPP
+
+#include <cstddef>
+#include <limits>
+
+#include "coefficients.hpp"
+#include "simd.hpp"
+
+namespace nonlin {
+namespace detail {
+
+// ---------------------------------------------------------------- helpers --
+
+template <std::size_t I, class V, class T, std::size_t N>
+NONLIN_INLINE V horner_at(V const& x, const T (&c)[N]) noexcept {
+  if constexpr (I + 1 == N) {
+    (void)x;
+    return V(c[I]);
+  } else {
+    return detail::fma(horner_at<I + 1>(x, c), x, V(c[I]));
+  }
+}
+
+// c[0] + c[1]*x + ... + c[N-1]*x^(N-1), Horner's scheme with fma.
+template <class V, class T, std::size_t N>
+NONLIN_INLINE V horner(V const& x, const T (&c)[N]) noexcept {
+  return horner_at<0>(x, c);
+}
+
+// Per-precision constants that are not fitted.
+template <class T>
+struct fp;
+template <>
+struct fp<float> {
+  static constexpr int mant_bits = 23;
+  static constexpr int bias = 127;
+  // exp arguments below this are clamped (the result is then scaled into
+  // zero). Low enough that x * e^a stays exact for |x| up to 2^60;
+  // n = -246 still splits into two normal powers of two.
+  static constexpr double exp_floor = -170.0;
+  // 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits.
+  static constexpr double shifter = 12582912.0;
+  // Bits of a float cleared to leave 12 significant bits (an exact square).
+  static constexpr std::int32_t split_mask = ~std::int32_t(0xFFF);
+};
+template <>
+struct fp<double> {
+  static constexpr int mant_bits = 52;
+  static constexpr int bias = 1023;
+  static constexpr double exp_floor = -1410.0;
+  static constexpr double shifter = 6755399441055744.0;  // 1.5 * 2^52
+  static constexpr std::int64_t split_mask = ~std::int64_t(0x7FFFFFF);  // 26 bits left
+};
+
+// Error-free product: a*b = hi + lo exactly (with a hardware FMA; without
+// one, lo is computed by Dekker's split, also exact barring overflow).
+template <class V>
+NONLIN_INLINE V two_prod(V const& a, V const& b, V& lo) noexcept {
+  V hi = a * b;
+#if defined(__FMA__) || defined(__AVX512F__) || defined(__aarch64__) || defined(_M_ARM64)
+  lo = detail::fma(a, b, -hi);
+#else
+  using T = scalar_t<V>;
+  const V split = splat<V>(std::is_same<T, float>::value ? 4097.0 : 134217729.0);
+  V ca = split * a, cb = split * b;
+  V ah = ca - (ca - a), bh = cb - (cb - b);
+  V al = a - ah, bl = b - bh;
+  lo = ((ah * bh - hi) + ah * bl + al * bh) + al * bl;
+#endif
+  return hi;
+}
+
+// Error-free sum: a+b = hi + lo exactly.
+template <class V>
+NONLIN_INLINE V two_sum(V const& a, V const& b, V& lo) noexcept {
+  V s = a + b;
+  V bb = s - a;
+  lo = (a - (s - bb)) + (b - bb);
+  return s;
+}
+
+// --------------------------------------------------------------------- exp --
+
+// e^(a_hi + a_lo) = (1 + q) * s1 * s2, for a_hi <= 0 (or NaN), |a_lo| small.
+// Arguments below fp<T>::exp_floor are clamped; callers that can see them
+// select the limit themselves.
+template <class V>
+struct exp_parts {
+  V q, s1, s2;
+  NONLIN_INLINE V value() const noexcept { return detail::fma(s1, q, s1) * s2; }
+  // m * e^a, rounded once after the last scaling (exact for subnormals).
+  NONLIN_INLINE V times(V const& m) const noexcept { return (detail::fma(m, q, m) * s1) * s2; }
+};
+
+template <class V>
+NONLIN_INLINE exp_parts<V> exp_neg(V a, V const& a_lo) noexcept {
+  using T = scalar_t<V>;
+  using C = coeffs<T>;
+  using B = bits_t<V>;
+  const V floor_ = splat<V>(fp<T>::exp_floor);
+  a = detail::select(a < floor_, floor_, a);  // NaN compares false and passes through
+  const V shifter = splat<V>(fp<T>::shifter);
+  const V t = detail::fma(a, splat<V>(C::log2e), shifter);
+  const V k = t - shifter;  // round(a / ln 2), exact
+  V r = detail::fma(-k, splat<V>(C::ln2_hi), a);  // exact: ln2_hi has trailing zeros
+  r = detail::fma(-k, splat<V>(C::ln2_lo), r + a_lo);
+  const V r2 = r * r;
+  exp_parts<V> e;
+  e.q = detail::fma(r2, horner(r, C::exp), r);  // e^r - 1
+  // k = k1 + k2 with k1 = round(k/2): both halves stay normal powers of two.
+  const V t1 = detail::fma(k, splat<V>(0.5), shifter);
+  const B sh = detail::to_bits(shifter);
+  const B n = detail::to_bits(t) - sh;
+  const B n1 = detail::to_bits(t1) - sh;
+  const B n2 = n - n1;
+  const B bias = B(static_cast<typename int_of<T>::type>(fp<T>::bias));
+  e.s1 = detail::from_bits<V>(detail::shl(n1 + bias, fp<T>::mant_bits));
+  e.s2 = detail::from_bits<V>(detail::shl(n2 + bias, fp<T>::mant_bits));
+  return e;
+}
+
+template <class V>
+NONLIN_INLINE exp_parts<V> exp_neg(V const& a) noexcept {
+  return exp_neg(a, V(0));
+}
+
+// ------------------------------------------------------------- activations --
+
+// m * sigmoid(z_hi + z_lo) without overflow, cancellation or double rounding
+// of subnormal results. `zero` is the result where e^-|z| underflows
+// completely and z < 0 (the caller chooses the signed zero, or NaN for inf*0).
+template <class V>
+NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo, V const& zero) noexcept {
+  using T = scalar_t<V>;
+  const auto neg = z < V(0);
+  // -|z| as a hi + lo pair.
+  const V a = -detail::abs(z);
+  const V a_lo = detail::select(neg, z_lo, -z_lo);
+  const exp_parts<V> e = exp_neg(a, a_lo);
+  const V d = V(1) + e.value();  // 1 + e^-|z|, in [1, 2]
+  // z >= 0: m / (1 + e^-z).  z < 0: m e^z / (1 + e^z), scaled last.
+  const V num = detail::select(neg, detail::fma(m, e.q, m) * e.s1, m);
+  const V r = num / d;
+  const V res = detail::select(neg, r * e.s2, r);
+  return detail::select(neg & (a < splat<V>(fp<T>::exp_floor)), zero, res);
+}
+
+// sigmoid(x) = 1 / (1 + e^-x), via e = e^-|x|.
+template <class V>
+NONLIN_INLINE V sigmoid(V const& x) noexcept {
+  return times_sigmoid(V(1), x, V(0), V(0));
+}
+
+// x * sigmoid(x) (silu), with -0 at x = -inf, -0 at x = -0.
+template <class V>
+NONLIN_INLINE V silu(V const& x) noexcept {
+  return times_sigmoid(x, x, V(0), detail::copysign(V(0), x));
+}
+
+// x * sigmoid(beta x); beta * x is carried as an exact hi + lo pair.
+template <class V>
+NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
+  V lo;
+  const V hi = two_prod(beta, x, lo);
+  lo = detail::select(detail::abs(hi) <= splat<V>(static_cast<double>(std::numeric_limits<scalar_t<V>>::max())), lo, V(0));
+  return times_sigmoid(x, hi, lo, detail::copysign(V(0), x));
+}
+
+// tanh: odd polynomial near 0, (1 - e)/(1 + e) with e = e^-2|x| beyond.
+template <class V>
+NONLIN_INLINE V tanh(V const& x) noexcept {
+  using T = scalar_t<V>;
+  using C = coeffs<T>;
+  const V ax = detail::abs(x);
+  const V x2 = x * x;
+  const V small = detail::fma(x * x2, horner(x2, C::tanh_core), x);
+  const V e = exp_neg(V(-2) * ax).value();
+  const V big = (V(1) - e) / (V(1) + e);
+  // copysign last: it also makes tanh(-0) = -0, which the fma above loses.
+  return detail::copysign(detail::select(ax <= splat<V>(C::tanh_core_end), small, big), x);
+}
+
+// gelu(x) = x * Phi(x), Phi the standard normal CDF.
+//   |x| <= gelu_core: Phi(x) = 1/2 + x Q(x^2).
+//   beyond, with t = |x|: Phi(-t) = e^(-t^2/2) * u * S(u - uc), u = 1/(t + c);
+//     x < 0: gelu = x * Phi(-t), with x folded in before the last scaling;
+//     x > 0: gelu = x - x * Phi(-t).
+// t^2/2 is carried exactly as hi + lo (t split into 12 + 12 bits), since an
+// error of one ulp in t^2/2 = 100 would cost 100 ulps in e^(-t^2/2).
+template <class V>
+NONLIN_INLINE V gelu(V const& x) noexcept {
+  using T = scalar_t<V>;
+  using C = coeffs<T>;
+  const V t = detail::abs(x);
+  const auto neg = x < V(0);
+  // core
+  const V core = x * detail::fma(x, horner(x * x, C::phi_core), splat<V>(0.5));
+  // tail
+  const V u = V(1) / (t + splat<V>(C::tail_shift));
+  const V s = u * horner(u - splat<V>(C::phi_tail_centre), C::phi_tail);
+  const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(fp<T>::split_mask));
+  const V a_hi = splat<V>(-0.5) * (th * th);  // exact
+  const V a_lo = splat<V>(-0.5) * ((t - th) * (t + th));
+  const exp_parts<V> e = exp_neg(a_hi, a_lo);
+  const V p = e.times(detail::select(neg, x * s, s));  // x<0: x Phi(-t); else Phi(-t)
+  V tail = detail::select(neg, p, detail::fma(-x, p, x));
+  // Past phi_tail_end the result is x (x > 0) or -0 (x < 0), also at +-inf.
+  tail = detail::select(t > splat<V>(C::phi_tail_end), detail::select(neg, V(-0.0), x), tail);
+  return detail::select(t <= splat<V>(C::gelu_core_end), core, tail);
+}
+
+// gelu_tanh(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) = x * sigmoid(z),
+// z = x (c1 + c2 x^2), evaluated as an exact-enough hi + lo pair because the
+// error of z is multiplied by |z| in the result.
+template <class V>
+NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
+  using T = scalar_t<V>;
+  using C = coeffs<T>;
+  V x2l;
+  const V x2h = two_prod(x, x, x2l);
+  // c2 * x^2
+  V pl;
+  const V ph = two_prod(splat<V>(C::gelu_tanh_c2_hi), x2h, pl);
+  pl = pl + detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2l, splat<V>(C::gelu_tanh_c2_lo) * x2h);
+  // w = c1 + c2 x^2
+  V wl;
+  const V wh = two_sum(splat<V>(C::gelu_tanh_c1_hi), ph, wl);
+  wl = wl + (pl + splat<V>(C::gelu_tanh_c1_lo));
+  // z = x w
+  V zl;
+  const V zh = two_prod(x, wh, zl);
+  zl = detail::fma(x, wl, zl);
+  // x^2 overflows to inf for huge |x|, and two_prod then yields NaN parts;
+  // z is +-inf there and its lo part must not poison it.
+  const auto finite = detail::abs(zh) < splat<V>(static_cast<double>(std::numeric_limits<T>::max()));
+  zl = detail::select(finite, zl, V(0));
+  return times_sigmoid(x, zh, zl, detail::copysign(V(0), x));
+}
+
+}  // namespace detail
+}  // namespace nonlin
+
+#endif  // NONLIN_DETAIL_MATH_HPP

@@ -1,0 +1,35 @@
+// nonlin: the list of every function, one place that tests, benchmarks and
+// examples iterate over, so nothing can be added untested or unbenchmarked.
+#ifndef NONLIN_FUNCTION_LIST_HPP
+#define NONLIN_FUNCTION_LIST_HPP
+
+#include <tuple>
+
+#include "gelu.hpp"
+#include "glu.hpp"
+#include "relu.hpp"
+#include "sigmoid.hpp"
+#include "silu.hpp"
+#include "tanh.hpp"
+
+namespace nonlin {
+
+/// Every unary functor, default-constructed, plus swish at a non-default
+/// beta (1.702, the sigmoid approximation of GELU) so that the parameter path
+/// is covered too.
+inline auto unary_functions() noexcept {
+  return std::make_tuple(relu{}, leaky_relu{}, tanh{}, sigmoid{}, gelu{}, gelu_tanh{}, silu{}, swish{1.702});
+}
+
+/// Every gated functor (out = act(gate) * up).
+inline auto gated_functions() noexcept { return std::make_tuple(glu{}, swiglu{}, geglu{}, geglu_tanh{}); }
+
+/// Calls fn(functor) for every element of a tuple from the lists above.
+template <class Tuple, class Fn>
+inline void for_each_function(Tuple const& t, Fn&& fn) {
+  std::apply([&](auto const&... f) { (fn(f), ...); }, t);
+}
+
+}  // namespace nonlin
+
+#endif  // NONLIN_FUNCTION_LIST_HPP

@@ -1,0 +1,103 @@
+// nonlin: the gated family glu, swiglu, geglu, geglu_tanh.
+//
+// Every gated functor computes   out = act(gate) * up.
+//
+// !!! Which half of a packed [gate | up] row is the gate differs between
+// !!! frameworks. nonlin makes it explicit (gate_half) and defaults to:
+// !!!   swiglu, geglu, geglu_tanh: gate = FIRST half   (vLLM, Hugging Face,
+// !!!       ggml's default, LLaMA checkpoints packed as [gate | up]);
+// !!!   glu: gate = SECOND half, i.e. PyTorch F.glu(x, dim=-1)
+// !!!       = first_half * sigmoid(second_half).
+#ifndef NONLIN_GLU_HPP
+#define NONLIN_GLU_HPP
+
+#include "detail/eval.hpp"
+#include "gelu.hpp"
+#include "sigmoid.hpp"
+#include "silu.hpp"
+
+namespace nonlin {
+
+/// Which half of a packed row [first | second] holds the gate (the
+/// activated operand). See apply_packed().
+enum class gate_half { first, second };
+
+namespace detail {
+template <class Act, class V>
+NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
+  return act(gate) * up;
+}
+}  // namespace detail
+
+/// glu(gate, up) = sigmoid(gate) * up.
+/// Packed default: gate_half::second, so apply_packed(glu{}, ...) equals
+/// PyTorch F.glu(x, dim=-1) = x[..., :H] * sigmoid(x[..., H:]).
+/// Accuracy: sigmoid's bound + 0.5 ULP (one more rounding): float 2.0 ULP.
+/// Special values: NaN in either operand -> NaN; sigmoid(-inf) * up = 0 * up
+/// (NaN for up = +-inf, signed zero otherwise).
+struct glu {
+  static constexpr const char* name = "glu";
+  static constexpr gate_half packed_gate = gate_half::second;
+  static constexpr double max_ulp_float = 2.0;
+  static constexpr double max_ulp_double = 2.0;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::gated(sigmoid{}, gate, up);
+  }
+};
+
+/// swiglu(gate, up) = swish_beta(gate) * up = gate * sigmoid(beta gate) * up,
+/// beta = 1 by default (LLaMA, Mistral, Qwen: silu(x W1) * (x W3)).
+/// Packed default: gate_half::first (gate = x[..., :H]).
+/// Accuracy: swish's bound + 0.5 ULP: float 2.5 ULP.
+/// Special values: NaN in either operand -> NaN; gate = -inf -> -0 * up.
+struct swiglu {
+  static constexpr const char* name = "swiglu";
+  static constexpr gate_half packed_gate = gate_half::first;
+  static constexpr double max_ulp_float = 2.5;
+  static constexpr double max_ulp_double = 2.5;
+  double beta = 1.0;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::gated(swish{beta}, gate, up);
+  }
+};
+
+/// geglu(gate, up) = gelu(gate) * up, gelu in its exact erf form.
+/// Packed default: gate_half::first.
+/// Accuracy: gelu's bound + 0.5 ULP: float 2.5 ULP.
+/// Special values: NaN in either operand -> NaN; gate = -inf -> -0 * up.
+struct geglu {
+  static constexpr const char* name = "geglu";
+  static constexpr gate_half packed_gate = gate_half::first;
+  static constexpr double max_ulp_float = 2.5;
+  static constexpr double max_ulp_double = 2.5;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::gated(gelu{}, gate, up);
+  }
+};
+
+/// geglu_tanh(gate, up) = gelu_tanh(gate) * up (GeGLU with the tanh GELU
+/// approximation, as in Gemma).
+/// Packed default: gate_half::first.
+/// Accuracy: gelu_tanh's bound + 0.5 ULP: float 2.5 ULP.
+/// Special values: NaN in either operand -> NaN; gate = -inf -> -0 * up.
+struct geglu_tanh {
+  static constexpr const char* name = "geglu_tanh";
+  static constexpr gate_half packed_gate = gate_half::first;
+  static constexpr double max_ulp_float = 2.5;
+  static constexpr double max_ulp_double = 2.5;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::gated(gelu_tanh{}, gate, up);
+  }
+};
+
+}  // namespace nonlin
+
+#endif  // NONLIN_GLU_HPP

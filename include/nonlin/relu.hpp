@@ -1,0 +1,52 @@
+// nonlin: relu and leaky_relu.
+#ifndef NONLIN_RELU_HPP
+#define NONLIN_RELU_HPP
+
+#include "detail/eval.hpp"
+#include "detail/simd.hpp"
+
+namespace nonlin {
+
+/// relu(x) = max(x, 0).
+///
+/// Types: float, double, xsimd::batch<float|double, A>.
+/// Accuracy: exact (0 ULP) for every input of either type.
+/// Special values: NaN -> NaN (same payload); +inf -> +inf; -inf -> +0;
+/// -0 -> -0 (x < 0 is false for -0, so it passes through unchanged).
+struct relu {
+  static constexpr const char* name = "relu";
+  static constexpr double max_ulp_float = 0;
+  static constexpr double max_ulp_double = 0;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    static_assert(detail::is_supported<V>::value, "relu takes float, double or xsimd::batch<float|double>");
+    return detail::select(x < V(0), V(0), x);
+  }
+};
+
+/// leaky_relu(x) = x if x >= 0, alpha * x otherwise. Default alpha = 0.01
+/// (PyTorch's negative_slope). alpha is held in double and rounded once to
+/// the argument's type, so leaky_relu{0.01}(x) for float x uses 0.01f.
+///
+/// Types: float, double, xsimd::batch<float|double, A>.
+/// Accuracy: exact up to the one rounding of alpha * x, i.e. correctly
+/// rounded (<= 0.5 ULP) for every input.
+/// Special values: NaN -> NaN; +inf -> +inf; -inf -> -inf for alpha > 0;
+/// -0 -> -0. Any alpha is accepted; NaN alpha gives NaN for x < 0 only.
+struct leaky_relu {
+  static constexpr const char* name = "leaky_relu";
+  static constexpr double max_ulp_float = 0.5;
+  static constexpr double max_ulp_double = 0.5;
+  double alpha = 0.01;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    static_assert(detail::is_supported<V>::value, "leaky_relu takes float, double or xsimd::batch<float|double>");
+    return detail::select(x < V(0), detail::splat<V>(alpha) * x, x);
+  }
+};
+
+}  // namespace nonlin
+
+#endif  // NONLIN_RELU_HPP

@@ -1,0 +1,32 @@
+// nonlin: tanh.
+#ifndef NONLIN_TANH_HPP
+#define NONLIN_TANH_HPP
+
+#include "detail/eval.hpp"
+#include "detail/math.hpp"
+
+namespace nonlin {
+
+/// tanh(x), the hyperbolic tangent.
+///
+/// Evaluated as x + x^3 P(x^2) for |x| <= 0.625 and as
+/// sign(x) (1 - e) / (1 + e), e = exp(-2|x|), beyond: nothing overflows and
+/// nothing cancels.
+/// Types: float, double, xsimd::batch<float|double, A>.
+/// Accuracy (max error, measured; see README "Accuracy"): float 1.8 ULP,
+/// double 2.0 ULP.
+/// Special values: NaN -> NaN; +-inf -> +-1; +-0 -> +-0 (odd, sign kept).
+struct tanh {
+  static constexpr const char* name = "tanh";
+  static constexpr double max_ulp_float = 1.8;
+  static constexpr double max_ulp_double = 2.0;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::tanh(v); });
+  }
+};
+
+}  // namespace nonlin
+
+#endif  // NONLIN_TANH_HPP
