@@ -1,0 +1,59 @@
+// Shared test helpers: ULP distances and bit-exact comparison.
+#ifndef NONLIN_TESTS_COMMON_HPP
+#define NONLIN_TESTS_COMMON_HPP
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <sstream>
+#include <string>
+
+namespace nonlin_test {
+
+// The unit in the last place of the grid of T at magnitude |ref|: 2^(e - p + 1)
+// with e = max(exponent of ref, min normal exponent), so subnormal results are
+// measured on the subnormal grid.
+template <class T>
+long double ulp_of(long double ref) {
+  constexpr int digits = std::numeric_limits<T>::digits;             // 24 / 53
+  constexpr int emin = std::numeric_limits<T>::min_exponent - 1;     // -126 / -1022
+  long double a = std::fabs(ref);
+  int e = emin;
+  if (a != 0 && std::isfinite(a)) {
+    int ex;
+    std::frexp(a, &ex);  // a = m 2^ex, m in [0.5, 1)
+    e = ex - 1 > emin ? ex - 1 : emin;
+  }
+  return std::ldexp(1.0L, e - digits + 1);
+}
+
+// Error of `actual` against the exact value ref_hi + ref_lo, in ULP of T at the
+// reference. Returns 0 for identical infinities, +inf when exactly one side is
+// NaN or infinite.
+template <class T>
+long double ulp_error(T actual, long double ref_hi, long double ref_lo = 0) {
+  if (std::isnan(actual) || std::isnan(ref_hi)) return std::isnan(actual) && std::isnan(ref_hi) ? 0 : INFINITY;
+  if (std::isinf(actual) || std::isinf(ref_hi)) return actual == ref_hi ? 0 : INFINITY;
+  // A reference beyond T's range rounds to inf: measure against the largest
+  // finite value's ULP so an overflow is reported, not hidden.
+  long double diff = (static_cast<long double>(actual) - ref_hi) - ref_lo;
+  return std::fabs(diff) / ulp_of<T>(ref_hi + ref_lo);
+}
+
+template <class T>
+bool same_bits(T a, T b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+template <class T>
+std::string show(T x) {
+  std::ostringstream s;
+  s.precision(std::numeric_limits<T>::max_digits10);
+  s << x << " (" << std::hexfloat << x << ")";
+  return s.str();
+}
+
+}  // namespace nonlin_test
+
+#endif  // NONLIN_TESTS_COMMON_HPP
