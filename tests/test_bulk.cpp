@@ -1,0 +1,316 @@
+// Bulk kernels: every length from 0 to 4 vector widths + 1, every start
+// offset within a cache line, in place, both gated layouts with row strides
+// larger than the row; results must equal the scalar functor bit for bit, and
+// nothing outside the requested range may be written.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "common.hpp"
+#include "nonlin/nonlin.hpp"
+
+namespace {
+
+using nonlin_test::same_bits;
+using nonlin_test::show;
+
+template <class T>
+constexpr std::size_t vector_width() {
+#if NONLIN_USE_XSIMD
+  return xsimd::batch<T>::size;
+#else
+  return 64 / sizeof(T);  // still walk lengths a vector kernel would split
+#endif
+}
+
+// Inputs: a seeded mix of ordinary values, tails and special values.
+template <class T>
+std::vector<T> make_inputs(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> wide(-40.0, 40.0);
+  std::uniform_real_distribution<double> core(-4.0, 4.0);
+  const T specials[] = {T(0),
+                        -T(0),
+                        std::numeric_limits<T>::infinity(),
+                        -std::numeric_limits<T>::infinity(),
+                        std::numeric_limits<T>::quiet_NaN(),
+                        std::numeric_limits<T>::denorm_min(),
+                        -std::numeric_limits<T>::min(),
+                        std::numeric_limits<T>::max(),
+                        -std::numeric_limits<T>::max(),
+                        T(-100)};
+  std::vector<T> v(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned k = rng() % 8;
+    if (k == 0)
+      v[i] = specials[rng() % (sizeof specials / sizeof specials[0])];
+    else if (k < 4)
+      v[i] = static_cast<T>(wide(rng));
+    else
+      v[i] = static_cast<T>(core(rng));
+  }
+  return v;
+}
+
+constexpr unsigned char kCanary = 0xA5;
+
+template <class T>
+bool is_canary(T x) {
+  unsigned char b[sizeof(T)];
+  std::memcpy(b, &x, sizeof b);
+  for (unsigned char c : b)
+    if (c != kCanary) return false;
+  return true;
+}
+
+template <class T>
+T canary() {
+  T x;
+  std::memset(&x, kCanary, sizeof x);
+  return x;
+}
+
+template <class T>
+class Bulk : public ::testing::Test {};
+using Types = ::testing::Types<float, double>;
+TYPED_TEST_SUITE(Bulk, Types);
+
+TYPED_TEST(Bulk, UnaryEveryLengthAndOffsetEqualsScalar) {
+  using T = TypeParam;
+  constexpr std::size_t W = vector_width<T>();
+  constexpr std::size_t line = 64 / sizeof(T);
+  const std::size_t max_n = 4 * W + 1;
+  const auto src = make_inputs<T>(max_n + line, 1);
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    std::size_t failures = 0;
+    for (std::size_t off = 0; off < line; ++off) {
+      for (std::size_t n = 0; n <= max_n; ++n) {
+        // Output buffer with guard zones before and after [off, off + n).
+        std::vector<T> out(n + 2 * line, canary<T>());
+        const T* in = src.data() + off;
+        nonlin::apply(f, in, out.data() + off, n);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          const bool inside = i >= off && i < off + n;
+          if (!inside) {
+            if (!is_canary(out[i]) && failures++ < 10)
+              ADD_FAILURE() << f.name << ": wrote outside [" << off << ", " << off + n << ") at " << i;
+            continue;
+          }
+          const T x = in[i - off];
+          const T expect = f(x);
+          if (!same_bits(out[i], expect) && failures++ < 10)
+            ADD_FAILURE() << f.name << " n=" << n << " offset=" << off << " input " << show(x) << ": bulk "
+                          << show(out[i]) << " != scalar " << show(expect);
+        }
+      }
+    }
+    EXPECT_EQ(failures, 0u) << f.name;
+  });
+}
+
+TYPED_TEST(Bulk, UnaryInPlaceEqualsOutOfPlace) {
+  using T = TypeParam;
+  constexpr std::size_t W = vector_width<T>();
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    for (std::size_t n = 0; n <= 4 * W + 1; ++n) {
+      for (std::size_t off = 0; off < 3; ++off) {
+        auto buf = make_inputs<T>(n + off, static_cast<unsigned>(n));
+        std::vector<T> expect(n + off);
+        nonlin::apply(f, buf.data() + off, expect.data() + off, n);
+        nonlin::apply(f, buf.data() + off, buf.data() + off, n);
+        for (std::size_t i = 0; i < n; ++i)
+          ASSERT_TRUE(same_bits(buf[off + i], expect[off + i]))
+              << f.name << " in place, n=" << n << " i=" << i << ": " << show(buf[off + i]) << " vs "
+              << show(expect[off + i]);
+      }
+    }
+  });
+}
+
+TYPED_TEST(Bulk, ResultDoesNotDependOnChunking) {
+  using T = TypeParam;
+  const std::size_t n = 1000;
+  const auto in = make_inputs<T>(n, 7);
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    std::vector<T> whole(n), pieces(n);
+    nonlin::apply(f, in.data(), whole.data(), n);
+    std::size_t i = 0, step = 1;
+    while (i < n) {
+      const std::size_t len = std::min(step, n - i);
+      nonlin::apply(f, in.data() + i, pieces.data() + i, len);
+      i += len;
+      step = step * 2 + 1;  // 1, 3, 7, 15, ...: every chunk boundary misaligned
+    }
+    for (std::size_t k = 0; k < n; ++k)
+      ASSERT_TRUE(same_bits(whole[k], pieces[k])) << f.name << " at " << k << " input " << show(in[k]);
+  });
+}
+
+TYPED_TEST(Bulk, GatedSplitEveryLengthAndOffsetEqualsScalar) {
+  using T = TypeParam;
+  constexpr std::size_t W = vector_width<T>();
+  constexpr std::size_t line = 64 / sizeof(T);
+  const std::size_t max_n = 4 * W + 1;
+  const auto gate = make_inputs<T>(max_n + line, 2);
+  const auto up = make_inputs<T>(max_n + line, 3);
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    std::size_t failures = 0;
+    for (std::size_t off = 0; off < line; ++off) {
+      for (std::size_t n = 0; n <= max_n; ++n) {
+        std::vector<T> out(n + 2 * line, canary<T>());
+        const std::size_t uoff = (off * 5 + 3) % line;  // gate and up misaligned differently
+        nonlin::apply(g, gate.data() + off, up.data() + uoff, out.data() + off, n);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          if (i < off || i >= off + n) {
+            if (!is_canary(out[i]) && failures++ < 10) ADD_FAILURE() << g.name << ": wrote outside range at " << i;
+            continue;
+          }
+          const T a = gate[i], b = up[uoff + i - off];
+          const T expect = g(a, b);
+          if (!same_bits(out[i], expect) && failures++ < 10)
+            ADD_FAILURE() << g.name << " n=" << n << " gate " << show(a) << " up " << show(b) << ": bulk "
+                          << show(out[i]) << " != scalar " << show(expect);
+        }
+      }
+    }
+    EXPECT_EQ(failures, 0u) << g.name;
+  });
+}
+
+TYPED_TEST(Bulk, GatedSplitInPlaceOnEitherOperand) {
+  using T = TypeParam;
+  constexpr std::size_t W = vector_width<T>();
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    for (std::size_t n = 0; n <= 4 * W + 1; ++n) {
+      const auto gate = make_inputs<T>(n, 11);
+      const auto up = make_inputs<T>(n, 12);
+      std::vector<T> expect(n);
+      nonlin::apply(g, gate.data(), up.data(), expect.data(), n);
+      auto g2 = gate;
+      nonlin::apply(g, g2.data(), up.data(), g2.data(), n);
+      auto u2 = up;
+      nonlin::apply(g, gate.data(), u2.data(), u2.data(), n);
+      for (std::size_t i = 0; i < n; ++i) {
+        ASSERT_TRUE(same_bits(g2[i], expect[i])) << g.name << " out==gate n=" << n << " i=" << i;
+        ASSERT_TRUE(same_bits(u2[i], expect[i])) << g.name << " out==up n=" << n << " i=" << i;
+      }
+    }
+  });
+}
+
+// Packed [rows x 2H] -> [rows x H] with padded row strides, both halves.
+template <class T, class G>
+void check_packed(G const& g, std::size_t rows, std::size_t H, std::size_t in_pad, std::size_t out_pad,
+                  nonlin::gate_half half, bool use_default) {
+  const std::size_t is = 2 * H + in_pad, os = H + out_pad;
+  const auto in = make_inputs<T>(rows * is, static_cast<unsigned>(rows * 131 + H));
+  std::vector<T> out(rows * os + 8, canary<T>());
+  if (use_default)
+    nonlin::apply_packed(g, in.data(), is, out.data(), os, rows, H);
+  else
+    nonlin::apply_packed(g, in.data(), is, out.data(), os, rows, H, half);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const T* row = in.data() + r * is;
+    const T* gp = half == nonlin::gate_half::first ? row : row + H;
+    const T* up = half == nonlin::gate_half::first ? row + H : row;
+    for (std::size_t j = 0; j < os; ++j) {
+      const T got = out[r * os + j];
+      if (j >= H) {
+        ASSERT_TRUE(is_canary(got)) << g.name << ": wrote into the output row padding, row " << r << " col " << j;
+        continue;
+      }
+      const T expect = g(gp[j], up[j]);
+      ASSERT_TRUE(same_bits(got, expect)) << g.name << " rows=" << rows << " H=" << H << " row " << r << " col " << j
+                                          << ": " << show(got) << " != " << show(expect);
+    }
+  }
+  for (std::size_t k = rows * os; k < out.size(); ++k) ASSERT_TRUE(is_canary(out[k])) << g.name << ": wrote past the end";
+}
+
+TYPED_TEST(Bulk, GatedPackedRowsWithStrides) {
+  using T = TypeParam;
+  constexpr std::size_t W = vector_width<T>();
+  const std::size_t Hs[] = {1, W - 1, W, W + 1, 2 * W + 3, 4 * W + 1};
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    for (std::size_t H : Hs) {
+      if (H == 0) continue;
+      for (std::size_t pad : {std::size_t(0), std::size_t(5)}) {
+        check_packed<T>(g, 3, H, pad, pad + 1, nonlin::gate_half::first, false);
+        check_packed<T>(g, 3, H, pad, pad, nonlin::gate_half::second, false);
+        check_packed<T>(g, 2, H, pad, pad, g.packed_gate, true);
+      }
+    }
+  });
+}
+
+TYPED_TEST(Bulk, PackedDefaultsFollowTheFrameworks) {
+  using T = TypeParam;
+  // PyTorch F.glu(x, dim=-1) = x[:H] * sigmoid(x[H:]).
+  const T row[4] = {T(2), T(-3), T(0.5), T(1.5)};  // H = 2
+  T out[2];
+  nonlin::apply_packed(nonlin::glu{}, row, out, 1, 2);
+  EXPECT_TRUE(same_bits(out[0], T(nonlin::sigmoid{}(T(0.5)) * T(2))));
+  EXPECT_TRUE(same_bits(out[1], T(nonlin::sigmoid{}(T(1.5)) * T(-3))));
+  // vLLM / HF / LLaMA [gate | up]: silu(x[:H]) * x[H:].
+  nonlin::apply_packed(nonlin::swiglu{}, row, out, 1, 2);
+  EXPECT_TRUE(same_bits(out[0], T(nonlin::silu{}(T(2)) * T(0.5))));
+  EXPECT_TRUE(same_bits(out[1], T(nonlin::silu{}(T(-3)) * T(1.5))));
+  nonlin::apply_packed(nonlin::geglu{}, row, out, 1, 2);
+  EXPECT_TRUE(same_bits(out[0], T(nonlin::gelu{}(T(2)) * T(0.5))));
+}
+
+TYPED_TEST(Bulk, PackedInPlaceCompactsRows) {
+  using T = TypeParam;
+  const std::size_t rows = 4, H = 2 * vector_width<T>() + 3;
+  auto buf = make_inputs<T>(rows * 2 * H, 21);
+  std::vector<T> expect(rows * H);
+  nonlin::apply_packed(nonlin::swiglu{}, buf.data(), expect.data(), rows, H);
+  nonlin::apply_packed(nonlin::swiglu{}, buf.data(), buf.data(), rows, H);
+  for (std::size_t k = 0; k < rows * H; ++k) ASSERT_TRUE(same_bits(buf[k], expect[k])) << "at " << k;
+}
+
+TYPED_TEST(Bulk, EmptyInputsAreFine) {
+  using T = TypeParam;
+  nonlin::apply(nonlin::gelu{}, static_cast<const T*>(nullptr), static_cast<T*>(nullptr), 0);
+  nonlin::apply(nonlin::swiglu{}, static_cast<const T*>(nullptr), static_cast<const T*>(nullptr),
+                static_cast<T*>(nullptr), 0);
+  nonlin::apply_packed(nonlin::geglu{}, static_cast<const T*>(nullptr), static_cast<T*>(nullptr), 0, 16);
+  nonlin::apply_packed(nonlin::geglu{}, static_cast<const T*>(nullptr), static_cast<T*>(nullptr), 3, 0);
+  SUCCEED();
+}
+
+TEST(Bulk, ScalarOnlyCallableFallsBackToScalarLoop) {
+  // A user callable that takes only float still works through apply().
+  auto twice = [](float x) { return 2 * x; };
+  float in[5] = {1, 2, 3, 4, 5}, out[5];
+  nonlin::apply(twice, in, out, 5);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(out[i], 2 * in[i]);
+}
+
+#if defined(__cpp_lib_span)
+TEST(Bulk, SpanOverloads) {
+  std::vector<float> in = {-1, 0, 1, 2}, out(4), up = {1, 2, 3, 4};
+  nonlin::apply(nonlin::gelu{}, std::span<const float>(in), std::span<float>(out));
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(same_bits(out[i], nonlin::gelu{}(in[i])));
+  nonlin::apply(nonlin::swiglu{}, std::span<const float>(in), std::span<const float>(up), std::span<float>(out));
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(same_bits(out[i], nonlin::swiglu{}(in[i], up[i])));
+}
+#endif
+
+#if !defined(NDEBUG) && defined(GTEST_HAS_DEATH_TEST) && GTEST_HAS_DEATH_TEST
+TEST(BulkDeathTest, PartialOverlapIsAssertedInDebug) {
+  float buf[64] = {};
+  EXPECT_DEATH(nonlin::apply(nonlin::relu{}, buf, buf + 1, 32), "overlap");
+}
+TEST(BulkDeathTest, PackedStrideSmallerThanRowIsAssertedInDebug) {
+  float in[64] = {}, out[64];
+  EXPECT_DEATH(nonlin::apply_packed(nonlin::swiglu{}, in, 6, out, 4, 2, 4), "in_stride");
+}
+#endif
+
+}  // namespace
