@@ -71,7 +71,7 @@ struct fp<double> {
 // one, lo is computed by Dekker's split, also exact barring overflow).
 template <class V>
 NONLIN_INLINE V two_prod(V const& a, V const& b, V& lo) noexcept {
-  V hi = a * b;
+  V hi = detail::opaque(a * b);
 #if defined(__FMA__) || defined(__AVX512F__) || defined(__aarch64__) || defined(_M_ARM64)
   lo = detail::fma(a, b, -hi);
 #else
@@ -88,7 +88,7 @@ NONLIN_INLINE V two_prod(V const& a, V const& b, V& lo) noexcept {
 // Error-free sum: a+b = hi + lo exactly.
 template <class V>
 NONLIN_INLINE V two_sum(V const& a, V const& b, V& lo) noexcept {
-  V s = a + b;
+  V s = detail::opaque(a + b);
   V bb = s - a;
   lo = (a - (s - bb)) + (b - bb);
   return s;
@@ -103,17 +103,25 @@ template <class V>
 struct exp_parts {
   V q, s1, s2;
   NONLIN_INLINE V value() const noexcept { return detail::fma(s1, q, s1) * s2; }
+  // c + e^a with one rounding (written as an fma so that the compiler has no
+  // product-plus-sum of its own to contract differently in different places).
+  NONLIN_INLINE V plus(V const& c) const noexcept { return detail::fma(detail::fma(s1, q, s1), s2, c); }
+  NONLIN_INLINE V minus_from(V const& c) const noexcept { return detail::fma(-detail::fma(s1, q, s1), s2, c); }
   // m * e^a, rounded once after the last scaling (exact for subnormals).
   NONLIN_INLINE V times(V const& m) const noexcept { return (detail::fma(m, q, m) * s1) * s2; }
 };
 
 template <class V>
-NONLIN_INLINE exp_parts<V> exp_neg(V a, V const& a_lo) noexcept {
+NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
   using T = scalar_t<V>;
   using C = coeffs<T>;
   using B = bits_t<V>;
   const V floor_ = splat<V>(fp<T>::exp_floor);
-  a = detail::select(a < floor_, floor_, a);  // NaN compares false and passes through
+  // NaN compares false and passes through; a clamped argument drops its lo
+  // part, which could be anything up to 2^-24 |a| for huge |a|.
+  const auto clamped = a < floor_;
+  a = detail::select(clamped, floor_, a);
+  a_lo = detail::select(clamped, V(0), a_lo);
   const V shifter = splat<V>(fp<T>::shifter);
   const V t = detail::fma(a, splat<V>(C::log2e), shifter);
   const V k = t - shifter;  // round(a / ln 2), exact
@@ -152,7 +160,7 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo, V const& ze
   const V a = -detail::abs(z);
   const V a_lo = detail::select(neg, z_lo, -z_lo);
   const exp_parts<V> e = exp_neg(a, a_lo);
-  const V d = V(1) + e.value();  // 1 + e^-|z|, in [1, 2]
+  const V d = e.plus(V(1));  // 1 + e^-|z|, in [1, 2]
   // z >= 0: m / (1 + e^-z).  z < 0: m e^z / (1 + e^z), scaled last.
   const V num = detail::select(neg, detail::fma(m, e.q, m) * e.s1, m);
   const V r = num / d;
@@ -189,8 +197,8 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
   const V ax = detail::abs(x);
   const V x2 = x * x;
   const V small = detail::fma(x * x2, horner(x2, C::tanh_core), x);
-  const V e = exp_neg(V(-2) * ax).value();
-  const V big = (V(1) - e) / (V(1) + e);
+  const exp_parts<V> e = exp_neg(V(-2) * ax);
+  const V big = e.minus_from(V(1)) / e.plus(V(1));
   // copysign last: it also makes tanh(-0) = -0, which the fma above loses.
   return detail::copysign(detail::select(ax <= splat<V>(C::tanh_core_end), small, big), x);
 }

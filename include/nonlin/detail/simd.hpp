@@ -8,6 +8,7 @@
 #define NONLIN_DETAIL_SIMD_HPP
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -130,6 +131,21 @@ NONLIN_INLINE I sar(I i, int s) noexcept {
   return static_cast<I>(i >= 0 ? i >> s : ~(~i >> s));
 }
 
+// opaque(v) returns v, but the compiler cannot see through it. Error-free
+// transformations (two_prod, two_sum) need a product to be rounded before it
+// meets an addition; under -ffp-contract=fast (GCC's default in GNU mode)
+// the compiler would otherwise fuse them into one fma, breaking the
+// transformation and making results depend on the inlining context.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T opaque(T v) noexcept {
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__SSE2__))
+  __asm__("" : "+x"(v));
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__aarch64__)
+  __asm__("" : "+w"(v));
+#endif
+  return v;
+}
+
 // x with its sign bit replaced by the sign bit of s.
 template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
 NONLIN_INLINE T copysign(T x, T s) noexcept {
@@ -139,10 +155,42 @@ NONLIN_INLINE T copysign(T x, T s) noexcept {
 // ---------------------------------------------------------------- batches --
 #if NONLIN_USE_XSIMD
 
+// A fused multiply-add whenever the target has one. xsimd::fma is not
+// enough: xsimd 8.1 evaluates it as an unfused a*b+c on AVX-512 and on plain
+// avx2 batches even when the CPU has FMA, and the error-free transformations
+// in math.hpp (two_prod) need the fused one. On x86 with FMA we call the
+// intrinsic on the batch's register; elsewhere xsimd::fma (fused on NEON64).
 template <class T, class A>
 NONLIN_INLINE xsimd::batch<T, A> fma(xsimd::batch<T, A> const& a, xsimd::batch<T, A> const& b,
                                      xsimd::batch<T, A> const& c) noexcept {
+  // Dispatch on the register's size (comparing the vector types themselves
+  // draws -Wignored-attributes from GCC).
+  constexpr std::size_t bytes = sizeof(typename xsimd::batch<T, A>::register_type);
+  constexpr bool f32 = std::is_same<T, float>::value;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64 && f32) return _mm512_fmadd_ps(a, b, c);
+  if constexpr (bytes == 64 && !f32) return _mm512_fmadd_pd(a, b, c);
+#endif
+#if defined(__FMA__)
+  if constexpr (bytes == 32 && f32) return _mm256_fmadd_ps(a, b, c);
+  if constexpr (bytes == 32 && !f32) return _mm256_fmadd_pd(a, b, c);
+  if constexpr (bytes == 16 && f32) return _mm_fmadd_ps(a, b, c);
+  if constexpr (bytes == 16 && !f32) return _mm_fmadd_pd(a, b, c);
+#endif
+  (void)bytes;
+  (void)f32;
   return xsimd::fma(a, b, c);
+}
+
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> opaque(xsimd::batch<T, A> const& v) noexcept {
+  typename xsimd::batch<T, A>::register_type r = v;
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__SSE2__))
+  __asm__("" : "+v"(r));
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__aarch64__)
+  __asm__("" : "+w"(r));
+#endif
+  return xsimd::batch<T, A>(r);
 }
 
 template <class T, class A>

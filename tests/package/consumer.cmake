@@ -1,0 +1,46 @@
+# Shared by the consumer projects in this directory; include it from the
+# consumer's top-level CMakeLists.txt.
+set(_nonlin_consumer_main "${CMAKE_CURRENT_LIST_DIR}/main.cpp")
+enable_testing()  # not inside a function: it would not outlive the call
+
+# nonlin_add_consumer(<target>): builds main.cpp against nonlin::nonlin and
+# registers it as the consumer's test. NONLIN_EXPECT_XSIMD (bool) and
+# NONLIN_EXPECT_XSIMD_VERSION (x.y.z), when given, become compile definitions
+# that main.cpp checks against what the headers actually selected.
+function(nonlin_add_consumer target)
+  add_executable(${target} "${_nonlin_consumer_main}")
+  target_link_libraries(${target} PRIVATE nonlin::nonlin)
+  if(DEFINED NONLIN_EXPECT_XSIMD AND NOT NONLIN_EXPECT_XSIMD STREQUAL "")
+    if(NONLIN_EXPECT_XSIMD)
+      target_compile_definitions(${target} PRIVATE NONLIN_EXPECT_XSIMD=1)
+      if(NONLIN_EXPECT_XSIMD_VERSION MATCHES "^([0-9]+)\\.([0-9]+)")
+        target_compile_definitions(${target} PRIVATE
+          NONLIN_EXPECT_XSIMD_MAJOR=${CMAKE_MATCH_1}
+          NONLIN_EXPECT_XSIMD_MINOR=${CMAKE_MATCH_2})
+      endif()
+    else()
+      target_compile_definitions(${target} PRIVATE NONLIN_EXPECT_XSIMD=0)
+    endif()
+  endif()
+  add_test(NAME ${target} COMMAND ${target})
+endfunction()
+
+# nonlin_check_subproject(<build type before adding nonlin>): nonlin, added
+# as a subproject, must leave its parent's settings alone.
+function(nonlin_check_subproject build_type_before)
+  foreach(option IN ITEMS NONLIN_BUILD_TESTS NONLIN_BUILD_BENCHMARKS
+                          NONLIN_BUILD_EXAMPLES NONLIN_INSTALL)
+    if(${option})
+      message(FATAL_ERROR "${option} is ON in a subproject build; it should default to OFF")
+    endif()
+  endforeach()
+  if(NOT "${CMAKE_BUILD_TYPE}" STREQUAL "${build_type_before}")
+    message(FATAL_ERROR "nonlin changed CMAKE_BUILD_TYPE from '${build_type_before}' to '${CMAKE_BUILD_TYPE}'")
+  endif()
+  if(DEFINED CMAKE_CXX_STANDARD)
+    message(FATAL_ERROR "nonlin set CMAKE_CXX_STANDARD for its parent project")
+  endif()
+  if(NOT TARGET nonlin::nonlin)
+    message(FATAL_ERROR "nonlin::nonlin is missing")
+  endif()
+endfunction()

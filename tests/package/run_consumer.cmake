@@ -1,0 +1,101 @@
+# Driver for nonlin's consumer tests (see CMakeLists.txt beside this file):
+#   cmake -DPARAMS=<name>-params.cmake [-DCONFIG=<config>] -P run_consumer.cmake
+# MODE cmake:   [install nonlin to a fresh prefix,] configure, build and run
+#               (through its own ctest) the consumer project CONSUMER_SOURCE_DIR.
+# MODE compile: copy include/nonlin elsewhere and compile main.cpp against the
+#               copy with nothing but -I, then run it; once as is and once
+#               with -DNONLIN_USE_XSIMD=0.
+cmake_minimum_required(VERSION 3.14)
+include("${PARAMS}")
+
+function(_run)
+  string(REPLACE ";" " " shown "${ARGN}")
+  message(STATUS "[${NAME}] ${shown}")
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "[${NAME}] failed (${rc}): ${shown}")
+  endif()
+endfunction()
+
+# Start from scratch every time: a stale cache would hide configure problems.
+file(REMOVE_RECURSE "${CONSUMER_BINARY_DIR}")
+file(MAKE_DIRECTORY "${CONSUMER_BINARY_DIR}")
+
+if(MODE STREQUAL "compile")
+  set(vendored "${CONSUMER_BINARY_DIR}/vendored/include")
+  file(COPY "${NONLIN_INCLUDE_DIR}/nonlin" DESTINATION "${vendored}")
+  foreach(variant default scalar)
+    set(defs "")
+    if(variant STREQUAL "scalar")
+      set(defs -DNONLIN_USE_XSIMD=0 -DNONLIN_EXPECT_XSIMD=0)
+    endif()
+    set(exe "${CONSUMER_BINARY_DIR}/consumer_${variant}")
+    _run("${CXX_COMPILER}" -std=c++17 -O2 ${defs} "-I${vendored}" "${MAIN_CPP}" -o "${exe}")
+    _run("${exe}")
+  endforeach()
+  return()
+endif()
+
+if(NOT MODE STREQUAL "cmake")
+  message(FATAL_ERROR "run_consumer.cmake: unknown MODE '${MODE}'")
+endif()
+
+set(config_args "")
+if(CONFIG)
+  set(config_args --config "${CONFIG}")
+endif()
+
+# The consumer searches what this build searched, plus the install prefix.
+set(prefix_path "${PREFIX_PATH}")
+if(INSTALL_FROM)
+  file(REMOVE_RECURSE "${INSTALL_PREFIX}")
+  _run("${CMAKE_COMMAND}" --install "${INSTALL_FROM}" --prefix "${INSTALL_PREFIX}"
+       --component nonlin ${config_args})
+  list(INSERT prefix_path 0 "${INSTALL_PREFIX}")
+endif()
+if(prefix_path)
+  # Passed through the environment (ahead of what it already holds) so that
+  # a list needs no escaping.
+  if(CMAKE_HOST_WIN32)
+    set(separator ";")
+  else()
+    set(separator ":")
+  endif()
+  string(REPLACE ";" "${separator}" env_prefix_path "${prefix_path}")
+  if(NOT "$ENV{CMAKE_PREFIX_PATH}" STREQUAL "")
+    string(APPEND env_prefix_path "${separator}$ENV{CMAKE_PREFIX_PATH}")
+  endif()
+  set(ENV{CMAKE_PREFIX_PATH} "${env_prefix_path}")
+endif()
+
+set(generator_args -G "${GENERATOR}")
+if(GENERATOR_PLATFORM)
+  list(APPEND generator_args -A "${GENERATOR_PLATFORM}")
+endif()
+if(GENERATOR_TOOLSET)
+  list(APPEND generator_args -T "${GENERATOR_TOOLSET}")
+endif()
+if(MAKE_PROGRAM)
+  list(APPEND generator_args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+endif()
+if(CONFIG)
+  list(APPEND generator_args "-DCMAKE_BUILD_TYPE=${CONFIG}")
+endif()
+
+set(build_dir "${CONSUMER_BINARY_DIR}/build")
+_run("${CMAKE_COMMAND}" -S "${CONSUMER_SOURCE_DIR}" -B "${build_dir}" ${generator_args}
+     "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" ${CONSUMER_ARGS})
+_run("${CMAKE_COMMAND}" --build "${build_dir}" ${config_args})
+
+set(ctest_config "")
+if(CONFIG)
+  set(ctest_config -C "${CONFIG}")
+endif()
+if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.17)
+  list(APPEND ctest_config --no-tests=error)
+endif()
+execute_process(COMMAND "${CTEST_COMMAND}" --verbose ${ctest_config}
+                WORKING_DIRECTORY "${build_dir}" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "[${NAME}] the consumer's program failed")
+endif()
