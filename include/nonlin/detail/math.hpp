@@ -107,6 +107,13 @@ struct exp_parts {
   // product-plus-sum of its own to contract differently in different places).
   NONLIN_INLINE V plus(V const& c) const noexcept { return detail::fma(detail::fma(s1, q, s1), s2, c); }
   NONLIN_INLINE V minus_from(V const& c) const noexcept { return detail::fma(-detail::fma(s1, q, s1), s2, c); }
+  // s1 (1 + q) as an exact-enough pair h + l, so that e^a = (h + l) * s2.
+  // s1 - h is exact (h / s1 is within [1/2, 2]).
+  NONLIN_INLINE V hi_lo(V& l) const noexcept {
+    const V h = detail::fma(s1, q, s1);
+    l = detail::fma(s1, q, s1 - h);
+    return h;
+  }
   // m * e^a, rounded once after the last scaling (exact for subnormals).
   NONLIN_INLINE V times(V const& m) const noexcept { return (detail::fma(m, q, m) * s1) * s2; }
 };
@@ -149,35 +156,71 @@ NONLIN_INLINE exp_parts<V> exp_neg(V const& a) noexcept {
 
 // ------------------------------------------------------------- activations --
 
-// m * sigmoid(z_hi + z_lo) without overflow, cancellation or double rounding
-// of subnormal results. `zero` is the result where e^-|z| underflows
-// completely and z < 0 (the caller chooses the signed zero, or NaN for inf*0).
+// (nh + nl) / (dh + dl) for dh in [1, 2], |dl| << dh: one division, then one
+// correction step, so the quotient is off by little more than its final
+// rounding (the plain nh / dh would add up to another ulp).
 template <class V>
-NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo, V const& zero) noexcept {
+NONLIN_INLINE V div_dd(V const& nh, V const& nl, V const& dh, V const& dl) noexcept {
+  const V r = V(1) / dh;
+  const V y = nh * r;
+  const V rho = detail::fma(-y, dh, nh) + detail::fma(-y, dl, nl);
+  // An infinite (or NaN) quotient has no correction to make: rho would be NaN.
+  const V inf = splat<V>(static_cast<double>(std::numeric_limits<scalar_t<V>>::infinity()));
+  return detail::select(detail::abs(y) < inf, detail::fma(rho, r, y), y);
+}
+
+// 1 + E and 1 - E as hi + lo pairs, E = eh + el <= 1. (When E is subnormal
+// its lost bits are far below the ulp of 1, so rounding there is harmless.)
+template <class V>
+NONLIN_INLINE V one_plus(V const& eh, V const& el, V& lo) noexcept {
+  const V s = detail::opaque(V(1) + eh);
+  lo = ((V(1) - s) + eh) + el;
+  return s;
+}
+template <class V>
+NONLIN_INLINE V one_minus(V const& eh, V const& el, V& lo) noexcept {
+  const V s = detail::opaque(V(1) - eh);
+  lo = ((V(1) - s) - eh) - el;
+  return s;
+}
+
+// m * sigmoid(z_hi + z_lo) without overflow, cancellation or double rounding
+// of subnormal results. The result has the sign of m (sigmoid >= 0), zeros
+// included; where e^-|z| underflows completely and z < 0 it is a zero.
+//   z >= 0: m / (1 + E)       z < 0: m E / (1 + E),   E = e^-|z| <= 1,
+// with E, the numerator and the denominator carried as hi + lo pairs and the
+// final power of two applied last.
+template <class V>
+NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
   using T = scalar_t<V>;
   const auto neg = z < V(0);
-  // -|z| as a hi + lo pair.
   const V a = -detail::abs(z);
   const V a_lo = detail::select(neg, z_lo, -z_lo);
   const exp_parts<V> e = exp_neg(a, a_lo);
-  const V d = e.plus(V(1));  // 1 + e^-|z|, in [1, 2]
-  // z >= 0: m / (1 + e^-z).  z < 0: m e^z / (1 + e^z), scaled last.
-  const V num = detail::select(neg, detail::fma(m, e.q, m) * e.s1, m);
-  const V r = num / d;
-  const V res = detail::select(neg, r * e.s2, r);
-  return detail::select(neg & (a < splat<V>(fp<T>::exp_floor)), zero, res);
+  V l;
+  const V h = e.hi_lo(l);  // e^a = (h + l) * s2
+  V dl;
+  const V dh = one_plus(h * e.s2, l * e.s2, dl);
+  // numerator: m, or m (h + l) before the final scaling by s2
+  V pl;
+  const V ph = two_prod(m, h, pl);
+  const V nh = detail::select(neg, ph, m);
+  const V nl = detail::select(neg, detail::fma(m, l, pl), V(0));
+  const V y = div_dd(nh, nl, dh, dl);
+  const V res = detail::select(neg, y * e.s2, y);
+  return detail::copysign(detail::select(neg & (a < splat<V>(fp<T>::exp_floor)), V(0), res), m);
 }
 
 // sigmoid(x) = 1 / (1 + e^-x), via e = e^-|x|.
 template <class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
-  return times_sigmoid(V(1), x, V(0), V(0));
+  return times_sigmoid(V(1), x, V(0));
 }
 
 // x * sigmoid(x) (silu), with -0 at x = -inf, -0 at x = -0.
 template <class V>
 NONLIN_INLINE V silu(V const& x) noexcept {
-  return times_sigmoid(x, x, V(0), detail::copysign(V(0), x));
+  return times_sigmoid(x, x, V(0));
 }
 
 // x * sigmoid(beta x); beta * x is carried as an exact hi + lo pair.
@@ -186,10 +229,11 @@ NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
   V lo;
   const V hi = two_prod(beta, x, lo);
   lo = detail::select(detail::abs(hi) <= splat<V>(static_cast<double>(std::numeric_limits<scalar_t<V>>::max())), lo, V(0));
-  return times_sigmoid(x, hi, lo, detail::copysign(V(0), x));
+  return times_sigmoid(x, hi, lo);
 }
 
-// tanh: odd polynomial near 0, (1 - e)/(1 + e) with e = e^-2|x| beyond.
+// tanh: odd polynomial near 0; beyond, (1 - E)/(1 + E) with E = e^-2|x| and
+// both sides carried as hi + lo pairs.
 template <class V>
 NONLIN_INLINE V tanh(V const& x) noexcept {
   using T = scalar_t<V>;
@@ -198,17 +242,23 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
   const V x2 = x * x;
   const V small = detail::fma(x * x2, horner(x2, C::tanh_core), x);
   const exp_parts<V> e = exp_neg(V(-2) * ax);
-  const V big = e.minus_from(V(1)) / e.plus(V(1));
+  V l;
+  const V h = e.hi_lo(l);
+  const V eh = h * e.s2, el = l * e.s2;
+  V nl, dl;
+  const V nh = one_minus(eh, el, nl);
+  const V dh = one_plus(eh, el, dl);
+  const V big = div_dd(nh, nl, dh, dl);
   // copysign last: it also makes tanh(-0) = -0, which the fma above loses.
   return detail::copysign(detail::select(ax <= splat<V>(C::tanh_core_end), small, big), x);
 }
 
 // gelu(x) = x * Phi(x), Phi the standard normal CDF.
-//   |x| <= gelu_core: Phi(x) = 1/2 + x Q(x^2).
-//   beyond, with t = |x|: Phi(-t) = e^(-t^2/2) * u * S(u - uc), u = 1/(t + c);
-//     x < 0: gelu = x * Phi(-t), with x folded in before the last scaling;
-//     x > 0: gelu = x - x * Phi(-t).
-// t^2/2 is carried exactly as hi + lo (t split into 12 + 12 bits), since an
+//   |x| <= gelu_core_end: Phi(x) = 1/2 + x Q(x^2).
+//   beyond, with t = |x|: t Phi(-t) = e^(-t^2/2) H(u - uc), u = 1/(t + c);
+//     x < 0: gelu = -t Phi(-t)      (H folded in before the last scaling)
+//     x > 0: gelu = x - t Phi(-t).
+// t^2/2 is carried exactly as hi + lo (t split into two halves), since an
 // error of one ulp in t^2/2 = 100 would cost 100 ulps in e^(-t^2/2).
 template <class V>
 NONLIN_INLINE V gelu(V const& x) noexcept {
@@ -219,14 +269,22 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   // core
   const V core = x * detail::fma(x, horner(x * x, C::phi_core), splat<V>(0.5));
   // tail
-  const V u = V(1) / (t + splat<V>(C::tail_shift));
-  const V s = u * horner(u - splat<V>(C::phi_tail_centre), C::phi_tail);
+  // u = 1/(t + c) to about 2^-45 relative, as w = u - uc: near t = 0.5, H
+  // amplifies the relative error of u fourfold, so a plain division would
+  // cost gelu up to 2 ulps.
+  V sl;
+  const V sh = two_sum(t, splat<V>(C::tail_shift), sl);
+  const V u0 = V(1) / sh;
+  const V rho = detail::fma(-u0, sh, V(1)) - u0 * sl;
+  const V w = detail::fma(u0, rho, u0 - splat<V>(C::phi_tail_centre));
+  // H = c0 + w P(w), c0 = hi + lo: the lo part joins before the last add.
+  const V hu = detail::fma(w, horner_at<1>(w, C::phi_tail), splat<V>(C::phi_tail_c0_lo)) + V(C::phi_tail[0]);
   const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(fp<T>::split_mask));
   const V a_hi = splat<V>(-0.5) * (th * th);  // exact
   const V a_lo = splat<V>(-0.5) * ((t - th) * (t + th));
   const exp_parts<V> e = exp_neg(a_hi, a_lo);
-  const V p = e.times(detail::select(neg, x * s, s));  // x<0: x Phi(-t); else Phi(-t)
-  V tail = detail::select(neg, p, detail::fma(-x, p, x));
+  const V p = e.times(hu);  // t Phi(-t)
+  V tail = detail::select(neg, -p, x - p);
   // Past phi_tail_end the result is x (x > 0) or -0 (x < 0), also at +-inf.
   tail = detail::select(t > splat<V>(C::phi_tail_end), detail::select(neg, V(-0.0), x), tail);
   return detail::select(t <= splat<V>(C::gelu_core_end), core, tail);
@@ -257,7 +315,7 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   // z is +-inf there and its lo part must not poison it.
   const auto finite = detail::abs(zh) < splat<V>(static_cast<double>(std::numeric_limits<T>::max()));
   zl = detail::select(finite, zl, V(0));
-  return times_sigmoid(x, zh, zl, detail::copysign(V(0), x));
+  return times_sigmoid(x, zh, zl);
 }
 
 }  // namespace detail
