@@ -29,6 +29,17 @@
 #include <xsimd/xsimd.hpp>
 #endif
 
+// NONLIN_HAS_FMA: 1 when the target has a hardware fused multiply-add (and
+// the kernels use it). Without one, the few steps that need a single rounding
+// of a*b+c emulate it with an exact product, and the rest use a*b+c.
+#ifndef NONLIN_HAS_FMA
+#if defined(__FMA__) || defined(__AVX512F__) || defined(__aarch64__) || defined(_M_ARM64)
+#define NONLIN_HAS_FMA 1
+#else
+#define NONLIN_HAS_FMA 0
+#endif
+#endif
+
 // NONLIN_ASSERT(cond, msg): checks a documented precondition. Active unless
 // NDEBUG is defined (i.e. in debug builds), like assert().
 #ifndef NONLIN_ASSERT

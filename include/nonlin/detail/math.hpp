@@ -72,7 +72,7 @@ struct fp<double> {
 template <class V>
 NONLIN_INLINE V two_prod(V const& a, V const& b, V& lo) noexcept {
   V hi = detail::opaque(a * b);
-#if defined(__FMA__) || defined(__AVX512F__) || defined(__aarch64__) || defined(_M_ARM64)
+#if NONLIN_HAS_FMA
   lo = detail::fma(a, b, -hi);
 #else
   using T = scalar_t<V>;
@@ -81,6 +81,9 @@ NONLIN_INLINE V two_prod(V const& a, V const& b, V& lo) noexcept {
   V ah = ca - (ca - a), bh = cb - (cb - b);
   V al = a - ah, bl = b - bh;
   lo = ((ah * bh - hi) + ah * bl + al * bh) + al * bl;
+  // The split overflows (NaN) for |a| or |b| near the top of the range; the
+  // product is then infinite or nearly so and its lo part irrelevant.
+  lo = detail::select(lo == lo, lo, V(0));
 #endif
   return hi;
 }
@@ -94,6 +97,22 @@ NONLIN_INLINE V two_sum(V const& a, V const& b, V& lo) noexcept {
   return s;
 }
 
+// a*b + c rounded (nearly) once: the hardware fma, or without one an exact
+// product and an exact sum. Only for the few steps whose accuracy depends on
+// it (residuals, hi + lo splits); everything else uses detail::fma, which is
+// a plain a*b+c on targets without FMA.
+template <class V>
+NONLIN_INLINE V fma_x(V const& a, V const& b, V const& c) noexcept {
+#if NONLIN_HAS_FMA
+  return detail::fma(a, b, c);
+#else
+  V pl, sl;
+  const V ph = two_prod(a, b, pl);
+  const V sh = two_sum(ph, c, sl);
+  return sh + (sl + pl);
+#endif
+}
+
 // --------------------------------------------------------------------- exp --
 
 // e^(a_hi + a_lo) = (1 + q) * s1 * s2, for a_hi <= 0 (or NaN), |a_lo| small.
@@ -102,20 +121,19 @@ NONLIN_INLINE V two_sum(V const& a, V const& b, V& lo) noexcept {
 template <class V>
 struct exp_parts {
   V q, s1, s2;
-  NONLIN_INLINE V value() const noexcept { return detail::fma(s1, q, s1) * s2; }
-  // c + e^a with one rounding (written as an fma so that the compiler has no
-  // product-plus-sum of its own to contract differently in different places).
-  NONLIN_INLINE V plus(V const& c) const noexcept { return detail::fma(detail::fma(s1, q, s1), s2, c); }
-  NONLIN_INLINE V minus_from(V const& c) const noexcept { return detail::fma(-detail::fma(s1, q, s1), s2, c); }
   // s1 (1 + q) as an exact-enough pair h + l, so that e^a = (h + l) * s2.
   // s1 - h is exact (h / s1 is within [1/2, 2]).
   NONLIN_INLINE V hi_lo(V& l) const noexcept {
-    const V h = detail::fma(s1, q, s1);
-    l = detail::fma(s1, q, s1 - h);
+    const V h = fma_x(s1, q, s1);
+    l = fma_x(s1, q, s1 - h);
     return h;
   }
   // m * e^a, rounded once after the last scaling (exact for subnormals).
-  NONLIN_INLINE V times(V const& m) const noexcept { return (detail::fma(m, q, m) * s1) * s2; }
+  // (mh + ml) * e^a for a pair with |ml| << |mh|: the product is formed as
+  // mh + (mh q + ml (1 + q)), so only the last addition rounds at full size.
+  NONLIN_INLINE V times(V const& mh, V const& ml) const noexcept {
+    return ((mh + fma_x(mh, q, detail::fma(ml, q, ml))) * s1) * s2;
+  }
 };
 
 template <class V>
@@ -163,7 +181,7 @@ template <class V>
 NONLIN_INLINE V div_dd(V const& nh, V const& nl, V const& dh, V const& dl) noexcept {
   const V r = V(1) / dh;
   const V y = nh * r;
-  const V rho = detail::fma(-y, dh, nh) + detail::fma(-y, dl, nl);
+  const V rho = fma_x(-y, dh, nh) + detail::fma(-y, dl, nl);
   // An infinite (or NaN) quotient has no correction to make: rho would be NaN.
   const V inf = splat<V>(static_cast<double>(std::numeric_limits<scalar_t<V>>::infinity()));
   return detail::select(detail::abs(y) < inf, detail::fma(rho, r, y), y);
@@ -200,7 +218,7 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
   V l;
   const V h = e.hi_lo(l);  // e^a = (h + l) * s2
   V dl;
-  const V dh = one_plus(h * e.s2, l * e.s2, dl);
+  const V dh = one_plus(detail::opaque(h * e.s2), l * e.s2, dl);
   // numerator: m, or m (h + l) before the final scaling by s2
   V pl;
   const V ph = two_prod(m, h, pl);
@@ -244,7 +262,7 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
   const exp_parts<V> e = exp_neg(V(-2) * ax);
   V l;
   const V h = e.hi_lo(l);
-  const V eh = h * e.s2, el = l * e.s2;
+  const V eh = detail::opaque(h * e.s2), el = l * e.s2;
   V nl, dl;
   const V nh = one_minus(eh, el, nl);
   const V dh = one_plus(eh, el, dl);
@@ -275,15 +293,24 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   V sl;
   const V sh = two_sum(t, splat<V>(C::tail_shift), sl);
   const V u0 = V(1) / sh;
-  const V rho = detail::fma(-u0, sh, V(1)) - u0 * sl;
-  const V w = detail::fma(u0, rho, u0 - splat<V>(C::phi_tail_centre));
-  // H = c0 + w P(w), c0 = hi + lo: the lo part joins before the last add.
-  const V hu = detail::fma(w, horner_at<1>(w, C::phi_tail), splat<V>(C::phi_tail_c0_lo)) + V(C::phi_tail[0]);
+  const V rho = detail::fma(-u0, sl, fma_x(-u0, sh, V(1)));
+  const V d = u0 - splat<V>(C::phi_tail_centre);  // exact while u0 is within 2x of the centre
+  const V w = detail::fma(u0, rho, d);
+  const V wl = fma_x(u0, rho, d - w);  // w + wl = u - uc
+  // H(w + wl) = c0 + w P1(w) + wl H'(w), c0 = hi + lo; H' is needed to ~10%
+  // only (wl is 2^-24 of w), so three terms of it do.
+  const V dh = detail::fma(detail::fma(splat<V>(3.0 * C::phi_tail[3]), w, splat<V>(2.0 * C::phi_tail[2])), w,
+                           V(C::phi_tail[1]));
+  const V hrest = detail::fma(w, horner_at<1>(w, C::phi_tail), detail::fma(wl, dh, splat<V>(C::phi_tail_c0_lo)));
+  const V c0 = V(C::phi_tail[0]);
+  // H = hu + hl exactly (Fast2Sum: |hrest| < c0).
+  const V hu = detail::opaque(c0 + hrest);
+  const V hl = hrest - (hu - c0);
   const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(fp<T>::split_mask));
   const V a_hi = splat<V>(-0.5) * (th * th);  // exact
   const V a_lo = splat<V>(-0.5) * ((t - th) * (t + th));
   const exp_parts<V> e = exp_neg(a_hi, a_lo);
-  const V p = e.times(hu);  // t Phi(-t)
+  const V p = e.times(hu, hl);  // t Phi(-t)
   V tail = detail::select(neg, -p, x - p);
   // Past phi_tail_end the result is x (x > 0) or -0 (x < 0), also at +-inf.
   tail = detail::select(t > splat<V>(C::phi_tail_end), detail::select(neg, V(-0.0), x), tail);

@@ -68,7 +68,7 @@ NONLIN_INLINE V splat(double c) noexcept {
 
 template <class T>
 NONLIN_INLINE T fma(T a, T b, T c) noexcept {
-#if defined(__FMA__) || defined(__AVX512F__) || defined(__aarch64__) || defined(_M_ARM64)
+#if NONLIN_HAS_FMA
   return std::fma(a, b, c);
 #else
   // Without a hardware FMA, std::fma is a slow library call; the kernels
@@ -124,11 +124,6 @@ template <class I, class = typename std::enable_if<std::is_integral<I>::value>::
 NONLIN_INLINE I shl(I i, int s) noexcept {
   using U = typename std::make_unsigned<I>::type;
   return static_cast<I>(static_cast<U>(i) << s);
-}
-// Arithmetic shift right (floor division by 2^s).
-template <class I, class = typename std::enable_if<std::is_integral<I>::value>::type>
-NONLIN_INLINE I sar(I i, int s) noexcept {
-  return static_cast<I>(i >= 0 ? i >> s : ~(~i >> s));
 }
 
 // opaque(v) returns v, but the compiler cannot see through it. Error-free
@@ -227,11 +222,17 @@ NONLIN_INLINE xsimd::batch<typename int_of<T>::type, A> to_bits(xsimd::batch<T, 
 
 template <class I, class A>
 NONLIN_INLINE xsimd::batch<I, A> shl(xsimd::batch<I, A> const& i, int s) noexcept {
+#if defined(__AVX512F__) && defined(__GNUC__) && !defined(__clang__)
+  // GCC 12's _mm512_slli_epi32/64 (what xsimd's << becomes) merge into
+  // _mm512_undefined_epi32(), which draws a false -Wuninitialized in every
+  // caller built with -Wall; the zero-masked form has nothing undefined.
+  constexpr std::size_t bytes = sizeof(typename xsimd::batch<I, A>::register_type);
+  if constexpr (bytes == 64 && sizeof(I) == 4)
+    return _mm512_maskz_slli_epi32(__mmask16(0xFFFF), i, static_cast<unsigned>(s));
+  if constexpr (bytes == 64 && sizeof(I) == 8)
+    return _mm512_maskz_slli_epi64(__mmask8(0xFF), i, static_cast<unsigned>(s));
+#endif
   return i << s;
-}
-template <class I, class A>
-NONLIN_INLINE xsimd::batch<I, A> sar(xsimd::batch<I, A> const& i, int s) noexcept {
-  return i >> s;
 }
 
 template <class T, class A>
