@@ -27,7 +27,7 @@
 #include "config.hpp"
 #include "glu.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 namespace detail {
 
 // True when [a, a+an) and [b, b+bn) (in elements of T) are the same range
@@ -197,6 +197,6 @@ inline void apply(F const& g, std::span<const T, N1> gate, std::span<const T, N2
 }
 #endif
 
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_APPLY_HPP

@@ -40,6 +40,49 @@
 #endif
 #endif
 
+// NONLIN_ABI: the inline namespace all of nonlin lives in, named after what
+// the translation unit is compiled for (instruction set, FMA, xsimd or not).
+// Header-only SIMD code compiled with different -m flags in two translation
+// units would otherwise give two different bodies to one inline function
+// (say nonlin::apply<nonlin::gelu, float>), of which the linker keeps one: an
+// AVX-512 body could then run on the code path meant for SSE2. With the tag,
+// each ISA's functions have their own names; users still write nonlin::gelu.
+#ifndef NONLIN_ABI
+#if !NONLIN_USE_XSIMD
+#define NONLIN_ABI_ISA scalar
+#elif defined(__AVX512F__)
+#define NONLIN_ABI_ISA avx512
+#elif defined(__AVX2__)
+#define NONLIN_ABI_ISA avx2
+#elif defined(__AVX__)
+#define NONLIN_ABI_ISA avx
+#elif defined(__SSE4_2__)
+#define NONLIN_ABI_ISA sse4_2
+#elif defined(__SSE2__) || defined(_M_X64)
+#define NONLIN_ABI_ISA sse2
+#elif defined(__aarch64__) || defined(_M_ARM64)
+#define NONLIN_ABI_ISA neon64
+#elif defined(__ARM_NEON)
+#define NONLIN_ABI_ISA neon
+#else
+#define NONLIN_ABI_ISA generic
+#endif
+#if NONLIN_HAS_FMA
+#define NONLIN_ABI_FMA fma
+#else
+#define NONLIN_ABI_FMA nofma
+#endif
+#define NONLIN_ABI_JOIN2(a, b) abi_##a##_##b
+#define NONLIN_ABI_JOIN(a, b) NONLIN_ABI_JOIN2(a, b)
+#define NONLIN_ABI NONLIN_ABI_JOIN(NONLIN_ABI_ISA, NONLIN_ABI_FMA)
+#endif
+#define NONLIN_BEGIN_NAMESPACE \
+  namespace nonlin {           \
+  inline namespace NONLIN_ABI {
+#define NONLIN_END_NAMESPACE \
+  }                          \
+  }
+
 // NONLIN_ASSERT(cond, msg): checks a documented precondition. Active unless
 // NDEBUG is defined (i.e. in debug builds), like assert().
 #ifndef NONLIN_ASSERT

@@ -12,7 +12,7 @@
 #include "silu.hpp"
 #include "tanh.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 
 /// Every unary functor, default-constructed, plus swish at a non-default
 /// beta (1.702, the sigmoid approximation of GELU) so that the parameter path
@@ -30,6 +30,6 @@ inline void for_each_function(Tuple const& t, Fn&& fn) {
   std::apply([&](auto const&... f) { (fn(f), ...); }, t);
 }
 
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_FUNCTION_LIST_HPP

@@ -5,7 +5,7 @@
 #include "detail/eval.hpp"
 #include "detail/math.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 
 /// gelu(x) = 0.5 x (1 + erf(x / sqrt 2)) = x Phi(x): PyTorch's
 /// F.gelu(approximate='none').
@@ -54,6 +54,6 @@ struct gelu_tanh {
   }
 };
 
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_GELU_HPP

@@ -16,7 +16,7 @@
 #include "sigmoid.hpp"
 #include "silu.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 
 /// Which half of a packed row [first | second] holds the gate (the
 /// activated operand). See apply_packed().
@@ -98,6 +98,6 @@ struct geglu_tanh {
   }
 };
 
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_GLU_HPP

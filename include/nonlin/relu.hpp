@@ -5,7 +5,7 @@
 #include "detail/eval.hpp"
 #include "detail/simd.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 
 /// relu(x) = max(x, 0).
 ///
@@ -47,6 +47,6 @@ struct leaky_relu {
   }
 };
 
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_RELU_HPP

@@ -5,7 +5,7 @@
 #include "detail/eval.hpp"
 #include "detail/math.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 
 /// sigmoid(x) = 1 / (1 + exp(-x)).
 ///
@@ -27,6 +27,6 @@ struct sigmoid {
   }
 };
 
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_SIGMOID_HPP

@@ -5,7 +5,7 @@
 #include "detail/eval.hpp"
 #include "detail/math.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 
 /// silu(x) = x * sigmoid(x) (also called swish-1).
 ///
@@ -54,6 +54,6 @@ struct swish {
   }
 };
 
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_SILU_HPP

@@ -5,7 +5,7 @@
 #include "detail/eval.hpp"
 #include "detail/math.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 
 /// tanh(x), the hyperbolic tangent.
 ///
@@ -27,6 +27,6 @@ struct tanh {
   }
 };
 
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_TANH_HPP

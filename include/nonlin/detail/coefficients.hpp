@@ -4,7 +4,9 @@
 #ifndef NONLIN_DETAIL_COEFFICIENTS_HPP
 #define NONLIN_DETAIL_COEFFICIENTS_HPP
 
-namespace nonlin {
+#include "../config.hpp"
+
+NONLIN_BEGIN_NAMESPACE
 namespace detail {
 
 template <class T>
@@ -166,6 +168,6 @@ struct coeffs<double> {
 };
 
 }  // namespace detail
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_DETAIL_COEFFICIENTS_HPP

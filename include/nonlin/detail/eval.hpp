@@ -6,7 +6,7 @@
 
 #include "simd.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 namespace detail {
 
 template <class V>
@@ -34,6 +34,6 @@ NONLIN_INLINE V eval(V const& x, K const& k) noexcept {
 }
 
 }  // namespace detail
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_DETAIL_EVAL_HPP

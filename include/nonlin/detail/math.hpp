@@ -21,7 +21,7 @@
 #include "coefficients.hpp"
 #include "simd.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 namespace detail {
 
 // ---------------------------------------------------------------- helpers --
@@ -346,6 +346,6 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
 }
 
 }  // namespace detail
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_DETAIL_MATH_HPP

@@ -15,7 +15,7 @@
 
 #include "../config.hpp"
 
-namespace nonlin {
+NONLIN_BEGIN_NAMESPACE
 namespace detail {
 
 template <class T>
@@ -245,6 +245,6 @@ struct from_bits_impl<xsimd::batch<T, A>> {
 #endif  // NONLIN_USE_XSIMD
 
 }  // namespace detail
-}  // namespace nonlin
+NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_DETAIL_SIMD_HPP
