@@ -120,23 +120,31 @@ NONLIN_INLINE V fma_x(V const& a, V const& b, V const& c) noexcept {
 // select the limit themselves.
 template <class V>
 struct exp_parts {
-  V q, s1, s2;
-  // s1 (1 + q) as an exact-enough pair h + l, so that e^a = (h + l) * s2.
-  // s1 - h is exact (h / s1 is within [1/2, 2]).
+  // e^a = (u + x) * s1 * s2 with u = fl(1 + r) and |x| < 2^-8 carrying the
+  // rest of e^r to about 2^-48, so that callers lose nothing to a rounding
+  // of e^r itself; s1, s2 normal powers of two.
+  V u, x, s1, s2;
+  // s1 (u + x) as a pair h + l, so that e^a = (h + l) * s2. s1 u is exact
+  // and s1 u - h too (h / (s1 u) is within [1/2, 2]).
   NONLIN_INLINE V hi_lo(V& l) const noexcept {
-    const V h = fma_x(s1, q, s1);
-    l = fma_x(s1, q, s1 - h);
+    const V su = s1 * u;
+    const V h = fma_x(s1, x, su);
+    l = fma_x(s1, x, su - h);
     return h;
   }
-  // m * e^a, rounded once after the last scaling (exact for subnormals).
-  // (mh + ml) * e^a for a pair with |ml| << |mh|: the product is formed as
-  // mh + (mh q + ml (1 + q)), so only the last addition rounds at full size.
+  // (mh + ml) * e^a for a pair with |ml| << |mh|, rounded once at full size
+  // (the last addition) and once more only if the result is subnormal.
   NONLIN_INLINE V times(V const& mh, V const& ml) const noexcept {
-    return ((mh + fma_x(mh, q, detail::fma(ml, q, ml))) * s1) * s2;
+    V pl;
+    const V ph = two_prod(mh, u, pl);
+    const V rest = detail::fma(mh, x, detail::fma(ml, u, pl));
+    return ((ph + rest) * s1) * s2;
   }
 };
 
-template <class V>
+// e^(a + a_lo) for a <= 0 (or NaN) as exp_parts; a_lo may be up to about
+// 2^-8 |a| (gelu's split of x^2/2). HasLo = false: a_lo is zero and ignored.
+template <bool HasLo, class V>
 NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
   using T = scalar_t<V>;
   using C = coeffs<T>;
@@ -146,15 +154,30 @@ NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
   // part, which could be anything up to 2^-24 |a| for huge |a|.
   const auto clamped = a < floor_;
   a = detail::select(clamped, floor_, a);
-  a_lo = detail::select(clamped, V(0), a_lo);
   const V shifter = splat<V>(fp<T>::shifter);
-  const V t = detail::fma(a, splat<V>(C::log2e), shifter);
+  V t;
+  if constexpr (HasLo) {
+    a_lo = detail::select(clamped, V(0), a_lo);
+    t = detail::fma(a + a_lo, splat<V>(C::log2e), shifter);
+  } else {
+    t = detail::fma(a, splat<V>(C::log2e), shifter);
+  }
   const V k = t - shifter;  // round(a / ln 2), exact
-  V r = detail::fma(-k, splat<V>(C::ln2_hi), a);  // exact: ln2_hi has trailing zeros
-  r = detail::fma(-k, splat<V>(C::ln2_lo), r + a_lo);
-  const V r2 = r * r;
+  // r + rl = a + a_lo - k ln 2 to about 2^-48 (Cody-Waite: r1 is exact since
+  // ln2_hi has trailing zeros, and rr - r is exact since r is close to rr).
+  const V r1 = detail::fma(-k, splat<V>(C::ln2_hi), a);
+  V rr = r1, rre = V(0);
+  if constexpr (HasLo) rr = two_sum(r1, a_lo, rre);
+  const V r = detail::opaque(detail::fma(-k, splat<V>(C::ln2_lo), rr));
+  V rl = fma_x(-k, splat<V>(C::ln2_lo), rr - r);
+  if constexpr (HasLo) rl = rl + rre;
+  // e^(r + rl) = (1 + r + r^2 P(r)) (1 + rl) = u + x.
+  const V u = detail::opaque(V(1) + r);
+  const V ul = (V(1) - u) + r;  // exact (Fast2Sum, |r| < 1)
+  const V x0 = detail::fma(r * r, horner(r, C::exp), ul);
   exp_parts<V> e;
-  e.q = detail::fma(r2, horner(r, C::exp), r);  // e^r - 1
+  e.u = u;
+  e.x = detail::fma(rl, u + x0, x0);
   // k = k1 + k2 with k1 = round(k/2): both halves stay normal powers of two.
   const V t1 = detail::fma(k, splat<V>(0.5), shifter);
   const B sh = detail::to_bits(shifter);
@@ -169,7 +192,7 @@ NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
 
 template <class V>
 NONLIN_INLINE exp_parts<V> exp_neg(V const& a) noexcept {
-  return exp_neg(a, V(0));
+  return exp_neg<false>(a, V(0));
 }
 
 // ------------------------------------------------------------- activations --
@@ -208,13 +231,14 @@ NONLIN_INLINE V one_minus(V const& eh, V const& el, V& lo) noexcept {
 //   z >= 0: m / (1 + E)       z < 0: m E / (1 + E),   E = e^-|z| <= 1,
 // with E, the numerator and the denominator carried as hi + lo pairs and the
 // final power of two applied last.
-template <class V>
+template <bool HasLo, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
   using T = scalar_t<V>;
   const auto neg = z < V(0);
   const V a = -detail::abs(z);
-  const V a_lo = detail::select(neg, z_lo, -z_lo);
-  const exp_parts<V> e = exp_neg(a, a_lo);
+  V a_lo = z_lo;
+  if constexpr (HasLo) a_lo = detail::select(neg, z_lo, -z_lo);
+  const exp_parts<V> e = exp_neg<HasLo>(a, a_lo);
   V l;
   const V h = e.hi_lo(l);  // e^a = (h + l) * s2
   V dl;
@@ -232,13 +256,13 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
 // sigmoid(x) = 1 / (1 + e^-x), via e = e^-|x|.
 template <class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
-  return times_sigmoid(V(1), x, V(0));
+  return times_sigmoid<false>(V(1), x, V(0));
 }
 
 // x * sigmoid(x) (silu), with -0 at x = -inf, -0 at x = -0.
 template <class V>
 NONLIN_INLINE V silu(V const& x) noexcept {
-  return times_sigmoid(x, x, V(0));
+  return times_sigmoid<false>(x, x, V(0));
 }
 
 // x * sigmoid(beta x); beta * x is carried as an exact hi + lo pair.
@@ -247,7 +271,7 @@ NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
   V lo;
   const V hi = two_prod(beta, x, lo);
   lo = detail::select(detail::abs(hi) <= splat<V>(static_cast<double>(std::numeric_limits<scalar_t<V>>::max())), lo, V(0));
-  return times_sigmoid(x, hi, lo);
+  return times_sigmoid<true>(x, hi, lo);
 }
 
 // tanh: odd polynomial near 0; beyond, (1 - E)/(1 + E) with E = e^-2|x| and
@@ -272,7 +296,7 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
 }
 
 // gelu(x) = x * Phi(x), Phi the standard normal CDF.
-//   |x| <= gelu_core_end: Phi(x) = 1/2 + x Q(x^2).
+//   |x| <= gelu_core_end: gelu = x/2 + x^2 Q(x^2), Q = (Phi(x) - 1/2) / x.
 //   beyond, with t = |x|: t Phi(-t) = e^(-t^2/2) H(u - uc), u = 1/(t + c);
 //     x < 0: gelu = -t Phi(-t)      (H folded in before the last scaling)
 //     x > 0: gelu = x - t Phi(-t).
@@ -285,7 +309,8 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const V t = detail::abs(x);
   const auto neg = x < V(0);
   // core
-  const V core = x * detail::fma(x, horner(x * x, C::phi_core), splat<V>(0.5));
+  const V x2 = x * x;
+  const V core = detail::fma(x2, horner(x2, C::phi_core), splat<V>(0.5) * x);  // x/2 + x^2 Q
   // tail
   // u = 1/(t + c) to about 2^-45 relative, as w = u - uc: near t = 0.5, H
   // amplifies the relative error of u fourfold, so a plain division would
@@ -309,12 +334,14 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(fp<T>::split_mask));
   const V a_hi = splat<V>(-0.5) * (th * th);  // exact
   const V a_lo = splat<V>(-0.5) * ((t - th) * (t + th));
-  const exp_parts<V> e = exp_neg(a_hi, a_lo);
+  const exp_parts<V> e = exp_neg<true>(a_hi, a_lo);
   const V p = e.times(hu, hl);  // t Phi(-t)
   V tail = detail::select(neg, -p, x - p);
   // Past phi_tail_end the result is x (x > 0) or -0 (x < 0), also at +-inf.
   tail = detail::select(t > splat<V>(C::phi_tail_end), detail::select(neg, V(-0.0), x), tail);
-  return detail::select(t <= splat<V>(C::gelu_core_end), core, tail);
+  // gelu(x) has the sign of x; the copysign also gives gelu(-0) = -0, which
+  // the core's x/2 + x^2 Q would round to +0.
+  return detail::copysign(detail::select(t <= splat<V>(C::gelu_core_end), core, tail), x);
 }
 
 // gelu_tanh(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) = x * sigmoid(z),
@@ -342,7 +369,7 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   // z is +-inf there and its lo part must not poison it.
   const auto finite = detail::abs(zh) < splat<V>(static_cast<double>(std::numeric_limits<T>::max()));
   zl = detail::select(finite, zl, V(0));
-  return times_sigmoid(x, zh, zl);
+  return times_sigmoid<true>(x, zh, zl);
 }
 
 }  // namespace detail
