@@ -7,6 +7,15 @@
 //   <name>/xsimd_math/<n>     the same formula on xsimd::batch<float> with
 //                             xsimd::exp/erf/tanh (only when nonlin uses xsimd)
 //   copy/memcpy/<n>           std::memcpy of the input: the bandwidth ceiling
+//   <name>/<peer>/<n>         other libraries, each compiled in only when CMake
+//                             found it (NONLIN_BENCH_PEERS): onednn, xnnpack,
+//                             eigen, sleef, torch -- see peers/*.cpp
+//
+// Everything runs on one thread (OpenMP, used by oneDNN and libtorch, is
+// limited to one thread in main()). Before the benchmarks run, every peer's
+// output is compared with nonlin's on 4096 values plus special inputs; the
+// result goes to the JSON context (nonlin_check/<name>/<peer>) and gross
+// disagreements to stderr.
 //
 // n counts output floats. items/s = n per call; bytes/s = bytes read + written.
 // Benchmarks are registered from the function lists, so a function added to
@@ -15,27 +24,43 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
-#include <map>
+#include <exception>
 #include <memory>
-#include <new>
 #include <string>
 #include <type_traits>
 
 #include <nonlin/nonlin.hpp>
 
+#include "bench_common.hpp"
+
+#if NONLIN_BENCH_HAVE_ONEDNN || NONLIN_BENCH_HAVE_TORCH
+#include <dlfcn.h>
+#endif
+
 #ifndef NONLIN_BENCH_CXX_FLAGS
 #define NONLIN_BENCH_CXX_FLAGS "unknown"
 #endif
 
+#ifndef NONLIN_BENCH_PEERS_FOUND
+#define NONLIN_BENCH_PEERS_FOUND ""
+#endif
+#ifndef NONLIN_BENCH_PEERS_MISSING
+#define NONLIN_BENCH_PEERS_MISSING ""
+#endif
+
 namespace {
 
-constexpr std::size_t kSizes[] = {std::size_t(1) << 12, std::size_t(1) << 16, std::size_t(1) << 20,
-                                  std::size_t(1) << 24};
+using nonlin_bench::bench_name;
+using nonlin_bench::data;
+using nonlin_bench::kSizes;
+using nonlin_bench::run;
 
 // ------------------------------------------------------------ math policies --
 // A baseline formula is written once, as a template over the value type V and
@@ -226,82 +251,147 @@ void xsimd_loop(F const& f, const float* gate, const float* up, float* out, std:
 }
 #endif
 
-// -------------------------------------------------------------------- data --
-
-struct free_deleter {
-  void operator()(float* p) const noexcept { std::free(p); }
-};
-using buffer = std::unique_ptr<float[], free_deleter>;
-
-buffer allocate(std::size_t n) {
-  constexpr std::size_t align = 64;
-  const std::size_t bytes = ((n * sizeof(float) + align - 1) / align) * align;
-  auto* p = static_cast<float*>(std::aligned_alloc(align, bytes));
-  if (p == nullptr) throw std::bad_alloc();
-  return buffer(p);
-}
-
-// Deterministic (splitmix64), the same on every platform: floats in [-8, 8).
-void fill_random(float* p, std::size_t n, std::uint64_t seed) {
-  std::uint64_t s = seed;
-  for (std::size_t i = 0; i < n; ++i) {
-    s += 0x9E3779B97F4A7C15ull;
-    std::uint64_t z = s;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    p[i] = static_cast<float>(z >> 40) * (16.0f / 16777216.0f) - 8.0f;  // 24 random bits
-  }
-}
-
-// Per size, allocated and filled once (on first use, so that a filtered run
-// does not pay for the sizes it skips), 64-byte aligned:
-//   in  2n floats: unary input = in[0, n); gated: gate = in[0, n),
-//       up = in[n, 2n); packed: in as [rows x 2*hidden]
-//   out n floats.
-struct data_set {
-  std::size_t n;
-  buffer in;
-  buffer out;
-};
-
-data_set& data(std::size_t n) {
-  static std::map<std::size_t, std::unique_ptr<data_set>> sets;
-  auto& slot = sets[n];
-  if (!slot) {
-    slot.reset(new data_set{n, allocate(2 * n), allocate(n)});
-    fill_random(slot->in.get(), 2 * n, 0x6E6F6E6C696EULL + n);
-    std::memset(slot->out.get(), 0, n * sizeof(float));  // touch the pages outside the timed loop
-  }
-  return *slot;
-}
-
 // Row width of the packed benchmark (a LLaMA-sized hidden dimension, capped
 // by n for the smallest size).
 std::size_t packed_hidden(std::size_t n) { return std::min<std::size_t>(n, 4096); }
 
-// --------------------------------------------------------------- running --
+// ----------------------------------------------------------------- peers --
 
-// Runs kernel(in, out) per iteration; `read` and `written` are element counts.
-template <class Kernel>
-void run(benchmark::State& st, std::size_t n, std::size_t read, Kernel kernel) {
-  data_set& d = data(n);
-  const float* in = d.in.get();
-  float* out = d.out.get();
-  for (auto _ : st) {
-    benchmark::DoNotOptimize(in);
-    kernel(in, out);
-    benchmark::DoNotOptimize(out);
-    benchmark::ClobberMemory();
+// Registers <function>/<peer>/<n> for every peer entry of this function.
+void register_peers(const char* function, std::size_t n) {
+  const auto& entries = nonlin_bench::peer_entries();
+  for (std::size_t e = 0; e < entries.size(); ++e) {
+    if (entries[e].function != function) continue;
+    benchmark::RegisterBenchmark(
+        bench_name(function, entries[e].peer.c_str(), n).c_str(), [e, n](benchmark::State& st) {
+          const auto& entry = nonlin_bench::peer_entries()[e];
+          nonlin_bench::kernel k;
+          try {
+            k = entry.make(n);  // primitives, operators, tensors: outside the timed loop
+          } catch (std::exception const& ex) {
+            st.SkipWithError(ex.what());
+            return;
+          }
+          run(st, n, entry.gated ? 2 * n : n, k);
+        });
   }
-  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()) * static_cast<std::int64_t>(n));
-  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) *
-                       static_cast<std::int64_t>((read + n) * sizeof(float)));
 }
 
-std::string bench_name(const char* function, const char* variant, std::size_t n) {
-  return std::string(function) + "/" + variant + "/" + std::to_string(n);
+// Limits OpenMP (oneDNN's and libtorch's threading runtime) to one thread. The
+// OpenMP runtime reads OMP_NUM_THREADS when it is loaded, before main(), so
+// this calls omp_set_num_threads of the runtime those libraries loaded.
+// Returns a description for the JSON context.
+std::string limit_threads() {
+  std::string how = "1 (benchmark thread only)";
+#if NONLIN_BENCH_HAVE_ONEDNN || NONLIN_BENCH_HAVE_TORCH
+  using set_fn = void (*)(int);
+  using get_fn = int (*)();
+  auto set = reinterpret_cast<set_fn>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  auto get = reinterpret_cast<get_fn>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
+  if (set != nullptr) set(1);
+  how += get != nullptr ? "; OpenMP max threads " + std::to_string(get()) : std::string("; no OpenMP runtime found");
+#endif
+  return how;
 }
+
+// ------------------------------------------------------------- spot check --
+// Each peer against nonlin on data(4096) with special values in the first
+// elements of the (gate) input. err = |peer - nonlin| / max(|nonlin|, 1) and
+// rel = |peer - nonlin| / |nonlin| (|nonlin| >= FLT_MIN), over finite inputs;
+// disagreements = a NaN/inf where the other is not, or
+// different infinities (all inputs, including +-inf).
+
+constexpr float kSpecials[] = {0.0f,    -0.0f,   1e-30f, -1e-30f, 1e-7f,  -1e-7f,  0.5f,    -0.5f,   3.0f,
+                               -3.0f,   9.0f,    -9.0f,  10.0f,   -10.0f, 15.0f,   -15.0f,  20.0f,   -20.0f,
+                               30.0f,   -30.0f,  50.0f,  -50.0f,  87.0f,  -87.0f,  89.0f,   -89.0f,  100.0f,
+                               -100.0f, 1000.0f, -1e3f,  1e6f,    -1e6f,  1e20f,   -1e20f,  3e38f,   -3e38f,
+                               INFINITY, -INFINITY};
+
+void reference(const std::string& function, bool gate_second, const float* in, float* out, std::size_t n) {
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    if (function == f.name) nonlin::apply(f, in, out, n);
+  });
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    if (function == g.name) {
+      if (gate_second) {
+        nonlin::apply(g, in + n, in, out, n);
+      } else {
+        nonlin::apply(g, in, in + n, out, n);
+      }
+    }
+  });
+}
+
+std::string show(float x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(x));
+  return buf;
+}
+
+void check_peers() {
+  constexpr std::size_t n = 4096;
+  nonlin_bench::buffer in = nonlin_bench::allocate(2 * n);
+  nonlin_bench::buffer ref = nonlin_bench::allocate(n);
+  nonlin_bench::buffer got = nonlin_bench::allocate(n);
+  for (auto const& entry : nonlin_bench::peer_entries()) {
+    std::memcpy(in.get(), data(n).in.get(), 2 * n * sizeof(float));
+    float* gate = in.get() + (entry.gate_second ? n : 0);
+    std::memcpy(gate, kSpecials, sizeof kSpecials);
+    reference(entry.function, entry.gate_second, in.get(), ref.get(), n);
+    std::string result;
+    try {
+      std::fill(got.get(), got.get() + n, std::nanf(""));
+      entry.make(n)(in.get(), got.get());
+      double max_err = 0, max_rel = 0;
+      std::size_t at = 0, rel_at = 0;
+      int bad = 0;
+      std::string bad_list;
+      for (std::size_t i = 0; i < n; ++i) {
+        const float r = ref[i], p = got[i];
+        const bool agree = (std::isnan(r) && std::isnan(p)) ||
+                           (std::isfinite(r) && std::isfinite(p)) || (std::isinf(r) && r == p);
+        if (!agree) {
+          if (++bad <= 3) {
+            bad_list += (bad_list.empty() ? "" : ", ") + std::string("x=") + show(gate[i]) + ": " + show(p) +
+                        " (nonlin " + show(r) + ")";
+          }
+          continue;
+        }
+        if (std::isfinite(r) && std::isfinite(gate[i])) {
+          const double err = std::fabs(double(p) - double(r)) / std::max(std::fabs(double(r)), 1.0);
+          if (err > max_err) {
+            max_err = err;
+            at = i;
+          }
+          if (std::fabs(r) >= FLT_MIN) {
+            const double rel = std::fabs(double(p) - double(r)) / std::fabs(double(r));
+            if (rel > max_rel) {
+              max_rel = rel;
+              rel_at = i;
+            }
+          }
+        }
+      }
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "max_err=%.2g at x=%s; max_rel=%.2g at x=%s", max_err, show(gate[at]).c_str(),
+                    max_rel, show(gate[rel_at]).c_str());
+      result = buf;
+      result += "; disagreements=" + std::to_string(bad);
+      if (bad > 0) result += " (" + bad_list + ")";
+      if (bad > 0 || max_err > 1e-3) {
+        std::fprintf(stderr, "nonlin_bench: check %s/%s: %s\n", entry.function.c_str(), entry.peer.c_str(),
+                     result.c_str());
+      }
+    } catch (std::exception const& ex) {
+      result = std::string("error: ") + ex.what();
+      std::fprintf(stderr, "nonlin_bench: check %s/%s: %s\n", entry.function.c_str(), entry.peer.c_str(),
+                   result.c_str());
+    }
+    benchmark::AddCustomContext("nonlin_check/" + entry.function + "/" + entry.peer, result);
+  }
+}
+
+// --------------------------------------------------------------- running --
 
 template <class F>
 void register_unary(F const& f) {
@@ -317,6 +407,7 @@ void register_unary(F const& f) {
       run(st, n, n, [&](const float* in, float* out) { xsimd_loop(f, in, out, n); });
     });
 #endif
+    register_peers(F::name, n);
   }
 }
 
@@ -339,6 +430,7 @@ void register_gated(G const& g) {
       run(st, n, 2 * n, [&](const float* in, float* out) { xsimd_loop(g, in, in + n, out, n); });
     });
 #endif
+    register_peers(G::name, n);
   }
 }
 
@@ -353,6 +445,23 @@ void register_copy() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::string threads = limit_threads();
+#if NONLIN_BENCH_HAVE_ONEDNN
+  nonlin_bench::register_onednn();
+#endif
+#if NONLIN_BENCH_HAVE_XNNPACK
+  nonlin_bench::register_xnnpack();
+#endif
+#if NONLIN_BENCH_HAVE_EIGEN
+  nonlin_bench::register_eigen();
+#endif
+#if NONLIN_BENCH_HAVE_SLEEF
+  nonlin_bench::register_sleef();
+#endif
+#if NONLIN_BENCH_HAVE_TORCH
+  nonlin_bench::register_torch();
+#endif
+
   register_copy();
   nonlin::for_each_function(nonlin::unary_functions(), [](auto const& f) { register_unary(f); });
   nonlin::for_each_function(nonlin::gated_functions(), [](auto const& g) { register_gated(g); });
@@ -368,6 +477,9 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("nonlin_compiler", "msvc " + std::to_string(_MSC_FULL_VER));
 #endif
   benchmark::AddCustomContext("nonlin_cxx_flags", NONLIN_BENCH_CXX_FLAGS);
+#ifdef NONLIN_BENCH_GIT
+  benchmark::AddCustomContext("nonlin_git", NONLIN_BENCH_GIT);
+#endif
 #if NONLIN_USE_XSIMD
   benchmark::AddCustomContext("nonlin_simd", std::string("xsimd ") + std::to_string(XSIMD_VERSION_MAJOR) + "." +
                                                  std::to_string(XSIMD_VERSION_MINOR) + "." +
@@ -378,8 +490,14 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("nonlin_simd", "portable scalar (NONLIN_USE_XSIMD=0)");
 #endif
 
+  benchmark::AddCustomContext("nonlin_threads", threads);
+  benchmark::AddCustomContext("nonlin_peers", NONLIN_BENCH_PEERS_FOUND);
+  benchmark::AddCustomContext("nonlin_peers_missing", NONLIN_BENCH_PEERS_MISSING);
+  for (auto const& kv : nonlin_bench::peer_context()) benchmark::AddCustomContext("nonlin_peer/" + kv.first, kv.second);
+
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (!nonlin_bench::peer_entries().empty()) check_peers();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

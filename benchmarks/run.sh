@@ -10,9 +10,14 @@
 #   OUT        JSON output file         (default: $BUILD_DIR/nonlin_bench.json)
 #   CXX_FLAGS  CMAKE_CXX_FLAGS          (default: -O3 -march=native)
 #   CXX        the compiler, as CMake reads it
+#   PEERS      NONLIN_BENCH_PEERS: ON (default) benchmarks the peer libraries
+#              CMake finds (oneDNN, XNNPACK, Eigen, SLEEF, libtorch), OFF none
+#   MARKDOWN_OUT    also write the report, with its introduction, to this file
+#   REPORT_COMMAND  the command the report names (default: this one)
+#   REPORT_NOTE     a note for the report header
 #
 # Prints Google Benchmark's console table, writes the JSON to $OUT, then
-# prints the markdown summary of benchmarks/report.py.
+# prints the markdown report of benchmarks/report.py.
 # Example: benchmarks/run.sh 0.05 -- --benchmark_filter=gelu
 set -euo pipefail
 
@@ -32,13 +37,19 @@ build_dir="${BUILD_DIR:-$repo/build-bench}"
 out="${OUT:-$build_dir/nonlin_bench.json}"
 cxx_flags="${CXX_FLAGS:--O3 -march=native}"
 
-cmake -S "$repo" -B "$build_dir" \
+mkdir -p "$build_dir"
+if ! cmake -S "$repo" -B "$build_dir" \
   -DCMAKE_BUILD_TYPE=Release \
   "-DCMAKE_CXX_FLAGS=$cxx_flags" \
   -DNONLIN_BUILD_BENCHMARKS=ON \
   -DNONLIN_BUILD_TESTS=OFF \
   -DNONLIN_BUILD_EXAMPLES=OFF \
-  -DNONLIN_INSTALL=OFF >/dev/null
+  -DNONLIN_INSTALL=OFF \
+  "-DNONLIN_BENCH_PEERS=${PEERS:-ON}" >"$build_dir/configure.log" 2>&1; then
+  cat "$build_dir/configure.log" >&2
+  exit 1
+fi
+grep 'nonlin_bench:' "$build_dir/configure.log" || true
 cmake --build "$build_dir" --target nonlin_bench --parallel
 
 bench="$build_dir/benchmarks/nonlin_bench"
@@ -49,7 +60,17 @@ echo
 echo "JSON written to $out"
 if command -v python3 >/dev/null 2>&1; then
   echo
-  python3 "$here/report.py" "$out" \
-    --command "benchmarks/run.sh $min_time${*:+ -- $*}" \
-    --flags "$cxx_flags (CMAKE_BUILD_TYPE=Release)"
+  report_args=(--command "${REPORT_COMMAND:-benchmarks/run.sh $min_time${*:+ -- $*}}"
+               --flags "$cxx_flags (CMAKE_BUILD_TYPE=Release)")
+  if [[ -n "${MARKDOWN_OUT:-}" ]]; then
+    report_args+=(--markdown-out "$MARKDOWN_OUT")
+  fi
+  if [[ -n "${REPORT_NOTE:-}" ]]; then
+    report_args+=(--note "$REPORT_NOTE")
+  fi
+  python3 "$here/report.py" "$out" "${report_args[@]}"
+  if [[ -n "${MARKDOWN_OUT:-}" ]]; then
+    echo
+    echo "Report written to $MARKDOWN_OUT"
+  fi
 fi

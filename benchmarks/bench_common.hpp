@@ -1,0 +1,151 @@
+// nonlin_bench: what bench_activations.cpp and the peer files in peers/ share:
+// the sizes, the input data, the timing loop and the peer registry.
+#ifndef NONLIN_BENCH_COMMON_HPP
+#define NONLIN_BENCH_COMMON_HPP
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nonlin_bench {
+
+// n counts output floats.
+constexpr std::size_t kSizes[] = {std::size_t(1) << 12, std::size_t(1) << 16, std::size_t(1) << 20,
+                                  std::size_t(1) << 24};
+
+// -------------------------------------------------------------------- data --
+
+struct free_deleter {
+  void operator()(float* p) const noexcept { std::free(p); }
+};
+using buffer = std::unique_ptr<float[], free_deleter>;
+
+inline buffer allocate(std::size_t n) {
+  constexpr std::size_t align = 64;
+  const std::size_t bytes = ((n * sizeof(float) + align - 1) / align) * align;
+  auto* p = static_cast<float*>(std::aligned_alloc(align, bytes == 0 ? align : bytes));
+  if (p == nullptr) throw std::bad_alloc();
+  return buffer(p);
+}
+
+// Deterministic (splitmix64), the same on every platform: floats in [-8, 8).
+inline void fill_random(float* p, std::size_t n, std::uint64_t seed) {
+  std::uint64_t s = seed;
+  for (std::size_t i = 0; i < n; ++i) {
+    s += 0x9E3779B97F4A7C15ull;
+    std::uint64_t z = s;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    p[i] = static_cast<float>(z >> 40) * (16.0f / 16777216.0f) - 8.0f;  // 24 random bits
+  }
+}
+
+// Per size, allocated and filled once (on first use, so that a filtered run
+// does not pay for the sizes it skips), 64-byte aligned:
+//   in  2n floats: unary input = in[0, n); gated: gate = in[0, n),
+//       up = in[n, 2n); packed: in as [rows x 2*hidden]
+//   out n floats.
+struct data_set {
+  std::size_t n;
+  buffer in;
+  buffer out;
+};
+
+inline data_set& data(std::size_t n) {
+  static std::map<std::size_t, std::unique_ptr<data_set>> sets;
+  auto& slot = sets[n];
+  if (!slot) {
+    slot.reset(new data_set{n, allocate(2 * n), allocate(n)});
+    fill_random(slot->in.get(), 2 * n, 0x6E6F6E6C696EULL + n);
+    std::memset(slot->out.get(), 0, n * sizeof(float));  // touch the pages outside the timed loop
+  }
+  return *slot;
+}
+
+// --------------------------------------------------------------- running --
+
+// Runs kernel(in, out) per iteration; `read` and `written` are element counts.
+template <class Kernel>
+void run(benchmark::State& st, std::size_t n, std::size_t read, Kernel&& kernel) {
+  data_set& d = data(n);
+  const float* in = d.in.get();
+  float* out = d.out.get();
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(in);
+    kernel(in, out);
+    benchmark::DoNotOptimize(out);
+    benchmark::ClobberMemory();
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()) * static_cast<std::int64_t>(n));
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) *
+                       static_cast<std::int64_t>((read + n) * sizeof(float)));
+}
+
+inline std::string bench_name(const char* function, const char* variant, std::size_t n) {
+  return std::string(function) + "/" + variant + "/" + std::to_string(n);
+}
+
+// ----------------------------------------------------------------- peers --
+// A peer file (peers/<peer>.cpp) adds one entry per function it covers. The
+// entry's make(n) prepares everything for n output elements (primitives,
+// operators, tensors, scratch) and returns the kernel; it is called outside
+// the timed loop. The kernel is called as kernel(in, out) with the layout of
+// data(): unary out[i] = f(in[i]); gated gate = in[0, n), up = in[n, 2n) --
+// or, with gate_second, up = in[0, n) and gate = in[n, 2n) (PyTorch's glu
+// order) -- and out[i] = act(gate[i]) * up[i].
+
+using kernel = std::function<void(const float* in, float* out)>;
+
+struct peer_entry {
+  std::string function;  // nonlin functor name (F::name)
+  std::string peer;      // onednn, xnnpack, eigen, sleef, torch
+  bool gated = false;
+  bool gate_second = false;
+  std::function<kernel(std::size_t n)> make;
+};
+
+inline std::vector<peer_entry>& peer_entries() {
+  static std::vector<peer_entry> entries;
+  return entries;
+}
+
+inline void add_peer(std::string function, std::string peer, bool gated, std::function<kernel(std::size_t)> make,
+                     bool gate_second = false) {
+  peer_entry e;
+  e.function = std::move(function);
+  e.peer = std::move(peer);
+  e.gated = gated;
+  e.gate_second = gate_second;
+  e.make = std::move(make);
+  peer_entries().push_back(std::move(e));
+}
+
+// Peer descriptions (version, ISA, threads) for the JSON context, as
+// (key, value) pairs; main() writes them as nonlin_peer_<key>.
+inline std::vector<std::pair<std::string, std::string>>& peer_context() {
+  static std::vector<std::pair<std::string, std::string>> ctx;
+  return ctx;
+}
+
+// Each peer file defines its register function; main() calls those compiled in.
+void register_onednn();
+void register_xnnpack();
+void register_eigen();
+void register_sleef();
+void register_torch();
+
+}  // namespace nonlin_bench
+
+#endif  // NONLIN_BENCH_COMMON_HPP
