@@ -41,16 +41,15 @@
 #endif
 
 // NONLIN_ABI: the inline namespace all of nonlin lives in, named after what
-// the translation unit is compiled for (instruction set, FMA, xsimd or not).
+// the translation unit is compiled for: xsimd or scalar path, instruction
+// set, FMA, fast-math or not (e.g. abi_xsimd_avx512_fma_ieee).
 // Header-only SIMD code compiled with different -m flags in two translation
 // units would otherwise give two different bodies to one inline function
 // (say nonlin::apply<nonlin::gelu, float>), of which the linker keeps one: an
 // AVX-512 body could then run on the code path meant for SSE2. With the tag,
 // each ISA's functions have their own names; users still write nonlin::gelu.
 #ifndef NONLIN_ABI
-#if !NONLIN_USE_XSIMD
-#define NONLIN_ABI_ISA scalar
-#elif defined(__AVX512F__)
+#if defined(__AVX512F__)
 #define NONLIN_ABI_ISA avx512
 #elif defined(__AVX2__)
 #define NONLIN_ABI_ISA avx2
@@ -72,9 +71,21 @@
 #else
 #define NONLIN_ABI_FMA nofma
 #endif
-#define NONLIN_ABI_JOIN2(a, b) abi_##a##_##b
-#define NONLIN_ABI_JOIN(a, b) NONLIN_ABI_JOIN2(a, b)
-#define NONLIN_ABI NONLIN_ABI_JOIN(NONLIN_ABI_ISA, NONLIN_ABI_FMA)
+#if NONLIN_USE_XSIMD
+#define NONLIN_ABI_PATH xsimd
+#else
+#define NONLIN_ABI_PATH scalar
+#endif
+// -ffast-math / -fassociative-math code is kept apart too: its inline bodies
+// may differ from the strict ones.
+#if defined(__FAST_MATH__) || defined(__ASSOCIATIVE_MATH__)
+#define NONLIN_ABI_MATH fastmath
+#else
+#define NONLIN_ABI_MATH ieee
+#endif
+#define NONLIN_ABI_JOIN2(a, b, c, d) abi_##a##_##b##_##c##_##d
+#define NONLIN_ABI_JOIN(a, b, c, d) NONLIN_ABI_JOIN2(a, b, c, d)
+#define NONLIN_ABI NONLIN_ABI_JOIN(NONLIN_ABI_PATH, NONLIN_ABI_ISA, NONLIN_ABI_FMA, NONLIN_ABI_MATH)
 #endif
 #define NONLIN_BEGIN_NAMESPACE \
   namespace nonlin {           \

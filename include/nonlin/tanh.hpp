@@ -13,13 +13,14 @@ NONLIN_BEGIN_NAMESPACE
 /// sign(x) (1 - e) / (1 + e), e = exp(-2|x|), beyond: nothing overflows and
 /// nothing cancels.
 /// Types: float, double, xsimd::batch<float|double, A>.
-/// Accuracy (max error, measured; see README "Accuracy"): float 1.8 ULP,
-/// double 2.0 ULP.
+/// Accuracy (max error, measured; see README "Accuracy"):
+/// float 0.77 ULP (FMA build) / 0.83 ULP (SSE2 build), over all 2^32 inputs;
+/// double 0.71 / 0.74 ULP (max over 33.5M sampled inputs).
 /// Special values: NaN -> NaN; +-inf -> +-1; +-0 -> +-0 (odd, sign kept).
 struct tanh {
   static constexpr const char* name = "tanh";
-  static constexpr double max_ulp_float = 1.8;
-  static constexpr double max_ulp_double = 2.0;
+  static constexpr double max_ulp_float = 0.83;
+  static constexpr double max_ulp_double = 0.8;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {

@@ -92,8 +92,8 @@ NONLIN_INLINE V two_prod(V const& a, V const& b, V& lo) noexcept {
 template <class V>
 NONLIN_INLINE V two_sum(V const& a, V const& b, V& lo) noexcept {
   V s = detail::opaque(a + b);
-  V bb = s - a;
-  lo = (a - (s - bb)) + (b - bb);
+  const V bb = detail::opaque(s - a);
+  lo = detail::opaque(a - detail::opaque(s - bb)) + detail::opaque(b - bb);
   return s;
 }
 
@@ -162,7 +162,7 @@ NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
   } else {
     t = detail::fma(a, splat<V>(C::log2e), shifter);
   }
-  const V k = t - shifter;  // round(a / ln 2), exact
+  const V k = detail::opaque(t) - shifter;  // round(a / ln 2), exact
   // r + rl = a + a_lo - k ln 2 to about 2^-48 (Cody-Waite: r1 is exact since
   // ln2_hi has trailing zeros, and rr - r is exact since r is close to rr).
   const V r1 = detail::fma(-k, splat<V>(C::ln2_hi), a);
@@ -173,7 +173,7 @@ NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
   if constexpr (HasLo) rl = rl + rre;
   // e^(r + rl) = (1 + r + r^2 P(r)) (1 + rl) = u + x.
   const V u = detail::opaque(V(1) + r);
-  const V ul = (V(1) - u) + r;  // exact (Fast2Sum, |r| < 1)
+  const V ul = detail::opaque(V(1) - u) + r;  // exact (Fast2Sum, |r| < 1)
   const V x0 = detail::fma(r * r, horner(r, C::exp), ul);
   exp_parts<V> e;
   e.u = u;
@@ -206,7 +206,10 @@ NONLIN_INLINE V div_dd(V const& nh, V const& nl, V const& dh, V const& dl) noexc
   const V y = nh * r;
   const V rho = fma_x(-y, dh, nh) + detail::fma(-y, dl, nl);
   // An infinite (or NaN) quotient has no correction to make: rho would be NaN.
-  const V inf = splat<V>(static_cast<double>(std::numeric_limits<scalar_t<V>>::infinity()));
+  // constexpr: at -O0 a call to numeric_limits<T>::infinity() would be an
+  // out-of-line function shared by every TU, whatever its -m flags.
+  constexpr scalar_t<V> inf_s = std::numeric_limits<scalar_t<V>>::infinity();
+  const V inf = V(inf_s);
   return detail::select(detail::abs(y) < inf, detail::fma(rho, r, y), y);
 }
 
@@ -215,13 +218,13 @@ NONLIN_INLINE V div_dd(V const& nh, V const& nl, V const& dh, V const& dl) noexc
 template <class V>
 NONLIN_INLINE V one_plus(V const& eh, V const& el, V& lo) noexcept {
   const V s = detail::opaque(V(1) + eh);
-  lo = ((V(1) - s) + eh) + el;
+  lo = detail::opaque(detail::opaque(V(1) - s) + eh) + el;
   return s;
 }
 template <class V>
 NONLIN_INLINE V one_minus(V const& eh, V const& el, V& lo) noexcept {
   const V s = detail::opaque(V(1) - eh);
-  lo = ((V(1) - s) - eh) - el;
+  lo = detail::opaque(detail::opaque(V(1) - s) - eh) - el;
   return s;
 }
 
@@ -270,7 +273,8 @@ template <class V>
 NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
   V lo;
   const V hi = two_prod(beta, x, lo);
-  lo = detail::select(detail::abs(hi) <= splat<V>(static_cast<double>(std::numeric_limits<scalar_t<V>>::max())), lo, V(0));
+  constexpr scalar_t<V> big = std::numeric_limits<scalar_t<V>>::max();
+  lo = detail::select(detail::abs(hi) <= V(big), lo, V(0));
   return times_sigmoid<true>(x, hi, lo);
 }
 
@@ -321,7 +325,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const V rho = detail::fma(-u0, sl, fma_x(-u0, sh, V(1)));
   const V d = u0 - splat<V>(C::phi_tail_centre);  // exact while u0 is within 2x of the centre
   const V w = detail::fma(u0, rho, d);
-  const V wl = fma_x(u0, rho, d - w);  // w + wl = u - uc
+  const V wl = fma_x(u0, rho, d - detail::opaque(w));  // w + wl = u - uc
   // H(w + wl) = c0 + w P1(w) + wl H'(w), c0 = hi + lo; H' is needed to ~10%
   // only (wl is 2^-24 of w), so three terms of it do.
   const V dh = detail::fma(detail::fma(splat<V>(3.0 * C::phi_tail[3]), w, splat<V>(2.0 * C::phi_tail[2])), w,
@@ -330,7 +334,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const V c0 = V(C::phi_tail[0]);
   // H = hu + hl exactly (Fast2Sum: |hrest| < c0).
   const V hu = detail::opaque(c0 + hrest);
-  const V hl = hrest - (hu - c0);
+  const V hl = hrest - detail::opaque(hu - c0);
   const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(fp<T>::split_mask));
   const V a_hi = splat<V>(-0.5) * (th * th);  // exact
   const V a_lo = splat<V>(-0.5) * ((t - th) * (t + th));
@@ -367,7 +371,8 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   zl = detail::fma(x, wl, zl);
   // x^2 overflows to inf for huge |x|, and two_prod then yields NaN parts;
   // z is +-inf there and its lo part must not poison it.
-  const auto finite = detail::abs(zh) < splat<V>(static_cast<double>(std::numeric_limits<T>::max()));
+  constexpr T big = std::numeric_limits<T>::max();
+  const auto finite = detail::abs(zh) <= V(big);
   zl = detail::select(finite, zl, V(0));
   return times_sigmoid<true>(x, zh, zl);
 }

@@ -1,0 +1,4 @@
+// The avx512 translation unit of the ODR test (compile options: tests/odr/CMakeLists.txt).
+#define ODR_TU_LABEL "avx512"
+#define ODR_TU_FN odr_tu_avx512
+#include "odr_tu_body.hpp"
