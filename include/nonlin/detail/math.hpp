@@ -180,13 +180,14 @@ NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
   e.x = detail::fma(rl, u + x0, x0);
   // k = k1 + k2 with k1 = round(k/2): both halves stay normal powers of two.
   const V t1 = detail::fma(k, splat<V>(0.5), shifter);
-  const B sh = detail::to_bits(shifter);
-  const B n = detail::to_bits(t) - sh;
-  const B n1 = detail::to_bits(t1) - sh;
-  const B n2 = n - n1;
+  // The low bits of t1 hold k1 on top of the shifter's own bits, which the
+  // shift out of the mantissa field discards (shifter = 1.5 * 2^p has zeros
+  // below bit p - 1): 2^k1 = (bits(t1) + bias) << p, and 2^(k - k1) from
+  // bits(t) - bits(t1) = k - k1. No step overflows.
   const B bias = B(static_cast<typename int_of<T>::type>(fp<T>::bias));
-  e.s1 = detail::from_bits<V>(detail::shl(n1 + bias, fp<T>::mant_bits));
-  e.s2 = detail::from_bits<V>(detail::shl(n2 + bias, fp<T>::mant_bits));
+  const B b1 = detail::to_bits(t1);
+  e.s1 = detail::from_bits<V>(detail::shl(b1 + bias, fp<T>::mant_bits));
+  e.s2 = detail::from_bits<V>(detail::shl(detail::to_bits(t) - b1 + bias, fp<T>::mant_bits));
   return e;
 }
 
@@ -200,17 +201,22 @@ NONLIN_INLINE exp_parts<V> exp_neg(V const& a) noexcept {
 // (nh + nl) / (dh + dl) for dh in [1, 2], |dl| << dh: one division, then one
 // correction step, so the quotient is off by little more than its final
 // rounding (the plain nh / dh would add up to another ulp).
-template <class V>
+// FiniteNum: the caller knows nh is finite (no guard for an infinite quotient).
+template <bool FiniteNum = false, class V>
 NONLIN_INLINE V div_dd(V const& nh, V const& nl, V const& dh, V const& dl) noexcept {
   const V r = V(1) / dh;
   const V y = nh * r;
   const V rho = fma_x(-y, dh, nh) + detail::fma(-y, dl, nl);
-  // An infinite (or NaN) quotient has no correction to make: rho would be NaN.
-  // constexpr: at -O0 a call to numeric_limits<T>::infinity() would be an
-  // out-of-line function shared by every TU, whatever its -m flags.
-  constexpr scalar_t<V> inf_s = std::numeric_limits<scalar_t<V>>::infinity();
-  const V inf = V(inf_s);
-  return detail::select(detail::abs(y) < inf, detail::fma(rho, r, y), y);
+  if constexpr (FiniteNum) {
+    return detail::fma(rho, r, y);
+  } else {
+    // An infinite (or NaN) quotient has no correction to make: rho would be
+    // NaN. constexpr: at -O0 a call to numeric_limits<T>::infinity() would be
+    // an out-of-line function shared by every TU, whatever its -m flags.
+    constexpr scalar_t<V> inf_s = std::numeric_limits<scalar_t<V>>::infinity();
+    const V inf = V(inf_s);
+    return detail::select(detail::abs(y) < inf, detail::fma(rho, r, y), y);
+  }
 }
 
 // 1 + E and 1 - E as hi + lo pairs, E = eh + el <= 1. (When E is subnormal
@@ -234,7 +240,7 @@ NONLIN_INLINE V one_minus(V const& eh, V const& el, V& lo) noexcept {
 //   z >= 0: m / (1 + E)       z < 0: m E / (1 + E),   E = e^-|z| <= 1,
 // with E, the numerator and the denominator carried as hi + lo pairs and the
 // final power of two applied last.
-template <bool HasLo, class V>
+template <bool HasLo, bool UnitM = false, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
   using T = scalar_t<V>;
   const auto neg = z < V(0);
@@ -247,19 +253,28 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
   V dl;
   const V dh = one_plus(detail::opaque(h * e.s2), l * e.s2, dl);
   // numerator: m, or m (h + l) before the final scaling by s2
-  V pl;
-  const V ph = two_prod(m, h, pl);
-  const V nh = detail::select(neg, ph, m);
-  const V nl = detail::select(neg, detail::fma(m, l, pl), V(0));
-  const V y = div_dd(nh, nl, dh, dl);
-  const V res = detail::select(neg, y * e.s2, y);
-  return detail::copysign(detail::select(neg & (a < splat<V>(fp<T>::exp_floor)), V(0), res), m);
+  if constexpr (UnitM) {
+    // sigmoid itself (m = 1): the numerator is h + l or 1, the quotient is
+    // finite and >= +0, and below exp_floor y * s2 underflows to +0 anyway.
+    (void)m;
+    (void)fp<T>::exp_floor;
+    const V y = div_dd<true>(detail::select(neg, h, V(1)), detail::select(neg, l, V(0)), dh, dl);
+    return detail::select(neg, y * e.s2, y);
+  } else {
+    V pl;
+    const V ph = two_prod(m, h, pl);
+    const V nh = detail::select(neg, ph, m);
+    const V nl = detail::select(neg, detail::fma(m, l, pl), V(0));
+    const V y = div_dd(nh, nl, dh, dl);
+    const V res = detail::select(neg, y * e.s2, y);
+    return detail::copysign(detail::select(neg & (a < splat<V>(fp<T>::exp_floor)), V(0), res), m);
+  }
 }
 
 // sigmoid(x) = 1 / (1 + e^-x), via e = e^-|x|.
 template <class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
-  return times_sigmoid<false>(V(1), x, V(0));
+  return times_sigmoid<false, true>(V(1), x, V(0));
 }
 
 // x * sigmoid(x) (silu), with -0 at x = -inf, -0 at x = -0.
