@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, then configures, builds and runs
-# every test with ctest, in three builds:
+# every test with ctest, in four builds:
 #   native   -march=native      (the machine's widest SIMD, with FMA)
 #   portable (no -march)        (the compiler's baseline ISA: SSE2 on x86-64)
 #   scalar   NONLIN_USE_XSIMD=OFF (the portable path without xsimd)
+#   sanitize clang, -march=native, AddressSanitizer + UndefinedBehaviorSanitizer
+#            (every test but the consumer-package ones, which build projects
+#            of their own)
 # all RelWithDebInfo (-O2 -g), with the same tests and the same bounds.
 # Usage: scripts/test.sh [extra ctest args]     Build dirs: build/test-*
 set -euo pipefail
@@ -13,18 +16,27 @@ bash scripts/setup.sh
 mkdir -p build
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0
-for config in native portable scalar; do
+for config in native portable scalar sanitize; do
   flags=""
   xsimd=ON
+  extra=()
+  ctest_extra=()
   [ "$config" = native ] && flags="-march=native"
   [ "$config" = scalar ] && xsimd=OFF
+  if [ "$config" = sanitize ]; then
+    flags="-march=native -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+    extra=(-DCMAKE_CXX_COMPILER=clang++ "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined"
+           -DNONLIN_BUILD_EXAMPLES=OFF)
+    ctest_extra=(-LE package)
+  fi
   dir="build/test-$config"
   echo "=== nonlin tests: $config build (CXXFLAGS='$flags') ==="
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$flags" \
-    -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF -DNONLIN_BUILD_EXAMPLES=ON >"$dir.configure.log" 2>&1 \
+    -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF -DNONLIN_BUILD_EXAMPLES=ON \
+    "${extra[@]}" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log"; exit 1; }
   grep -E "nonlin:" "$dir.configure.log" || true
   cmake --build "$dir" -j "$jobs"
-  (cd "$dir" && ctest --output-on-failure -j "$jobs" "$@") || status=1
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" "${ctest_extra[@]}" "$@") || status=1
 done
 exit $status

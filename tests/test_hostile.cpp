@@ -114,6 +114,18 @@ TEST_NOINLINE void eval_bulk2(F const& g, const T* a, const T* b, T* y, std::siz
   nonlin::apply(g, a, b, y, n);
 }
 
+// Scalar and bulk agree bit for bit in the default mode. Under FTZ/DAZ they
+// may differ in whether a subnormal result (or intermediate) was flushed: the
+// compiler arranges the same arithmetic differently in the two paths. That
+// is documented (README, "Guarantees"); anything else must still agree.
+template <class T>
+bool agree(Mode m, T a, T b) {
+  if (same_bits(a, b)) return true;
+  if (m == Mode::standard) return false;
+  const auto tiny = [](T v) { return std::fabs(v) < std::numeric_limits<T>::min(); };
+  return tiny(a) && tiny(b) && std::signbit(a) == std::signbit(b);
+}
+
 // Runs f over xs in a mode, scalar and bulk; they must agree bit for bit.
 template <class F, class T>
 std::vector<T> run_unary(Mode m, F const& f, std::vector<T> const& xs) {
@@ -129,7 +141,7 @@ std::vector<T> run_unary(Mode m, F const& f, std::vector<T> const& xs) {
   leave_mode(saved);
 #endif
   for (std::size_t i = 0; i < xs.size(); ++i)
-    EXPECT_TRUE(same_bits(ys[i], yb[i])) << f.name << " " << mode_name(m) << " x=" << show(xs[i]) << ": scalar "
+    EXPECT_TRUE(agree(m, ys[i], yb[i])) << f.name << " " << mode_name(m) << " x=" << show(xs[i]) << ": scalar "
                                          << show(ys[i]) << " != bulk " << show(yb[i]);
   return ys;
 }
@@ -148,7 +160,7 @@ std::vector<T> run_gated(Mode m, F const& g, std::vector<T> const& gs, std::vect
   leave_mode(saved);
 #endif
   for (std::size_t i = 0; i < gs.size(); ++i)
-    EXPECT_TRUE(same_bits(ys[i], yb[i])) << g.name << " " << mode_name(m) << " gate=" << show(gs[i])
+    EXPECT_TRUE(agree(m, ys[i], yb[i])) << g.name << " " << mode_name(m) << " gate=" << show(gs[i])
                                          << " up=" << show(us[i]) << ": scalar " << show(ys[i]) << " != bulk "
                                          << show(yb[i]);
   return ys;

@@ -2,6 +2,8 @@
 #ifndef NONLIN_RELU_HPP
 #define NONLIN_RELU_HPP
 
+#include <type_traits>
+
 #include "detail/eval.hpp"
 #include "detail/simd.hpp"
 
@@ -20,8 +22,12 @@ struct relu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    static_assert(detail::is_supported<V>::value, "relu takes float, double or xsimd::batch<float|double>");
-    return detail::select(x < V(0), V(0), x);
+    // Through eval like every functor: with the caller's FTZ/DAZ set, a
+    // compiler may rewrite the scalar select into arithmetic that flushes.
+    return detail::eval(x, [](auto const& v) {
+      using W = typename std::decay<decltype(v)>::type;
+      return detail::select(v < W(0), W(0), v);
+    });
   }
 };
 
@@ -42,8 +48,13 @@ struct leaky_relu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    static_assert(detail::is_supported<V>::value, "leaky_relu takes float, double or xsimd::batch<float|double>");
-    return detail::select(x < V(0), detail::splat<V>(alpha) * x, x);
+    const double a = alpha;
+    return detail::eval(x, [a](auto const& v) {
+      using W = typename std::decay<decltype(v)>::type;
+      // opaque: clang folds select(c, a*v, v) into v * select(c, a, 1), which
+      // flushes a subnormal v under the caller's FTZ/DAZ.
+      return detail::select(v < W(0), detail::opaque(detail::splat<W>(a) * v), v);
+    });
   }
 };
 
