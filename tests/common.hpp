@@ -3,13 +3,28 @@
 #define NONLIN_TESTS_COMMON_HPP
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <sstream>
 #include <string>
 
+#include "nonlin/config.hpp"
+
 namespace nonlin_test {
+
+// The lane count the bulk kernels split T arrays into (a 64-byte vector's
+// worth on the scalar path, so tests still walk the lengths a vector kernel
+// would split).
+template <class T>
+constexpr std::size_t vector_width() {
+#if NONLIN_USE_XSIMD
+  return xsimd::batch<T>::size;
+#else
+  return 64 / sizeof(T);
+#endif
+}
 
 // The unit in the last place of the grid of T at magnitude |ref|: 2^(e - p + 1)
 // with e = max(exponent of ref, min normal exponent), so subnormal results are

@@ -49,14 +49,7 @@ namespace {
 using nonlin_test::same_bits;
 using nonlin_test::show;
 
-template <class T>
-constexpr std::size_t vector_width() {
-#if NONLIN_USE_XSIMD
-  return xsimd::batch<T>::size;
-#else
-  return 64 / sizeof(T);  // still walk lengths a vector kernel would split
-#endif
-}
+using nonlin_test::vector_width;
 
 #if NONLIN_TEST_HAVE_MMAP
 
