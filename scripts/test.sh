@@ -4,6 +4,7 @@
 #   native   -march=native      (the machine's widest SIMD, with FMA)
 #   portable (no -march)        (the compiler's baseline ISA: SSE2 on x86-64)
 #   scalar   NONLIN_USE_XSIMD=OFF (the portable path without xsimd)
+#            (the portable build's test binaries also run under valgrind memcheck)
 #   sanitize clang, -march=native, AddressSanitizer + UndefinedBehaviorSanitizer
 #            (every test but the consumer-package ones, which build projects
 #            of their own)
@@ -38,5 +39,17 @@ for config in native portable scalar sanitize; do
   grep -E "nonlin:" "$dir.configure.log" || true
   cmake --build "$dir" -j "$jobs"
   (cd "$dir" && ctest --output-on-failure -j "$jobs" "${ctest_extra[@]}" "$@") || status=1
+  if [ "$config" = portable ] && command -v valgrind >/dev/null; then
+    # Memcheck on the baseline-ISA build (valgrind does not decode AVX-512).
+    # Valgrind models neither FTZ/DAZ nor 80-bit long double, so the tests
+    # that set MXCSR or compare against long-double references are left out.
+    echo "=== nonlin tests: valgrind memcheck (portable build) ==="
+    for t in test_bulk test_special test_accuracy test_guard_pages test_hostile; do
+      valgrind -q --error-exitcode=99 "$dir/tests/$t" --gtest_brief=1 \
+        --gtest_filter='-Denormals*:Parameters*' >"$dir.valgrind-$t.log" 2>&1 \
+        && echo "valgrind $t: clean" \
+        || { echo "valgrind $t: FAILED"; tail -n 30 "$dir.valgrind-$t.log"; status=1; }
+    done
+  fi
 done
 exit $status

@@ -9,22 +9,9 @@
 #include <limits>
 #include <sstream>
 #include <string>
-
-#include "nonlin/config.hpp"
+#include <type_traits>
 
 namespace nonlin_test {
-
-// The lane count the bulk kernels split T arrays into (a 64-byte vector's
-// worth on the scalar path, so tests still walk the lengths a vector kernel
-// would split).
-template <class T>
-constexpr std::size_t vector_width() {
-#if NONLIN_USE_XSIMD
-  return xsimd::batch<T>::size;
-#else
-  return 64 / sizeof(T);
-#endif
-}
 
 // The unit in the last place of the grid of T at magnitude |ref|: 2^(e - p + 1)
 // with e = max(exponent of ref, min normal exponent), so subnormal results are
@@ -58,6 +45,16 @@ long double ulp_error(T actual, long double ref_hi, long double ref_lo = 0) {
 
 // Identical bits, or both NaN: nonlin promises NaN for NaN, not a payload
 // (which NaN of two survives an operation depends on operand order).
+// Names typed tests by their type (Bulk/float.X rather than Bulk/0.X); also
+// gives TYPED_TEST_SUITE its optional third argument, without which clang's
+// -Wpedantic warns about an empty variadic macro argument.
+struct TypeNames {
+  template <class T>
+  static std::string GetName(int) {
+    return std::is_same<T, float>::value ? "float" : std::is_same<T, double>::value ? "double" : "other";
+  }
+};
+
 template <class T>
 bool same_bits(T a, T b) {
   return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));

@@ -251,7 +251,7 @@ void print_summary(const std::string& label, std::size_t n, double bound, RowSta
 template <class T>
 class Accuracy : public ::testing::Test {};
 using Types = ::testing::Types<float, double>;
-TYPED_TEST_SUITE(Accuracy, Types);
+TYPED_TEST_SUITE(Accuracy, Types, nonlin_test::TypeNames);
 
 TYPED_TEST(Accuracy, UnaryWithinBound) {
   using T = TypeParam;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "vector_width.hpp"
 #include "nonlin/nonlin.hpp"
 
 namespace {
@@ -71,7 +72,7 @@ T canary() {
 template <class T>
 class Bulk : public ::testing::Test {};
 using Types = ::testing::Types<float, double>;
-TYPED_TEST_SUITE(Bulk, Types);
+TYPED_TEST_SUITE(Bulk, Types, nonlin_test::TypeNames);
 
 TYPED_TEST(Bulk, UnaryEveryLengthAndOffsetEqualsScalar) {
   using T = TypeParam;

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "vector_width.hpp"
 #include "nonlin/nonlin.hpp"
 
 #if defined(__unix__) || defined(__APPLE__)
@@ -187,7 +188,7 @@ struct Place {
 template <class T>
 class GuardPages : public ::testing::Test {};
 using Types = ::testing::Types<float, double>;
-TYPED_TEST_SUITE(GuardPages, Types);
+TYPED_TEST_SUITE(GuardPages, Types, nonlin_test::TypeNames);
 
 constexpr int kMaxFailures = 10;
 

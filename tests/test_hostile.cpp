@@ -227,7 +227,7 @@ void require_default_env() {
 template <class T>
 class Denormals : public ::testing::Test {};
 using Types = ::testing::Types<float, double>;
-TYPED_TEST_SUITE(Denormals, Types);
+TYPED_TEST_SUITE(Denormals, Types, nonlin_test::TypeNames);
 
 // The brief's named cases, in float and double: default results against the
 // reference, then each mode printed.
@@ -469,7 +469,7 @@ void print_row(const char* fn, double p, std::vector<T> const& ys) {
 
 template <class T>
 class Parameters : public ::testing::Test {};
-TYPED_TEST_SUITE(Parameters, Types);
+TYPED_TEST_SUITE(Parameters, Types, nonlin_test::TypeNames);
 
 TYPED_TEST(Parameters, LeakyReluAlpha) {
   using T = TypeParam;
@@ -570,7 +570,7 @@ TYPED_TEST(Parameters, SwishAndSwigluBeta) {
 
 template <class T>
 class Preconditions : public ::testing::Test {};
-TYPED_TEST_SUITE(Preconditions, Types);
+TYPED_TEST_SUITE(Preconditions, Types, nonlin_test::TypeNames);
 
 #ifdef NDEBUG
 TYPED_TEST(Preconditions, AssertsInDebugBuilds) {

@@ -42,7 +42,7 @@ void check(F const& f, T x, T expect) {
 template <class T>
 class Special : public ::testing::Test {};
 using Types = ::testing::Types<float, double>;
-TYPED_TEST_SUITE(Special, Types);
+TYPED_TEST_SUITE(Special, Types, nonlin_test::TypeNames);
 
 TYPED_TEST(Special, Limits) {
   using T = TypeParam;
