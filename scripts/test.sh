@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, then configures, builds and runs
-# every test with ctest, in four builds:
+# every test with ctest, in five builds:
 #   native   -march=native      (the machine's widest SIMD, with FMA)
-#   portable (no -march)        (the compiler's baseline ISA: SSE2 on x86-64)
+#   portable (no -march)        (the compiler's baseline ISA: SSE2 on x86-64);
+#            its test programs also run under valgrind memcheck
 #   scalar   NONLIN_USE_XSIMD=OFF (the portable path without xsimd)
-#            (the portable build's test binaries also run under valgrind memcheck)
 #   sanitize clang, -march=native, AddressSanitizer + UndefinedBehaviorSanitizer
 #            (every test but the consumer-package ones, which build projects
 #            of their own)
-# all RelWithDebInfo (-O2 -g), with the same tests and the same bounds.
+#   debug    -march=native, Debug (-O0, asserts on: the precondition death tests)
+# the first four RelWithDebInfo (-O2 -g); all with the same tests and bounds.
 # Usage: scripts/test.sh [extra ctest args]     Build dirs: build/test-*
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ bash scripts/setup.sh
 mkdir -p build
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0
-for config in native portable scalar sanitize; do
+for config in native portable scalar sanitize debug; do
   flags=""
   xsimd=ON
   extra=()
@@ -30,9 +31,17 @@ for config in native portable scalar sanitize; do
            -DNONLIN_BUILD_EXAMPLES=OFF)
     ctest_extra=(-LE package)
   fi
+  build_type=RelWithDebInfo
+  if [ "$config" = debug ]; then
+    # NDEBUG unset: the NONLIN_ASSERT preconditions and their death tests.
+    build_type=Debug
+    flags="-march=native"
+    extra=(-DNONLIN_BUILD_EXAMPLES=OFF)
+    ctest_extra=(-LE package)
+  fi
   dir="build/test-$config"
   echo "=== nonlin tests: $config build (CXXFLAGS='$flags') ==="
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$flags" \
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS="$flags" \
     -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF -DNONLIN_BUILD_EXAMPLES=ON \
     "${extra[@]}" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log"; exit 1; }
