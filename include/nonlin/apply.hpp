@@ -61,6 +61,31 @@ struct accepts_batch2<F, B, decltype(void(std::declval<F const&>()(std::declval<
     : std::is_same<decltype(std::declval<F const&>()(std::declval<B const&>(), std::declval<B const&>())), B> {};
 #endif
 
+#if NONLIN_USE_XSIMD
+// out[i] = op(in0[i], in1[i], ...) in whole vectors, and the remainder after
+// the last full vector as one zero-padded vector, so every element goes
+// through the same instructions. Every input of a chunk is loaded before its
+// result is stored, which keeps out == an input (in place) correct.
+template <class T, class Op, class... In>
+inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
+  using B = xsimd::batch<T>;
+  constexpr std::size_t W = B::size;
+  std::size_t i = 0;
+  for (; n - i >= W; i += W) xsimd::store_unaligned(out + i, op(xsimd::load_unaligned(in + i)...));
+  if (i < n) {
+    const std::size_t rest = n - i;
+    const auto padded = [i, rest](T const* p) {
+      alignas(B) T buf[W] = {};
+      std::memcpy(buf, p + i, rest * sizeof(T));
+      return xsimd::load_aligned(buf);
+    };
+    alignas(B) T res[W];
+    xsimd::store_aligned(res, op(padded(in)...));
+    std::memcpy(out + i, res, rest * sizeof(T));
+  }
+}
+#endif
+
 }  // namespace detail
 
 /// out[i] = f(in[i]) for i in [0, n).
@@ -83,17 +108,7 @@ inline void apply(F const& f, const T* in, T* out, std::size_t n) noexcept {
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<T>;
   if constexpr (detail::accepts_batch<F, B>::value) {
-    constexpr std::size_t W = B::size;
-    std::size_t i = 0;
-    for (; n - i >= W; i += W) {
-      xsimd::store_unaligned(out + i, f(xsimd::load_unaligned(in + i)));
-    }
-    if (i < n) {
-      alignas(B) T buf[W] = {};
-      std::memcpy(buf, in + i, (n - i) * sizeof(T));
-      xsimd::store_aligned(buf, f(xsimd::load_aligned(buf)));
-      std::memcpy(out + i, buf, (n - i) * sizeof(T));
-    }
+    detail::vector_loop(f, out, n, in);
     return;
   }
 #endif
@@ -118,19 +133,7 @@ inline void apply(F const& g, const T* gate, const T* up, T* out, std::size_t n)
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<T>;
   if constexpr (detail::accepts_batch2<F, B>::value) {
-    constexpr std::size_t W = B::size;
-    std::size_t i = 0;
-    for (; n - i >= W; i += W) {
-      xsimd::store_unaligned(out + i, g(xsimd::load_unaligned(gate + i), xsimd::load_unaligned(up + i)));
-    }
-    if (i < n) {
-      alignas(B) T bg[W] = {};
-      alignas(B) T bu[W] = {};
-      std::memcpy(bg, gate + i, (n - i) * sizeof(T));
-      std::memcpy(bu, up + i, (n - i) * sizeof(T));
-      xsimd::store_aligned(bg, g(xsimd::load_aligned(bg), xsimd::load_aligned(bu)));
-      std::memcpy(out + i, bg, (n - i) * sizeof(T));
-    }
+    detail::vector_loop(g, out, n, gate, up);
     return;
   }
 #endif
