@@ -75,7 +75,7 @@ inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) no
   if (i < n) {
     const std::size_t rest = n - i;
     const auto padded = [i, rest](T const* p) {
-      alignas(B) T buf[W] = {};
+      alignas(B) T buf[B::size] = {};  // B::size, not W: clang 14 rejects W here
       std::memcpy(buf, p + i, rest * sizeof(T));
       return xsimd::load_aligned(buf);
     };
