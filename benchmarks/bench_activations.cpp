@@ -393,8 +393,23 @@ void check_peers() {
 
 // --------------------------------------------------------------- running --
 
+// The fast tier ("fast::sigmoid") is registered as the variant nonlin_fast
+// of its function ("sigmoid/nonlin_fast/<n>"), next to the precise tier and
+// the same peers.
+constexpr bool is_fast_tier(const char* name) {
+  return name[0] == 'f' && name[1] == 'a' && name[2] == 's' && name[3] == 't' && name[4] == ':';
+}
+std::string base_function(const char* name) { return is_fast_tier(name) ? std::string(name + 6) : name; }
+
 template <class F>
 void register_unary(F const& f) {
+  if constexpr (is_fast_tier(F::name)) {
+    for (std::size_t n : kSizes)
+      benchmark::RegisterBenchmark(bench_name(base_function(F::name).c_str(), "nonlin_fast", n).c_str(),
+                                   [f, n](benchmark::State& st) {
+                                     run(st, n, n, [&](const float* in, float* out) { nonlin::apply(f, in, out, n); });
+                                   });
+  } else {
   for (std::size_t n : kSizes) {
     benchmark::RegisterBenchmark(bench_name(F::name, "nonlin", n).c_str(), [f, n](benchmark::State& st) {
       run(st, n, n, [&](const float* in, float* out) { nonlin::apply(f, in, out, n); });
@@ -409,10 +424,18 @@ void register_unary(F const& f) {
 #endif
     register_peers(F::name, n);
   }
+  }
 }
 
 template <class G>
 void register_gated(G const& g) {
+  if constexpr (is_fast_tier(G::name)) {
+    for (std::size_t n : kSizes)
+      benchmark::RegisterBenchmark(
+          bench_name(base_function(G::name).c_str(), "nonlin_fast", n).c_str(), [g, n](benchmark::State& st) {
+            run(st, n, 2 * n, [&](const float* in, float* out) { nonlin::apply(g, in, in + n, out, n); });
+          });
+  } else {
   for (std::size_t n : kSizes) {
     benchmark::RegisterBenchmark(bench_name(G::name, "nonlin", n).c_str(), [g, n](benchmark::State& st) {
       run(st, n, 2 * n, [&](const float* in, float* out) { nonlin::apply(g, in, in + n, out, n); });
@@ -431,6 +454,7 @@ void register_gated(G const& g) {
     });
 #endif
     register_peers(G::name, n);
+  }
   }
 }
 

@@ -33,6 +33,7 @@ UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 # "nonlin_packed" are nonlin's own; everything else is a peer.
 NONLIN = "nonlin"
 PACKED = "nonlin_packed"
+FAST = "nonlin_fast"  # the fast tier, nonlin::fast::<function>
 PEERS = OrderedDict([
     ("std_loop", "std loop"),
     ("xsimd_math", "xsimd math"),
@@ -170,6 +171,7 @@ def tables(results, order):
     variants = {v for (_, v, _) in results}
     peers = [p for p in PEERS if p in variants]
     has_packed = PACKED in variants
+    has_fast = FAST in variants
     sizes = sorted({n for (_, _, n) in results})
     out = []
     for n in sizes:
@@ -181,8 +183,15 @@ def tables(results, order):
         cols = ["function", "nonlin"]
         if has_packed:
             cols.append("nonlin packed")
+        if has_fast:
+            cols.append("nonlin fast")
         cols += [PEERS[p] for p in peers]
-        cols += ["fastest peer", "peer / nonlin", "memcpy", "copy BW"]
+        cols += ["fastest peer", "peer / nonlin"]
+        if has_fast:
+            cols.append("peer / fast")
+        cols += ["memcpy", "copy BW"]
+        if has_fast:
+            cols.append("fast copy BW")
         out.append("| " + " | ".join(cols) + " |")
         out.append("|" + "|".join(["---"] + ["---:"] * (len(cols) - 1)) + "|")
         for function in order:
@@ -192,16 +201,23 @@ def tables(results, order):
             row = [function, "**%s**" % fmt(ours)]
             if has_packed:
                 row.append(fmt(results.get((function, PACKED, n))))
+            fast = results.get((function, FAST, n))
+            if has_fast:
+                row.append("**%s**" % fmt(fast) if fast else "—")
             measured = [(results.get((function, p, n)), p) for p in peers]
             row += [fmt(t) for t, _ in measured]
             measured = [(t, p) for t, p in measured if t is not None]
             if measured:
                 best_t, best_p = min(measured)
                 row += ["%s %s" % (PEERS[best_p], fmt(best_t)), ratio(best_t, ours)]
+                if has_fast:
+                    row.append(ratio(best_t, fast) if fast else "—")
             else:
-                row += ["—", "—"]
+                row += ["—", "—"] + (["—"] if has_fast else [])
             row.append(fmt(copy))
             row.append("%.0f%%" % (100.0 * copy / ours) if copy and ours else "—")
+            if has_fast:
+                row.append("%.0f%%" % (100.0 * copy / fast) if copy and fast else "—")
             out.append("| " + " | ".join(row) + " |")
         out.append("")
     return out

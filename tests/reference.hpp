@@ -95,10 +95,18 @@ R gelu_tanh(R x) {
   return x * sigmoid(k * (x + c * x * x * x));
 }
 
-// Unary reference by nonlin's functor name; param is alpha (leaky_relu) or
-// beta (swish), already rounded to the argument type as nonlin does.
+// The mathematical function a functor computes: its name without the tier
+// prefix ("fast::sigmoid" -> "sigmoid").
+inline std::string base_name(std::string const& name) {
+  return name.rfind("fast::", 0) == 0 ? name.substr(6) : name;
+}
+
+// Unary reference by nonlin's functor name (either tier); param is alpha
+// (leaky_relu) or beta (swish), already rounded to the argument type as
+// nonlin does.
 template <class R>
-R unary(std::string const& name, R x, R param) {
+R unary(std::string const& full_name, R x, R param) {
+  const std::string name = base_name(full_name);
   if (name == "relu") return relu(x);
   if (name == "leaky_relu") return leaky_relu(x, param);
   if (name == "tanh") return tanh(x);
@@ -112,7 +120,8 @@ R unary(std::string const& name, R x, R param) {
 
 // The activation of a gated functor, by name (glu: sigmoid, swiglu: swish).
 template <class R>
-R gate_act(std::string const& name, R gate, R beta) {
+R gate_act(std::string const& full_name, R gate, R beta) {
+  const std::string name = base_name(full_name);
   if (name == "glu") return sigmoid(gate);
   if (name == "swiglu") return swish(gate, beta);
   if (name == "geglu") return gelu(gate);

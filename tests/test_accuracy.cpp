@@ -148,6 +148,14 @@ std::vector<UnaryRow<float>> unary_table<float>() {
       row(nonlin::silu{}, ref_float_silu),
       row(nonlin::swish{1.702}, ref_float_swish_1p702, "swish(beta=1.702)"),
       row(nonlin::swish{0.5}, ref_float_swish_0p5, "swish(beta=0.5)"),
+      // The fast tier against the same reference points.
+      row(nonlin::fast::tanh{}, ref_float_tanh),
+      row(nonlin::fast::sigmoid{}, ref_float_sigmoid),
+      row(nonlin::fast::gelu{}, ref_float_gelu),
+      row(nonlin::fast::gelu_tanh{}, ref_float_gelu_tanh),
+      row(nonlin::fast::silu{}, ref_float_silu),
+      row(nonlin::fast::swish{1.702}, ref_float_swish_1p702, "fast::swish(beta=1.702)"),
+      row(nonlin::fast::swish{0.5}, ref_float_swish_0p5, "fast::swish(beta=0.5)"),
   };
 }
 
@@ -163,6 +171,14 @@ std::vector<UnaryRow<double>> unary_table<double>() {
       row(nonlin::silu{}, ref_double_silu),
       row(nonlin::swish{1.702}, ref_double_swish_1p702, "swish(beta=1.702)"),
       row(nonlin::swish{0.5}, ref_double_swish_0p5, "swish(beta=0.5)"),
+      // The fast tier against the same reference points.
+      row(nonlin::fast::tanh{}, ref_double_tanh),
+      row(nonlin::fast::sigmoid{}, ref_double_sigmoid),
+      row(nonlin::fast::gelu{}, ref_double_gelu),
+      row(nonlin::fast::gelu_tanh{}, ref_double_gelu_tanh),
+      row(nonlin::fast::silu{}, ref_double_silu),
+      row(nonlin::fast::swish{1.702}, ref_double_swish_1p702, "fast::swish(beta=1.702)"),
+      row(nonlin::fast::swish{0.5}, ref_double_swish_0p5, "fast::swish(beta=0.5)"),
   };
 }
 
@@ -173,6 +189,10 @@ std::vector<GatedRow<float>> gated_table<float>() {
       gated_row(nonlin::swiglu{}, ref_gated_float_swiglu),
       gated_row(nonlin::geglu{}, ref_gated_float_geglu),
       gated_row(nonlin::geglu_tanh{}, ref_gated_float_geglu_tanh),
+      gated_row(nonlin::fast::glu{}, ref_gated_float_glu),
+      gated_row(nonlin::fast::swiglu{}, ref_gated_float_swiglu),
+      gated_row(nonlin::fast::geglu{}, ref_gated_float_geglu),
+      gated_row(nonlin::fast::geglu_tanh{}, ref_gated_float_geglu_tanh),
   };
 }
 
@@ -183,6 +203,10 @@ std::vector<GatedRow<double>> gated_table<double>() {
       gated_row(nonlin::swiglu{}, ref_gated_double_swiglu),
       gated_row(nonlin::geglu{}, ref_gated_double_geglu),
       gated_row(nonlin::geglu_tanh{}, ref_gated_double_geglu_tanh),
+      gated_row(nonlin::fast::glu{}, ref_gated_double_glu),
+      gated_row(nonlin::fast::swiglu{}, ref_gated_double_swiglu),
+      gated_row(nonlin::fast::geglu{}, ref_gated_double_geglu),
+      gated_row(nonlin::fast::geglu_tanh{}, ref_gated_double_geglu_tanh),
   };
 }
 

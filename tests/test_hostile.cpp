@@ -173,6 +173,8 @@ double param_of(F const&) {
 double param_of(nonlin::leaky_relu const& f) { return f.alpha; }
 double param_of(nonlin::swish const& f) { return f.beta; }
 double param_of(nonlin::swiglu const& f) { return f.beta; }
+double param_of(nonlin::fast::swish const& f) { return f.beta; }
+double param_of(nonlin::fast::swiglu const& f) { return f.beta; }
 
 template <class T, class F>
 long double max_ulp(F const&) {

@@ -14,15 +14,21 @@
 
 NONLIN_BEGIN_NAMESPACE
 
-/// Every unary functor, default-constructed, plus swish at a non-default
-/// beta (1.702, the sigmoid approximation of GELU) so that the parameter path
-/// is covered too.
+/// Every unary functor of both tiers, default-constructed, plus swish at a
+/// non-default beta (1.702, the sigmoid approximation of GELU) so that the
+/// parameter path is covered too. (fast::relu and fast::leaky_relu are the
+/// precise functors, listed once.)
 inline auto unary_functions() noexcept {
-  return std::make_tuple(relu{}, leaky_relu{}, tanh{}, sigmoid{}, gelu{}, gelu_tanh{}, silu{}, swish{1.702});
+  return std::make_tuple(relu{}, leaky_relu{}, tanh{}, sigmoid{}, gelu{}, gelu_tanh{}, silu{}, swish{1.702},
+                         fast::tanh{}, fast::sigmoid{}, fast::gelu{}, fast::gelu_tanh{}, fast::silu{},
+                         fast::swish{1.702});
 }
 
-/// Every gated functor (out = act(gate) * up).
-inline auto gated_functions() noexcept { return std::make_tuple(glu{}, swiglu{}, geglu{}, geglu_tanh{}); }
+/// Every gated functor (out = act(gate) * up), both tiers.
+inline auto gated_functions() noexcept {
+  return std::make_tuple(glu{}, swiglu{}, geglu{}, geglu_tanh{}, fast::glu{}, fast::swiglu{}, fast::geglu{},
+                         fast::geglu_tanh{});
+}
 
 /// Calls fn(functor) for every element of a tuple from the lists above.
 template <class Tuple, class Fn>

@@ -3,6 +3,7 @@
 #define NONLIN_GELU_HPP
 
 #include "detail/eval.hpp"
+#include "detail/fast_math.hpp"
 #include "detail/math.hpp"
 
 NONLIN_BEGIN_NAMESPACE
@@ -57,6 +58,43 @@ struct gelu_tanh {
     return detail::eval(x, [](auto const& v) { return detail::gelu_tanh(v); });
   }
 };
+
+namespace fast {
+/// nonlin::fast::gelu: x Phi(x) (erf form) for speed over accuracy (outputs
+/// stored as bf16 or fp16): P = Phi(-|x|) = exp(-x^2/2) G(1/(|x| + 3)) with
+/// G a fitted polynomial, then x P (x < 0) or x (1 - P); never 1 + erf.
+/// Accuracy (float, max error over all 2^32 inputs, AVX-512 build; see
+/// README "Accuracy"): 1321 ULP, i.e. relative error below 2^-13.
+/// double: the precise kernel (nonlin::gelu's bound).
+/// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
+struct gelu {
+  static constexpr const char* name = "fast::gelu";
+  static constexpr double max_ulp_float = 4096;
+  static constexpr double max_ulp_double = nonlin::gelu::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::fast::gelu_kernel(v); });
+  }
+};
+
+/// nonlin::fast::gelu_tanh: x * sigmoid(z), z = 2 sqrt(2/pi) (x + 0.044715
+/// x^3), for speed over accuracy (outputs stored as bf16 or fp16).
+/// Accuracy (float, max error over all 2^32 inputs, AVX-512 build; see
+/// README "Accuracy"): 802 ULP, i.e. relative error below 2^-14.
+/// double: the precise kernel (nonlin::gelu_tanh's bound).
+/// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
+struct gelu_tanh {
+  static constexpr const char* name = "fast::gelu_tanh";
+  static constexpr double max_ulp_float = 2560;
+  static constexpr double max_ulp_double = nonlin::gelu_tanh::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::fast::gelu_tanh_kernel(v); });
+  }
+};
+}  // namespace fast
 
 NONLIN_END_NAMESPACE  // namespace nonlin
 

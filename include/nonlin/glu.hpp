@@ -111,6 +111,60 @@ struct geglu_tanh {
   }
 };
 
+namespace fast {
+/// The gated family on the fast tier: act(gate) * up with act from
+/// nonlin::fast; same packed defaults, special values and bound rule
+/// (2 x the activation's bound + 0.5 ULP) as the precise functors.
+struct glu {
+  static constexpr const char* name = "fast::glu";
+  static constexpr gate_half packed_gate = gate_half::second;
+  static constexpr double max_ulp_float = 2 * fast::sigmoid::max_ulp_float + 0.5;
+  static constexpr double max_ulp_double = nonlin::glu::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::gated(fast::sigmoid{}, gate, up);
+  }
+};
+
+struct swiglu {
+  static constexpr const char* name = "fast::swiglu";
+  static constexpr gate_half packed_gate = gate_half::first;
+  static constexpr double max_ulp_float = 2 * fast::swish::max_ulp_float + 0.5;
+  static constexpr double max_ulp_double = nonlin::swiglu::max_ulp_double;
+  double beta = 1.0;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::gated(fast::swish{beta}, gate, up);
+  }
+};
+
+struct geglu {
+  static constexpr const char* name = "fast::geglu";
+  static constexpr gate_half packed_gate = gate_half::first;
+  static constexpr double max_ulp_float = 2 * fast::gelu::max_ulp_float + 0.5;
+  static constexpr double max_ulp_double = nonlin::geglu::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::gated(fast::gelu{}, gate, up);
+  }
+};
+
+struct geglu_tanh {
+  static constexpr const char* name = "fast::geglu_tanh";
+  static constexpr gate_half packed_gate = gate_half::first;
+  static constexpr double max_ulp_float = 2 * fast::gelu_tanh::max_ulp_float + 0.5;
+  static constexpr double max_ulp_double = nonlin::geglu_tanh::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::gated(fast::gelu_tanh{}, gate, up);
+  }
+};
+}  // namespace fast
+
 NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_GLU_HPP

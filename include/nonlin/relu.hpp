@@ -58,6 +58,13 @@ struct leaky_relu {
   }
 };
 
+namespace fast {
+/// relu and leaky_relu are exact in both tiers; nonlin::fast names them too
+/// so that a whole model can switch tiers by namespace.
+using nonlin::leaky_relu;
+using nonlin::relu;
+}  // namespace fast
+
 NONLIN_END_NAMESPACE  // namespace nonlin
 
 #endif  // NONLIN_RELU_HPP

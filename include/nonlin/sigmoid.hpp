@@ -3,6 +3,7 @@
 #define NONLIN_SIGMOID_HPP
 
 #include "detail/eval.hpp"
+#include "detail/fast_math.hpp"
 #include "detail/math.hpp"
 
 NONLIN_BEGIN_NAMESPACE
@@ -28,6 +29,27 @@ struct sigmoid {
     return detail::eval(x, [](auto const& v) { return detail::sigmoid(v); });
   }
 };
+
+namespace fast {
+/// nonlin::fast::sigmoid: sigmoid for speed over accuracy (for outputs
+/// stored as bf16 or fp16), with the precise tier's formulation: e =
+/// exp(-|x|), 1/(1+e) or e/(1+e), results never negative or NaN, subnormal
+/// results scaled once.
+/// Accuracy (float, max error over all 2^32 inputs, AVX-512 build; see
+/// README "Accuracy"): 902 ULP, i.e. relative error below 2^-14.
+/// double: the precise kernel (nonlin::sigmoid's bound).
+/// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5.
+struct sigmoid {
+  static constexpr const char* name = "fast::sigmoid";
+  static constexpr double max_ulp_float = 2048;
+  static constexpr double max_ulp_double = nonlin::sigmoid::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::fast::sigmoid_kernel(v); });
+  }
+};
+}  // namespace fast
 
 NONLIN_END_NAMESPACE  // namespace nonlin
 

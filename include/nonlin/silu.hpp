@@ -3,6 +3,7 @@
 #define NONLIN_SILU_HPP
 
 #include "detail/eval.hpp"
+#include "detail/fast_math.hpp"
 #include "detail/math.hpp"
 
 NONLIN_BEGIN_NAMESPACE
@@ -58,6 +59,48 @@ struct swish {
     });
   }
 };
+
+namespace fast {
+/// nonlin::fast::silu: x * sigmoid(x) for speed over accuracy (outputs
+/// stored as bf16 or fp16); same formulation as nonlin::fast::sigmoid.
+/// Accuracy (float, max error over all 2^32 inputs, AVX-512 build; see
+/// README "Accuracy"): 870 ULP, i.e. relative error below 2^-14.
+/// double: the precise kernel (nonlin::silu's bound).
+/// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
+struct silu {
+  static constexpr const char* name = "fast::silu";
+  static constexpr double max_ulp_float = 2560;
+  static constexpr double max_ulp_double = nonlin::silu::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::fast::silu_kernel(v); });
+  }
+};
+
+/// nonlin::fast::swish: x * sigmoid(beta x) for speed over accuracy
+/// (outputs stored as bf16 or fp16). Default beta = 1.
+/// Accuracy (float, max error over all 2^32 inputs for beta = 1.702,
+/// AVX-512 build; see README "Accuracy"): relative error below 2^-14 plus
+/// the rounding of beta x (|beta x| ulp(beta x)/2 relative).
+/// double: the precise kernel (nonlin::swish's bound).
+/// Special values: as nonlin::swish.
+struct swish {
+  static constexpr const char* name = "fast::swish";
+  static constexpr double max_ulp_float = 2560;
+  static constexpr double max_ulp_double = nonlin::swish::max_ulp_double;
+  double beta = 1.0;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    const double b = beta;
+    return detail::eval(x, [b](auto const& v) {
+      using W = typename std::decay<decltype(v)>::type;
+      return detail::fast::swish_kernel(v, detail::splat<W>(b));
+    });
+  }
+};
+}  // namespace fast
 
 NONLIN_END_NAMESPACE  // namespace nonlin
 

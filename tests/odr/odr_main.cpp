@@ -147,8 +147,11 @@ void compare_results() {
     }
     // Between TUs: the exact / correctly rounded functions agree bit for bit
     // everywhere; the FMA TUs (avx2, avx512) run the same operations and agree
-    // bit for bit too; the SSE2 TU (no FMA) may differ within the bounds.
+    // bit for bit too -- except the fast tier, whose reciprocal is vrcp14ps on
+    // AVX-512 and rcpps plus a Newton step on AVX2; the SSE2 TU (no FMA) may
+    // differ within the bounds.
     const bool exact = std::string(name) == "relu" || std::string(name) == "leaky_relu";
+    const bool fast_tier = std::string(name).rfind("fast::", 0) == 0;
     std::size_t differ_sse2 = 0;
     for (std::size_t r = 1; r < results.size(); ++r)
       for (std::size_t i = 0; i < xs.size(); ++i) {
@@ -157,7 +160,7 @@ void compare_results() {
         if (exact) {
           EXPECT_TRUE(same) << name << " " << labels[r] << " vs " << labels[0] << " at " << show(xs[i]);
         }
-        if (r == 2) {
+        if (r == 2 && !fast_tier) {
           EXPECT_TRUE(same_bits(results[2][i], results[1][i]))
               << name << " avx512 " << show(results[2][i]) << " vs avx2 " << show(results[1][i]) << " at "
               << show(xs[i]);

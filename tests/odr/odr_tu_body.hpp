@@ -28,6 +28,8 @@ double param_of(F const&) {
 double param_of(nonlin::leaky_relu const& f) { return f.alpha; }
 double param_of(nonlin::swish const& f) { return f.beta; }
 double param_of(nonlin::swiglu const& f) { return f.beta; }
+double param_of(nonlin::fast::swish const& f) { return f.beta; }
+double param_of(nonlin::fast::swiglu const& f) { return f.beta; }
 
 template <std::size_t I, class T>
 void ubulk(const T* a, const T*, T* out, std::size_t n) {

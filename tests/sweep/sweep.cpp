@@ -101,6 +101,19 @@ struct special_case {
   double expected;  // compared bit for bit (sign of zero included)
 };
 
+// A fast-tier functor is checked against the function of its precise twin
+// (same references, same special values; only the bound differs).
+template <class F>
+F const& precise_of(F const& f) {
+  return f;
+}
+inline nonlin::tanh precise_of(nonlin::fast::tanh const&) { return {}; }
+inline nonlin::sigmoid precise_of(nonlin::fast::sigmoid const&) { return {}; }
+inline nonlin::silu precise_of(nonlin::fast::silu const&) { return {}; }
+inline nonlin::swish precise_of(nonlin::fast::swish const& f) { return {f.beta}; }
+inline nonlin::gelu precise_of(nonlin::fast::gelu const&) { return {}; }
+inline nonlin::gelu_tanh precise_of(nonlin::fast::gelu_tanh const&) { return {}; }
+
 template <class F>
 std::vector<special_case> special_cases(F const&) {
   const double inf = INFINITY;
@@ -209,10 +222,10 @@ R reference(nonlin::gelu_tanh const&, T x) {
 template <class R, class T, class F>
 R reference_at(F const& f, T x) {
   if (std::isinf(x)) {
-    for (auto const& c : special_cases(f))
+    for (auto const& c : special_cases(precise_of(f)))
       if (c.x == static_cast<double>(x)) return R(c.expected);
   }
-  return reference<R>(f, x);
+  return reference<R>(precise_of(f), x);
 }
 
 // ---------------------------------------------------------------- ULP error
@@ -305,6 +318,7 @@ std::string display_name(nonlin::swish const& f) {
   std::snprintf(buf, sizeof buf, "swish(beta=%g)", f.beta);
   return buf;
 }
+std::string display_name(nonlin::fast::swish const& f) { return "fast::" + display_name(precise_of(f)); }
 
 template <class T>
 struct bound_of {
@@ -424,7 +438,7 @@ template <class T, class F>
 void check_specials(F const& f, stats& s) {
   const bool is_sigmoid = std::is_same<F, nonlin::sigmoid>::value;
   std::vector<T> xs;
-  std::vector<special_case> cases = special_cases(f);
+  std::vector<special_case> cases = special_cases(precise_of(f));
   for (auto const& c : cases) xs.push_back(static_cast<T>(c.x));
   const std::size_t n_cases = xs.size();
   const T nans[] = {std::numeric_limits<T>::quiet_NaN(), -std::numeric_limits<T>::quiet_NaN(),

@@ -167,6 +167,167 @@ struct coeffs<double> {
   static constexpr double tanh_core_end = 0.625;
 };
 
+// Fast tier (float only), from the section "fast tier" of the script.
+template <int D>
+struct fast_coeffs;
+template <>
+struct fast_coeffs<2> {
+  // exp(r) = c[0] + c[1]*r + ... (c[0] = 1)
+  // interval [-ln2/2, ln2/2], degree 2, max relative error 1.953125e-3
+  static constexpr float exp[] = {
+    1.0f,
+    1.01413071155548095703125f,
+    0.4992456734180450439453125f
+  };
+  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
+  // interval [-ln2/2, ln2/2], degree 1, max relative error 1.953125e-2
+  static constexpr float expm1[] = {
+    1.0f,
+    0.495054662227630615234375f
+  };
+  // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
+  // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 4, max relative error 5.035400390625e-4
+  static constexpr float gelu_tail[] = {
+    -1.144203939475119113922119140625e-3f,
+    0.4414254128932952880859375f,
+    0.665906369686126708984375f,
+    5.65175724029541015625f,
+    5.746334075927734375f
+  };
+};
+template <>
+struct fast_coeffs<3> {
+  // exp(r) = c[0] + c[1]*r + ... (c[0] = 1)
+  // interval [-ln2/2, ln2/2], degree 3, max relative error 1.010894775390625e-4
+  static constexpr float exp[] = {
+    1.0f,
+    1.00019586086273193359375f,
+    0.50413036346435546875f,
+    0.16517953574657440185546875f
+  };
+  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
+  // interval [-ln2/2, ln2/2], degree 2, max relative error 4.57763671875e-4
+  static constexpr float expm1[] = {
+    1.0f,
+    0.50368225574493408203125f,
+    0.1670058667659759521484375f
+  };
+  // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
+  // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 5, max relative error 4.9591064453125e-5
+  static constexpr float gelu_tail[] = {
+    4.508993006311357021331787109375e-4f,
+    0.3767168521881103515625f,
+    1.61878073215484619140625f,
+    -0.711675107479095458984375f,
+    25.1677455902099609375f,
+    -21.92282867431640625f
+  };
+};
+template <>
+struct fast_coeffs<4> {
+  // exp(r) = c[0] + c[1]*r + ... (c[0] = 1)
+  // interval [-ln2/2, ln2/2], degree 4, max relative error 2.801418304443359375e-6
+  static constexpr float exp[] = {
+    1.0f,
+    0.9999668598175048828125f,
+    0.50003015995025634765625f,
+    0.16787450015544891357421875f,
+    4.15136031806468963623046875e-2f
+  };
+  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
+  // interval [-ln2/2, ln2/2], degree 3, max relative error 2.0503997802734375e-5
+  static constexpr float expm1[] = {
+    1.0f,
+    0.500016510486602783203125f,
+    0.16749627888202667236328125f,
+    4.1610181331634521484375e-2f
+  };
+  // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
+  // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 6, max relative error 1.0013580322265625e-5
+  static constexpr float gelu_tail[] = {
+    1.264442107640206813812255859375e-4f,
+    0.392512738704681396484375f,
+    1.32191956043243408203125f,
+    2.0409162044525146484375f,
+    11.8493366241455078125f,
+    10.1473636627197265625f,
+    -30.24274444580078125f
+  };
+};
+template <>
+struct fast_coeffs<5> {
+  // exp(r) = c[0] + c[1]*r + ... (c[0] = 1)
+  // interval [-ln2/2, ln2/2], degree 5, max relative error 9.126961231231689453125e-8
+  static constexpr float exp[] = {
+    1.0f,
+    0.999999701976776123046875f,
+    0.4999915063381195068359375f,
+    0.16667652130126953125f,
+    4.18978221714496612548828125e-2f,
+    8.28929059207439422607421875e-3f
+  };
+  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
+  // interval [-ln2/2, ln2/2], degree 4, max relative error 4.470348358154296875e-7
+  static constexpr float expm1[] = {
+    1.0f,
+    0.4999940395355224609375f,
+    0.1666683256626129150390625f,
+    4.1872434318065643310546875e-2f,
+    8.337914943695068359375e-3f
+  };
+  // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
+  // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 7, max relative error 8.7916851043701171875e-7
+  static constexpr float gelu_tail[] = {
+    -5.4106698371469974517822265625e-5f,
+    0.402456700801849365234375f,
+    1.1022167205810546875f,
+    4.564178943634033203125f,
+    -4.457717418670654296875f,
+    69.704925537109375f,
+    -144.666748046875f,
+    89.70355987548828125f
+  };
+};
+template <>
+struct fast_coeffs<6> {
+  // exp(r) = c[0] + c[1]*r + ... (c[0] = 1)
+  // interval [-ln2/2, ln2/2], degree 6, max relative error 3.7252902984619140625e-9
+  static constexpr float exp[] = {
+    1.0f,
+    1.0f,
+    0.49999988079071044921875f,
+    0.1666651666164398193359375f,
+    4.16696108877658843994140625e-2f,
+    8.369083516299724578857421875e-3f,
+    1.3748742640018463134765625e-3f
+  };
+  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
+  // interval [-ln2/2, ln2/2], degree 5, max relative error 1.3969838619232177734375e-8
+  static constexpr float expm1[] = {
+    1.0f,
+    0.4999999701976776123046875f,
+    0.16666543483734130859375f,
+    4.16675023734569549560546875e-2f,
+    8.366531692445278167724609375e-3f,
+    1.3864520005881786346435546875e-3f
+  };
+  // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
+  // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 8, max relative error 2.75671482086181640625e-7
+  static constexpr float gelu_tail[] = {
+    -2.372136441408656537532806396484375e-5f,
+    0.400527417659759521484375f,
+    1.15292060375213623046875f,
+    3.8443164825439453125f,
+    1.5859858989715576171875f,
+    38.910747528076171875f,
+    -51.3775787353515625f,
+    -64.49642181396484375f,
+    106.88748931884765625f
+  };
+};
+static constexpr double fast_gelu_shift = 3;
+static constexpr double fast_gelu_end = 14.5;
+
 }  // namespace detail
 NONLIN_END_NAMESPACE  // namespace nonlin
 

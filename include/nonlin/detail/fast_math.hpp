@@ -1,0 +1,285 @@
+// nonlin::detail::fast: the vector math of the fast tier (nonlin::fast::*),
+// float only, written once over V = float | xsimd::batch<float, A>.
+//
+// The fast tier keeps every rule of the precise one that is about *what* is
+// computed (exp only of non-positive arguments, nothing like 1 + erf(z) for
+// negative z, NaN in -> NaN out, the limits at +-inf, signed zeros, results
+// in the subnormal range scaled once) and drops what makes the precise tier
+// slow (hi + lo pairs, corrected divisions, the two-step power of two):
+//   * e^r on |r| <= ln2/2 by a polynomial of degree D (fast_coeffs<D>);
+//   * a one-constant argument reduction r = a - n ln2;
+//   * 2^n applied by vscalefps on AVX-512 (p * s1 * s2 elsewhere: the same
+//     single rounding, hence the same bits);
+//   * 1/d by the hardware reciprocal estimate: AVX-512 vrcp14ps (relative
+//     error < 2^-14) followed by R Newton steps; SSE/AVX rcpps (< 1.5 * 2^-12)
+//     always followed by one step more; a division where there is neither.
+// D and R are template parameters so that benchmarks/fast_curve can walk the
+// speed/accuracy curve; the tier itself uses fast::degree and fast::refine,
+// chosen at the knee of that curve.
+#ifndef NONLIN_DETAIL_FAST_MATH_HPP
+#define NONLIN_DETAIL_FAST_MATH_HPP
+
+#include <limits>
+#include <type_traits>
+
+#include "math.hpp"
+
+NONLIN_BEGIN_NAMESPACE
+namespace detail {
+namespace fast {
+
+/// The tier's exp degree and Newton steps: the knee of the curve in
+/// benchmarks/fast_curve.md (degree 2 -> 3 buys 4 bits for ~1% time, 3 -> 4
+/// one bit for ~20%).
+constexpr int degree = 3;
+constexpr int refine = 0;
+
+// Exp arguments below this give e^a < 2^-158: +0, also times 156 (silu's
+// clamped x times p).
+constexpr double exp_floor = -110.0;
+
+template <class V>
+using is_float = std::is_same<scalar_t<V>, float>;
+
+// p * 2^n for an integral n in [-250, 0] and a finite p (or NaN), rounded
+// once (the fallback's 2^k1 is then normal: p * 2^k1 is exact unless it
+// underflows, and then the result is 0 either way).
+template <class V>
+NONLIN_INLINE V scale(V const& p, V const& n) noexcept {
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (!is_scalar<V>::value) {
+    // (The zero-masked forms: GCC 12's unmasked ones merge into an undefined
+    // register and draw a false -Wuninitialized in every caller.)
+    if constexpr (sizeof(typename V::register_type) == 64) return _mm512_maskz_scalef_ps(__mmask16(0xFFFF), p, n);
+  }
+#endif
+  // 2^n = 2^k1 * 2^(n - k1), k1 = round(n/2): both factors normal; p * 2^k1
+  // is exact, so the only rounding is the last product's.
+  using B = bits_t<V>;
+  const V shifter = splat<V>(fp<float>::shifter);
+  const B bias = B(static_cast<std::int32_t>(fp<float>::bias));
+  const B b = detail::to_bits(n + shifter);
+  const B b1 = detail::to_bits(detail::fma(n, splat<V>(0.5), shifter));
+  const V s1 = detail::from_bits<V>(detail::shl(b1 + bias, fp<float>::mant_bits));
+  const V s2 = detail::from_bits<V>(detail::shl(b - b1 + bias, fp<float>::mant_bits));
+  return (p * s1) * s2;
+}
+
+// 1/d for d >= 1 (or +inf or NaN), relative error as described at the top.
+template <int R, class V>
+NONLIN_INLINE V rcp(V const& d) noexcept {
+  V y;
+  int steps = R;
+  if constexpr (is_scalar<V>::value) {
+    return V(1) / d;
+  } else {
+    constexpr std::size_t bytes = sizeof(typename V::register_type);
+    (void)bytes;
+#if defined(__AVX512F__)
+    if constexpr (bytes == 64) {
+      y = _mm512_maskz_rcp14_ps(__mmask16(0xFFFF), d);
+    } else
+#endif
+#if defined(__AVX__)
+        if constexpr (bytes == 32) {
+      y = _mm256_rcp_ps(d);
+      ++steps;
+    } else
+#endif
+#if defined(__SSE__) || defined(__x86_64__)
+        if constexpr (bytes == 16) {
+      y = _mm_rcp_ps(d);
+      ++steps;
+    } else
+#endif
+    {
+      return V(1) / d;
+    }
+  }
+  for (int i = 0; i < steps; ++i) y = detail::fma(detail::fma(-d, y, V(1)), y, y);
+  return y;
+}
+
+// e^a = p * 2^n for a in [exp_floor, 0] (or NaN), p in [1/sqrt 2, sqrt 2]
+// up to the fit's error: kept apart so that a caller can multiply a factor
+// into p before the (single) rounding of the scaling.
+template <class V>
+struct expo {
+  V p, n;
+  NONLIN_INLINE V value() const noexcept { return scale(p, n); }
+};
+
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+template <class V>
+constexpr bool is_zmm() {
+  if constexpr (is_scalar<V>::value) {
+    return false;
+  } else {
+    return sizeof(typename V::register_type) == 64;
+  }
+}
+#else
+template <class V>
+constexpr bool is_zmm() {
+  return false;
+}
+#endif
+
+// -|x| (one bit operation on batches).
+template <class V>
+NONLIN_INLINE V neg_abs(V const& x) noexcept {
+  if constexpr (is_scalar<V>::value) {
+    return -detail::abs(x);
+  } else {
+    return x | V(-0.0f);
+  }
+}
+
+// max(a, lo) that keeps a NaN a (vmaxps returns its second operand when
+// either is NaN).
+template <class V>
+NONLIN_INLINE V floor_at(V const& a, V const& lo) noexcept {
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (is_zmm<V>()) return _mm512_max_ps(lo, a);
+#endif
+  return detail::select(a < lo, lo, a);
+}
+
+// n = round(a log2e) as a float; e^a = e^r 2^n with r = a - n ln2.
+template <class V>
+NONLIN_INLINE V exp_index(V const& a) noexcept {
+  using C = coeffs<float>;
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (is_zmm<V>())
+    return _mm512_maskz_roundscale_ps(__mmask16(0xFFFF), a * splat<V>(C::log2e),
+                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+#endif
+  const V shifter = splat<V>(fp<float>::shifter);
+  return detail::fma(a, splat<V>(C::log2e), shifter) - shifter;
+}
+
+template <int D, class V>
+NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
+  const V n = exp_index(a);
+  const V r = detail::fma(n, splat<V>(-0.693147180559945309), a);
+  return {horner(r, fast_coeffs<D>::exp), n};
+}
+
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V sigmoid(V const& x) noexcept {
+  const expo<V> ex = exp_neg<D>(floor_at(neg_abs(x), splat<V>(exp_floor)));
+  const V e = ex.value();  // e^-|x|
+  const V y = rcp<R>(V(1) + e);
+  return detail::select(x < V(0), e * y, y);
+}
+
+// m * sigmoid(z). Where z < 0 the numerator m e^z is formed as
+// scale(m p, n), so a result in the subnormal range is not lost to an e^z
+// that underflowed on its own. -|z| is clamped at `floor`; the caller bounds
+// m (m_neg, used where z < 0) so that m p 2^n is below 2^-150 there (+-0).
+template <int D, int R, class V>
+NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
+  const expo<V> ex = exp_neg<D>(floor_at(neg_abs(z), floor));
+  const V y = rcp<R>(V(1) + ex.value());
+  return detail::select(z < V(0), scale(m_neg * ex.p, ex.n), m) * y;
+}
+
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V silu(V const& x) noexcept {
+  // Where x < 0, x itself clamped at exp_floor: the result is -0 beyond it.
+  const V floor = splat<V>(exp_floor);
+  return times_sigmoid<D, R>(x, floor_at(x, floor), x, floor);
+}
+
+// swish: beta x can be small where x is huge, so the floor is lower (-170,
+// 2^n still a product of two normal powers of two) and |x| is clamped at
+// 2^64 in the numerator (then 2^64 e^-170 rounds to 0). The clamp shows only
+// for |beta| < 2^-56 and |x| > 2^64.
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
+  const V big = splat<V>(18446744073709551616.0);  // 2^64
+  const V m = detail::select(detail::abs(x) > big, detail::copysign(big, x), x);
+  return times_sigmoid<D, R>(x, m, beta * x, splat<V>(-170.0));
+}
+
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
+  using C = coeffs<float>;
+  const V x2 = x * x;
+  const V z = x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
+  // Below -20 the result is -0 (z < -570): the clamp keeps inf * 0 out.
+  return times_sigmoid<D, R>(x, floor_at(x, V(-20.0f)), z, splat<V>(exp_floor));
+}
+
+// tanh(x) = -sign(x) q / (2 + q), q = e^(-2|x|) - 1 in (-1, 0], with q
+// evaluated as 2^n (e^r - 1) + (2^n - 1) so that it keeps its relative
+// accuracy as x -> 0 (no 1 - e cancellation, no separate branch near 0).
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V tanh(V const& x) noexcept {
+  const V a = floor_at(splat<V>(2.0) * neg_abs(x), splat<V>(exp_floor));
+  const V n = exp_index(a);
+  const V r = detail::fma(n, splat<V>(-0.693147180559945309), a);
+  // One degree more than exp's: q near 0 carries tanh's whole relative
+  // error (fast_coeffs<3>::expm1 alone would be 2^-11).
+  const V em1 = r * horner(r, fast_coeffs<D + 1>::expm1);
+  const V s = scale(V(1), n);
+  const V q = detail::fma(s, em1, s - V(1));
+  const V y = rcp<R>(q + V(2));
+  // q * y <= 0; copysign puts x's sign on |tanh|, +-0 included.
+  return detail::copysign(q * y, x);
+}
+
+// gelu(x) = x Phi(x). With P = Phi(-|x|) = e^(-x^2/2) G(1/(|x| + c)):
+// x < 0: x P (x folded in before the scaling, as in times_sigmoid);
+// x >= 0: x (1 - P). |x| is clamped at fast_gelu_end, where P has
+// underflowed to 0, so that +-inf give +inf and -0.
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V gelu(V const& x) noexcept {
+  const V end = splat<V>(fast_gelu_end);
+  const V xc = floor_at(detail::select(x > end, end, x), -end);
+  const V t = detail::abs(xc);
+  const expo<V> ex = exp_neg<D>(splat<V>(-0.5) * (t * t));
+  const V u = rcp<R>(t + splat<V>(fast_gelu_shift));
+  const V pg = ex.p * horner(u, fast_coeffs<D>::gelu_tail);
+  return detail::select(x < V(0), scale(xc * pg, ex.n), x * (V(1) - scale(pg, ex.n)));
+}
+
+// The fast functors' kernels: the fast math for float, the precise kernels
+// for double (the fast tier is a float tier; double keeps its bounds).
+template <class V>
+NONLIN_INLINE V sigmoid_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return fast::sigmoid(x);
+  else return detail::sigmoid(x);
+}
+template <class V>
+NONLIN_INLINE V silu_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return fast::silu(x);
+  else return detail::silu(x);
+}
+template <class V>
+NONLIN_INLINE V tanh_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return fast::tanh(x);
+  else return detail::tanh(x);
+}
+template <class V>
+NONLIN_INLINE V gelu_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return fast::gelu(x);
+  else return detail::gelu(x);
+}
+template <class V>
+NONLIN_INLINE V gelu_tanh_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return fast::gelu_tanh(x);
+  else return detail::gelu_tanh(x);
+}
+
+template <class V>
+NONLIN_INLINE V swish_kernel(V const& x, V const& beta) noexcept {
+  if constexpr (is_float<V>::value) return fast::swish(x, beta);
+  else return detail::swish(x, beta);
+}
+
+}  // namespace fast
+}  // namespace detail
+NONLIN_END_NAMESPACE  // namespace nonlin
+
+#endif  // NONLIN_DETAIL_FAST_MATH_HPP
