@@ -9,7 +9,8 @@
 #            (every test but the consumer-package ones, which build projects
 #            of their own)
 #   debug    -march=native, Debug (-O0, asserts on: the precondition death tests)
-# the first four RelWithDebInfo (-O2 -g); all with the same tests and bounds.
+# the first four RelWithDebInfo (-O2 -g); all with the same tests and bounds,
+# and warnings as errors in nonlin's own programs (NONLIN_WERROR).
 # Usage: scripts/test.sh [extra ctest args]     Build dirs: build/test-*
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +43,7 @@ for config in native portable scalar sanitize debug; do
   dir="build/test-$config"
   echo "=== nonlin tests: $config build (CXXFLAGS='$flags') ==="
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS="$flags" \
-    -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF -DNONLIN_BUILD_EXAMPLES=ON \
+    -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_WERROR=ON -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF -DNONLIN_BUILD_EXAMPLES=ON \
     "${extra[@]}" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log"; exit 1; }
   grep -E "nonlin:" "$dir.configure.log" || true

@@ -22,7 +22,7 @@
 #define NONLIN_TEST_HAVE_QUADMATH 0
 #endif
 #if NONLIN_TEST_HAVE_QUADMATH
-#include <quadmath.h>
+#include "quad.hpp"
 #endif
 
 namespace nonlin_ref {

@@ -290,9 +290,9 @@ TEST(Bulk, ScalarOnlyCallableFallsBackToScalarLoop) {
 TEST(Bulk, SpanOverloads) {
   std::vector<float> in = {-1, 0, 1, 2}, out(4), up = {1, 2, 3, 4};
   nonlin::apply(nonlin::gelu{}, std::span<const float>(in), std::span<float>(out));
-  for (int i = 0; i < 4; ++i) EXPECT_TRUE(same_bits(out[i], nonlin::gelu{}(in[i])));
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_TRUE(same_bits(out[i], nonlin::gelu{}(in[i])));
   nonlin::apply(nonlin::swiglu{}, std::span<const float>(in), std::span<const float>(up), std::span<float>(out));
-  for (int i = 0; i < 4; ++i) EXPECT_TRUE(same_bits(out[i], nonlin::swiglu{}(in[i], up[i])));
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_TRUE(same_bits(out[i], nonlin::swiglu{}(in[i], up[i])));
 }
 #endif
 

@@ -79,7 +79,7 @@ struct SegvReporter {
     std::memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_segv;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = static_cast<int>(SA_RESETHAND);  // 0x80000000 in glibc: unsigned
     sigaction(SIGSEGV, &sa, nullptr);
     sigaction(SIGBUS, &sa, nullptr);
   }

@@ -39,9 +39,8 @@
 #include <type_traits>
 #include <vector>
 
-#include <quadmath.h>
-
 #include "common.hpp"
+#include "quad.hpp"
 #include <nonlin/nonlin.hpp>
 
 #ifndef NONLIN_SWEEP_FLAGS
