@@ -36,7 +36,7 @@ namespace fast {
 /// exp(-|x|), 1/(1+e) or e/(1+e), results never negative or NaN, subnormal
 /// results scaled once.
 /// Accuracy (float, max error over all 2^32 inputs, AVX-512 build; see
-/// README "Accuracy"): 902 ULP, i.e. relative error below 2^-14.
+/// README "Fast tier"): 1835 ULP, i.e. relative error below 2^-13.
 /// double: the precise kernel (nonlin::sigmoid's bound).
 /// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5.
 struct sigmoid {

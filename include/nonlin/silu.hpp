@@ -64,7 +64,7 @@ namespace fast {
 /// nonlin::fast::silu: x * sigmoid(x) for speed over accuracy (outputs
 /// stored as bf16 or fp16); same formulation as nonlin::fast::sigmoid.
 /// Accuracy (float, max error over all 2^32 inputs, AVX-512 build; see
-/// README "Accuracy"): 870 ULP, i.e. relative error below 2^-14.
+/// README "Fast tier"): 2334 ULP, i.e. relative error below 2^-12.7.
 /// double: the precise kernel (nonlin::silu's bound).
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
 struct silu {
@@ -81,8 +81,9 @@ struct silu {
 /// nonlin::fast::swish: x * sigmoid(beta x) for speed over accuracy
 /// (outputs stored as bf16 or fp16). Default beta = 1.
 /// Accuracy (float, max error over all 2^32 inputs for beta = 1.702,
-/// AVX-512 build; see README "Accuracy"): relative error below 2^-14 plus
-/// the rounding of beta x (|beta x| ulp(beta x)/2 relative).
+/// AVX-512 build; see README "Fast tier"): 2140 ULP, relative error below
+/// 2^-12.7 (for other beta, plus the rounding of beta x: |beta x| ulp/2).
+/// For |beta| < 2^-56 the bound holds for |x| <= 2^64.
 /// double: the precise kernel (nonlin::swish's bound).
 /// Special values: as nonlin::swish.
 struct swish {

@@ -34,7 +34,7 @@ namespace fast {
 /// or fp16): -sign(x) q/(2 + q) with q = exp(-2|x|) - 1 evaluated as
 /// 2^n (e^r - 1) + (2^n - 1), so it keeps its relative accuracy at 0.
 /// Accuracy (float, max error over all 2^32 inputs, AVX-512 build; see
-/// README "Accuracy"): 701 ULP, i.e. relative error below 2^-14.
+/// README "Fast tier"): 893 ULP, i.e. relative error below 2^-14.
 /// double: the precise kernel (nonlin::tanh's bound).
 /// Special values: NaN -> NaN; +-inf -> +-1; +-0 -> +-0.
 struct tanh {

@@ -140,7 +140,7 @@ NONLIN_INLINE V neg_abs(V const& x) noexcept {
 template <class V>
 NONLIN_INLINE V floor_at(V const& a, V const& lo) noexcept {
 #if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (is_zmm<V>()) return _mm512_max_ps(lo, a);
+  if constexpr (is_zmm<V>()) return _mm512_maskz_max_ps(__mmask16(0xFFFF), lo, a);
 #endif
   return detail::select(a < lo, lo, a);
 }
