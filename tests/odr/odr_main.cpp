@@ -148,7 +148,7 @@ void compare_results() {
     // Between TUs: the exact / correctly rounded functions agree bit for bit
     // everywhere; the FMA TUs (avx2, avx512) run the same operations and agree
     // bit for bit too -- except the fast tier, whose reciprocal is vrcp14ps on
-    // AVX-512 and rcpps plus a Newton step on AVX2; the SSE2 TU (no FMA) may
+    // AVX-512 and a division on AVX2; the SSE2 TU (no FMA) may
     // differ within the bounds.
     const bool exact = std::string(name) == "relu" || std::string(name) == "leaky_relu";
     const bool fast_tier = std::string(name).rfind("fast::", 0) == 0;

@@ -10,9 +10,9 @@
 //   * a one-constant argument reduction r = a - n ln2;
 //   * 2^n applied by vscalefps on AVX-512 (p * s1 * s2 elsewhere: the same
 //     single rounding, hence the same bits);
-//   * 1/d by the hardware reciprocal estimate: AVX-512 vrcp14ps (relative
-//     error < 2^-14) followed by R Newton steps; SSE/AVX rcpps (< 1.5 * 2^-12)
-//     always followed by one step more; a division where there is neither.
+//   * 1/d by the hardware reciprocal estimate on AVX-512: vrcp14ps (relative
+//     error < 2^-14) followed by R Newton steps; a division elsewhere (see
+//     rcp() for why not rcpps).
 // D and R are template parameters so that benchmarks/fast_curve can walk the
 // speed/accuracy curve; the tier itself uses fast::degree and fast::refine,
 // chosen at the knee of that curve.
@@ -65,49 +65,23 @@ NONLIN_INLINE V scale(V const& p, V const& n) noexcept {
   return (p * s1) * s2;
 }
 
-// 1/d for d >= 1 (or +inf or NaN), relative error as described at the top.
+// 1/d for d >= 1 (or +inf or NaN): vrcp14ps and R Newton steps on AVX-512
+// (exact at d = 1 and d = 2, which sigmoid(0), sigmoid(+inf) and tanh(+-inf)
+// rely on); a division elsewhere: rcpps plus a Newton step converges from
+// below and returns 1 - 2^-24 for 1/1, so it cannot keep those values.
 template <int R, class V>
 NONLIN_INLINE V rcp(V const& d) noexcept {
-  V y;
-  int steps = R;
-  if constexpr (is_scalar<V>::value) {
-    return V(1) / d;
-  } else {
-    constexpr std::size_t bytes = sizeof(typename V::register_type);
-    (void)bytes;
-#if defined(__AVX512F__)
-    if constexpr (bytes == 64) {
-      y = _mm512_maskz_rcp14_ps(__mmask16(0xFFFF), d);
-    } else
-#endif
-#if defined(__AVX__)
-        if constexpr (bytes == 32) {
-      y = _mm256_rcp_ps(d);
-      ++steps;
-    } else
-#endif
-#if defined(__SSE__) || defined(__x86_64__)
-        if constexpr (bytes == 16) {
-      y = _mm_rcp_ps(d);
-      ++steps;
-    } else
-#endif
-    {
-      return V(1) / d;
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (!is_scalar<V>::value) {
+    if constexpr (sizeof(typename V::register_type) == 64) {
+      V y = _mm512_maskz_rcp14_ps(__mmask16(0xFFFF), d);
+      for (int i = 0; i < R; ++i) y = detail::fma(detail::fma(-d, y, V(1)), y, y);
+      return y;
     }
   }
-  for (int i = 0; i < steps; ++i) y = detail::fma(detail::fma(-d, y, V(1)), y, y);
-  return y;
+#endif
+  return V(1) / d;
 }
-
-// e^a = p * 2^n for a in [exp_floor, 0] (or NaN), p in [1/sqrt 2, sqrt 2]
-// up to the fit's error: kept apart so that a caller can multiply a factor
-// into p before the (single) rounding of the scaling.
-template <class V>
-struct expo {
-  V p, n;
-  NONLIN_INLINE V value() const noexcept { return scale(p, n); }
-};
 
 #if NONLIN_USE_XSIMD && defined(__AVX512F__)
 template <class V>
@@ -157,6 +131,15 @@ NONLIN_INLINE V exp_index(V const& a) noexcept {
   const V shifter = splat<V>(fp<float>::shifter);
   return detail::fma(a, splat<V>(C::log2e), shifter) - shifter;
 }
+
+// e^a = p * 2^n for a in [exp_floor, 0] (or NaN), p in [1/sqrt 2, sqrt 2]
+// up to the fit's error: kept apart so that a caller can multiply a factor
+// into p before the (single) rounding of the scaling.
+template <class V>
+struct expo {
+  V p, n;
+  NONLIN_INLINE V value() const noexcept { return scale(p, n); }
+};
 
 template <int D, class V>
 NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
