@@ -212,19 +212,21 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
   return detail::copysign(q * y, x);
 }
 
-// gelu(x) = x Phi(x). With P = Phi(-|x|) = e^(-x^2/2) G(1/(|x| + c)):
-// x < 0: x P (x folded in before the scaling, as in times_sigmoid);
-// x >= 0: x (1 - P). |x| is clamped at fast_gelu_end, where P has
-// underflowed to 0, so that +-inf give +inf and -0.
+// gelu(x) = x Phi(x). With t = min(|x|, fast_gelu_end) and
+// P = Phi(-t) = e^(-t^2/2) G(1/(t + c)):
+//   x < 0: gelu = -t P;   x >= 0: gelu = x - t P,
+// i.e. gelu = base + scale(-t p G, n) with base = max(x, -0) (x, or -0 for
+// x < 0, so that an underflowed tail keeps its sign). -t is folded in before
+// the scaling, so a subnormal result is rounded once; beyond
+// fast_gelu_end P has underflowed to 0, which also gives +inf -> +inf and
+// -inf -> -0.
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V gelu(V const& x) noexcept {
-  const V end = splat<V>(fast_gelu_end);
-  const V xc = floor_at(detail::select(x > end, end, x), -end);
-  const V t = detail::abs(xc);
-  const expo<V> ex = exp_neg<D>(splat<V>(-0.5) * (t * t));
-  const V u = rcp<R>(t + splat<V>(fast_gelu_shift));
+  const V mt = floor_at(neg_abs(x), splat<V>(-fast_gelu_end));  // -t
+  const expo<V> ex = exp_neg<D>((mt * mt) * splat<V>(-0.5));
+  const V u = rcp<R>(splat<V>(fast_gelu_shift) - mt);
   const V pg = ex.p * horner(u, fast_coeffs<D>::gelu_tail);
-  return detail::select(x < V(0), scale(xc * pg, ex.n), x * (V(1) - scale(pg, ex.n)));
+  return floor_at(x, V(-0.0f)) + scale(mt * pg, ex.n);
 }
 
 // The fast functors' kernels: the fast math for float, the precise kernels
