@@ -17,6 +17,13 @@
 // result goes to the JSON context (nonlin_check/<name>/<peer>) and gross
 // disagreements to stderr.
 //
+// nonlin_bench --peer_accuracy[=STRIDE] [--peer_accuracy_out=FILE]
+// [--peer_accuracy_threads=N] runs no benchmark: it measures the accuracy of
+// every unary kernel above (both nonlin tiers, the baselines, the peers) over
+// the float32 bit patterns k * STRIDE (default 97) against a long double
+// reference and prints a markdown report (peer_accuracy.hpp/.cpp;
+// benchmarks/peer_accuracy.sh writes benchmarks/peer_accuracy.md).
+//
 // n counts output floats. items/s = n per call; bytes/s = bytes read + written.
 // Benchmarks are registered from the function lists, so a function added to
 // a list is benchmarked automatically -- and fails to compile here until it
@@ -32,13 +39,17 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <nonlin/nonlin.hpp>
 
 #include "bench_common.hpp"
+#include "peer_accuracy.hpp"
 
 #if NONLIN_BENCH_HAVE_ONEDNN || NONLIN_BENCH_HAVE_TORCH
 #include <dlfcn.h>
@@ -458,6 +469,104 @@ void register_gated(G const& g) {
   }
 }
 
+// ------------------------------------------------------ --peer_accuracy --
+// Every unary kernel this binary benchmarks, for run_peer_accuracy(): per
+// function nonlin (precise), nonlin_fast, std_loop, xsimd_math and the peer
+// entries, with the functions' parameters as the kernels use them.
+
+template <class F>
+float param_of(F const& f) {
+  if constexpr (std::is_same_v<F, nonlin::leaky_relu>) {
+    return static_cast<float>(f.alpha);
+  } else if constexpr (std::is_same_v<F, nonlin::swish> || std::is_same_v<F, nonlin::fast::swish>) {
+    return static_cast<float>(f.beta);
+  } else {
+    (void)f;
+    return 0.0f;
+  }
+}
+
+template <class F>
+std::function<nonlin_bench::kernel(std::size_t)> nonlin_kernel(F const& f) {
+  return [f](std::size_t n) -> nonlin_bench::kernel {
+    return [f, n](const float* in, float* out) { nonlin::apply(f, in, out, n); };
+  };
+}
+
+// False (with a message) if a fast functor's parameter differs from its
+// precise twin's, which the reference uses.
+bool accuracy_kernels(std::vector<nonlin_bench::accuracy_function>& functions,
+                      std::vector<nonlin_bench::accuracy_kernel>& kernels) {
+  bool ok = true;
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    using F = std::decay_t<decltype(f)>;
+    const std::string name = base_function(F::name);
+    const float param = param_of(f);
+    if constexpr (is_fast_tier(F::name)) {
+      auto it = std::find_if(functions.begin(), functions.end(),
+                             [&](nonlin_bench::accuracy_function const& a) { return a.name == name; });
+      if (it == functions.end() || it->param != param) {
+        std::fprintf(stderr, "nonlin_bench: --peer_accuracy: %s has no precise twin with its parameter\n", F::name);
+        ok = false;
+        return;
+      }
+      kernels.push_back({name, "nonlin_fast", F::max_ulp_float, nonlin_kernel(f)});
+    } else {
+      char value[32];
+      std::snprintf(value, sizeof value, "%g", static_cast<double>(param));
+      std::string label = name;
+      if constexpr (std::is_same_v<F, nonlin::leaky_relu>) label += std::string(" (α = ") + value + ")";
+      if constexpr (std::is_same_v<F, nonlin::swish>) label += std::string(" (β = ") + value + ")";
+      functions.push_back({name, label, param});
+      kernels.push_back({name, "nonlin", F::max_ulp_float, nonlin_kernel(f)});
+      kernels.push_back({name, "std_loop", -1, [f](std::size_t n) -> nonlin_bench::kernel {
+                           return [f, n](const float* in, float* out) { std_loop(f, in, out, n); };
+                         }});
+#if NONLIN_USE_XSIMD
+      kernels.push_back({name, "xsimd_math", -1, [f](std::size_t n) -> nonlin_bench::kernel {
+                           return [f, n](const float* in, float* out) { xsimd_loop(f, in, out, n); };
+                         }});
+#endif
+    }
+  });
+  for (auto const& e : nonlin_bench::peer_entries()) {
+    if (!e.gated) kernels.push_back({e.function, e.peer, -1, e.make});
+  }
+  return ok;
+}
+
+// The JSON context (key, value), also the --peer_accuracy report's header.
+std::vector<std::pair<std::string, std::string>> context(std::string const& threads) {
+  std::vector<std::pair<std::string, std::string>> ctx;
+  ctx.emplace_back("nonlin_version", std::to_string(NONLIN_VERSION_MAJOR) + "." +
+                                         std::to_string(NONLIN_VERSION_MINOR) + "." +
+                                         std::to_string(NONLIN_VERSION_PATCH));
+#if defined(__clang__)
+  ctx.emplace_back("nonlin_compiler", std::string("clang ") + __clang_version__);
+#elif defined(__GNUC__)
+  ctx.emplace_back("nonlin_compiler", std::string("gcc ") + __VERSION__);
+#elif defined(_MSC_VER)
+  ctx.emplace_back("nonlin_compiler", "msvc " + std::to_string(_MSC_FULL_VER));
+#endif
+  ctx.emplace_back("nonlin_cxx_flags", NONLIN_BENCH_CXX_FLAGS);
+#ifdef NONLIN_BENCH_GIT
+  ctx.emplace_back("nonlin_git", NONLIN_BENCH_GIT);
+#endif
+#if NONLIN_USE_XSIMD
+  ctx.emplace_back("nonlin_simd", std::string("xsimd ") + std::to_string(XSIMD_VERSION_MAJOR) + "." +
+                                      std::to_string(XSIMD_VERSION_MINOR) + "." +
+                                      std::to_string(XSIMD_VERSION_PATCH) + ", " + xsimd::default_arch::name() +
+                                      ", " + std::to_string(xsimd::batch<float>::size) + " floats");
+#else
+  ctx.emplace_back("nonlin_simd", "portable scalar (NONLIN_USE_XSIMD=0)");
+#endif
+  ctx.emplace_back("nonlin_threads", threads);
+  ctx.emplace_back("nonlin_peers", NONLIN_BENCH_PEERS_FOUND);
+  ctx.emplace_back("nonlin_peers_missing", NONLIN_BENCH_PEERS_MISSING);
+  for (auto const& kv : nonlin_bench::peer_context()) ctx.emplace_back("nonlin_peer/" + kv.first, kv.second);
+  return ctx;
+}
+
 void register_copy() {
   for (std::size_t n : kSizes) {
     benchmark::RegisterBenchmark(bench_name("copy", "memcpy", n).c_str(), [n](benchmark::State& st) {
@@ -469,6 +578,18 @@ void register_copy() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nonlin_bench::accuracy_options accuracy;
+  {
+    std::string error;
+    if (!nonlin_bench::take_accuracy_flags(argc, argv, accuracy, error)) {
+      std::fprintf(stderr, "nonlin_bench: %s\n", error.c_str());
+      return 2;
+    }
+    if (accuracy.enabled && argc > 1) {
+      std::fprintf(stderr, "nonlin_bench: --peer_accuracy runs no benchmark; unexpected argument %s\n", argv[1]);
+      return 2;
+    }
+  }
   const std::string threads = limit_threads();
 #if NONLIN_BENCH_HAVE_ONEDNN
   nonlin_bench::register_onednn();
@@ -486,38 +607,20 @@ int main(int argc, char** argv) {
   nonlin_bench::register_torch();
 #endif
 
+  if (accuracy.enabled) {
+    std::vector<nonlin_bench::accuracy_function> functions;
+    std::vector<nonlin_bench::accuracy_kernel> kernels;
+    if (!accuracy_kernels(functions, kernels)) return 2;
+    // OpenMP's thread limit is per thread: set it again on every worker.
+    return nonlin_bench::run_peer_accuracy(accuracy, functions, kernels, context(threads),
+                                           [] { limit_threads(); });
+  }
+
   register_copy();
   nonlin::for_each_function(nonlin::unary_functions(), [](auto const& f) { register_unary(f); });
   nonlin::for_each_function(nonlin::gated_functions(), [](auto const& g) { register_gated(g); });
 
-  benchmark::AddCustomContext("nonlin_version", std::to_string(NONLIN_VERSION_MAJOR) + "." +
-                                                    std::to_string(NONLIN_VERSION_MINOR) + "." +
-                                                    std::to_string(NONLIN_VERSION_PATCH));
-#if defined(__clang__)
-  benchmark::AddCustomContext("nonlin_compiler", std::string("clang ") + __clang_version__);
-#elif defined(__GNUC__)
-  benchmark::AddCustomContext("nonlin_compiler", std::string("gcc ") + __VERSION__);
-#elif defined(_MSC_VER)
-  benchmark::AddCustomContext("nonlin_compiler", "msvc " + std::to_string(_MSC_FULL_VER));
-#endif
-  benchmark::AddCustomContext("nonlin_cxx_flags", NONLIN_BENCH_CXX_FLAGS);
-#ifdef NONLIN_BENCH_GIT
-  benchmark::AddCustomContext("nonlin_git", NONLIN_BENCH_GIT);
-#endif
-#if NONLIN_USE_XSIMD
-  benchmark::AddCustomContext("nonlin_simd", std::string("xsimd ") + std::to_string(XSIMD_VERSION_MAJOR) + "." +
-                                                 std::to_string(XSIMD_VERSION_MINOR) + "." +
-                                                 std::to_string(XSIMD_VERSION_PATCH) + ", " +
-                                                 xsimd::default_arch::name() + ", " +
-                                                 std::to_string(xsimd::batch<float>::size) + " floats");
-#else
-  benchmark::AddCustomContext("nonlin_simd", "portable scalar (NONLIN_USE_XSIMD=0)");
-#endif
-
-  benchmark::AddCustomContext("nonlin_threads", threads);
-  benchmark::AddCustomContext("nonlin_peers", NONLIN_BENCH_PEERS_FOUND);
-  benchmark::AddCustomContext("nonlin_peers_missing", NONLIN_BENCH_PEERS_MISSING);
-  for (auto const& kv : nonlin_bench::peer_context()) benchmark::AddCustomContext("nonlin_peer/" + kv.first, kv.second);
+  for (auto const& kv : context(threads)) benchmark::AddCustomContext(kv.first, kv.second);
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
