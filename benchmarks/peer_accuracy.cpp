@@ -562,8 +562,10 @@ int run_peer_accuracy(accuracy_options const& opt, std::vector<accuracy_function
      << strided << " patterns";
   if (opt.stride == 1) {
     md << ", all 2^32";
-  } else {
+  } else if (opt.stride <= (1u << 23)) {  // a binade is 2^23 consecutive patterns
     md << ", strided: every binade of both signs, not every float";
+  } else {
+    md << ", strided: not every binade";
   }
   md << ")";
   if (!extras.empty()) {
