@@ -214,19 +214,19 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
 
 // gelu(x) = x Phi(x). With t = min(|x|, fast_gelu_end) and
 // P = Phi(-t) = e^(-t^2/2) G(1/(t + c)):
-//   x < 0: gelu = -t P;   x >= 0: gelu = x - t P,
-// i.e. gelu = base + scale(-t p G, n) with base = max(x, -0) (x, or -0 for
-// x < 0, so that an underflowed tail keeps its sign). -t is folded in before
-// the scaling, so a subnormal result is rounded once; beyond
-// fast_gelu_end P has underflowed to 0, which also gives +inf -> +inf and
-// -inf -> -0.
+//   x < 0:  gelu = -t P, formed as scale(-t p G, n): -t folded in before the
+//           scaling, so a subnormal result is rounded once (and not lost to
+//           a P that underflowed on its own);
+//   x >= 0: gelu = x - t P, one fma (for tiny x the exact x/2 is rounded
+//           once: under FTZ it flushes to 0 rather than coming out as x).
+// Beyond fast_gelu_end P has underflowed to 0: +inf -> +inf, -inf -> -0.
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V gelu(V const& x) noexcept {
   const V mt = floor_at(neg_abs(x), splat<V>(-fast_gelu_end));  // -t
   const expo<V> ex = exp_neg<D>((mt * mt) * splat<V>(-0.5));
   const V u = rcp<R>(splat<V>(fast_gelu_shift) - mt);
   const V pg = ex.p * horner(u, fast_coeffs<D>::gelu_tail);
-  return floor_at(x, V(-0.0f)) + scale(mt * pg, ex.n);
+  return detail::select(x < V(0), scale(mt * pg, ex.n), detail::fma(mt, scale(pg, ex.n), x));
 }
 
 // The fast functors' kernels: the fast math for float, the precise kernels
