@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
     std::FILE* f = std::fopen(csv.c_str(), "w");
     if (f == nullptr) return 1;
     std::fprintf(f, "kernel,degree,refine,max_ulp,ns\n");
-    for (auto const& r : rows) std::fprintf(f, "%s,%d,%d,%.6g,%.6g\n", r.name.c_str(), r.degree, r.refine, r.max_ulp, r.ns);
+    for (auto const& r : rows) std::fprintf(f, "\"%s\",%d,%d,%.6g,%.6g\n", r.name.c_str(), r.degree, r.refine, r.max_ulp, r.ns);
     std::fclose(f);
   }
   return 0;
