@@ -2,8 +2,10 @@
 // (fuzz_differential.cpp, which decodes it) and the seed generator
 // (fuzz_seeds.cpp, which encodes it), so the two cannot drift apart.
 //
-// Every byte string is a valid case: missing header bytes read as zero, and
-// the payload (the input values) is repeated cyclically to fill the buffers.
+// Every byte string is a valid case: missing header bytes read as zero. The
+// payload gives the first input values; the buffers' remaining elements come
+// from a generator seeded with a hash of the whole input (fill_value below),
+// so that even a short input exercises many different values.
 //
 //   byte 0       function: index into nonlin's function list, modulo 12
 //                (0-7 the unary functions in unary_functions() order, 8-11
@@ -26,7 +28,9 @@
 //   byte 16      packed: hidden, modulo kMaxHidden + 1
 //   byte 17      packed: in_stride - 2 * hidden, modulo 8
 //   byte 18      packed: out_stride - hidden, modulo 8
-//   bytes 19-    payload: the input values as raw bit patterns of the dtype
+//   bytes 19-    payload: the first input values, as raw bit patterns of the
+//                dtype (buffers are filled in order: gate then up, or the
+//                packed rows with their padding)
 #ifndef NONLIN_TESTS_FUZZ_CASE_HPP
 #define NONLIN_TESTS_FUZZ_CASE_HPP
 
@@ -79,6 +83,49 @@ inline const std::vector<double>& param_table() {
   return t;
 }
 
+// 64-bit FNV-1a of the whole input: the seed of fill_value.
+inline std::uint64_t input_hash(const std::uint8_t* data, std::size_t size) {
+  std::uint64_t h = 0xcbf29ce484222325u;
+  for (std::size_t i = 0; i < size; ++i) {
+    h ^= data[i];
+    h *= 0x100000001b3u;
+  }
+  return h;
+}
+
+// Input value number k beyond the payload: splitmix64 of (seed, k) picks one
+// of four kinds -- any bit pattern, the core [-8, 8], the tails [-128, 128]
+// (float) or [-1024, 1024] (double), or a special value.
+template <class T>
+T fill_value(std::uint64_t seed, std::uint64_t k) {
+  std::uint64_t z = seed + (k + 1) * 0x9E3779B97F4A7C15u;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+  z ^= z >> 31;
+  const double u = static_cast<double>(z >> 11) * 0x1.0p-53;  // [0, 1) from the top 53 bits
+  switch (z & 3) {
+    case 0: {
+      T x;
+      if (sizeof(T) == 4) {
+        const std::uint32_t b = static_cast<std::uint32_t>(z >> 16);
+        std::memcpy(&x, &b, sizeof x);
+      } else {
+        const std::uint64_t b = z * 0xD6E8FEB86659FD93u;
+        std::memcpy(&x, &b, sizeof x);
+      }
+      return x;
+    }
+    case 1: return static_cast<T>(16 * u - 8);
+    case 2: return static_cast<T>((sizeof(T) == 4 ? 256 : 2048) * u - (sizeof(T) == 4 ? 128 : 1024));
+    default: {
+      using L = std::numeric_limits<T>;
+      const T specials[] = {L::quiet_NaN(), L::infinity(), -L::infinity(), T(0), -T(0), L::denorm_min(),
+                            -L::denorm_min(), L::min(), -L::min(), L::max(), -L::max(), T(1), T(-1)};
+      return specials[(z >> 8) % (sizeof specials / sizeof specials[0])];
+    }
+  }
+}
+
 struct Case {
   std::size_t function = 0;  // < kFunctions
   bool is_double = false;
@@ -92,6 +139,7 @@ struct Case {
   std::size_t rows = 1, hidden = 0, in_extra = 0, out_extra = 0;
   const std::uint8_t* payload = nullptr;
   std::size_t payload_size = 0;
+  std::uint64_t seed = 0;  // input_hash of the whole input
 
   bool gated() const { return function >= kUnary; }
   bool packed() const { return gated() && entry != Entry::two_inputs; }
@@ -121,6 +169,7 @@ inline Case decode(const std::uint8_t* data, std::size_t size) {
     c.payload = data + kHeader;
     c.payload_size = size - kHeader;
   }
+  c.seed = input_hash(data, size);
   return c;
 }
 
