@@ -1,65 +1,201 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, then configures, builds and runs
-# every test with ctest, in five builds:
-#   native   -march=native      (the machine's widest SIMD, with FMA)
-#   portable (no -march)        (the compiler's baseline ISA: SSE2 on x86-64);
-#            its test programs also run under valgrind memcheck
-#   scalar   NONLIN_USE_XSIMD=OFF (the portable path without xsimd)
-#   sanitize clang, -march=native, AddressSanitizer + UndefinedBehaviorSanitizer
-#            (every test but the consumer-package ones, which build projects
-#            of their own)
-#   debug    -march=native, Debug (-O0, asserts on: the precondition death tests)
-# the first four RelWithDebInfo (-O2 -g); all with the same tests and bounds,
-# and warnings as errors in nonlin's own programs (NONLIN_WERROR).
-# Usage: scripts/test.sh [extra ctest args]     Build dirs: build/test-*
+# every test with ctest in each of these builds (build/test-<name>):
+#
+#   name      compiler   std    flags                        what it adds
+#   sse2      g++ 12     C++17  -march=x86-64 (SSE2, no FMA)  valgrind memcheck of its test programs
+#   sse4      clang 14   C++17  -march=x86-64-v2 (SSE4.2)
+#   avx2      clang 16   C++20  -march=x86-64-v3 (AVX2, FMA)
+#   avx512    g++ 12     C++20  -march=x86-64-v4 (AVX-512)
+#   scalar    clang 16   C++17  no -march, NONLIN_USE_XSIMD=OFF (the portable path without xsimd)
+#   sanitize  clang 14   C++17  -march=native, AddressSanitizer + UndefinedBehaviorSanitizer;
+#                               the libFuzzer target (tests/fuzz) runs its seeds in ctest, then
+#                               fuzzes for NONLIN_FUZZ_SECONDS (default 60)
+#   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests)
+#
+# All but debug are RelWithDebInfo (-O2 -g); all with the same tests and
+# bounds, and warnings as errors in nonlin's own programs (NONLIN_WERROR).
+# sanitize and debug leave out the consumer-package tests (ctest -L package),
+# which build projects of their own. A build whose -march the CPU cannot run
+# is skipped, and says so.
+#
+# Then the digests (tests/digest: every function's outputs, float and double,
+# unary and gated, over a fixed set of inputs) are compared across the
+# builds: builds with FMA must agree bit for bit, builds without FMA must
+# agree bit for bit, and relu / leaky_relu must agree everywhere (README,
+# "Guarantees"). Every build and step prints its wall time.
+#
+# Usage: scripts/test.sh [extra ctest args]
+# Environment: NONLIN_TEST_CONFIGS="sse2 avx2 ..." (a subset, in this order),
+#              NONLIN_FUZZ_SECONDS (default 60), NONLIN_JOBS (default: nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 mkdir -p build
-jobs=$(nproc 2>/dev/null || echo 2)
+jobs=${NONLIN_JOBS:-$(nproc 2>/dev/null || echo 2)}
+fuzz_seconds=${NONLIN_FUZZ_SECONDS:-60}
+configs=${NONLIN_TEST_CONFIGS:-"sse2 sse4 avx2 avx512 scalar sanitize debug"}
 status=0
-for config in native portable scalar sanitize debug; do
-  flags=""
+summary=()
+t_start=$(date +%s)
+
+# cpu_runs LEVEL: can this CPU run code built for -march=LEVEL? glibc's
+# dynamic loader lists the x86-64 levels the CPU supports.
+cpu_runs() {
+  case "$1" in
+    x86-64-v2|x86-64-v3|x86-64-v4)
+      local ld
+      for ld in /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2; do
+        if [ -x "$ld" ]; then
+          "$ld" --help 2>/dev/null | grep -q "$1 (supported" && return 0
+          return 1
+        fi
+      done
+      return 0 ;;  # no loader to ask: try
+    *) return 0 ;;
+  esac
+}
+
+for config in $configs; do
+  t0=$(date +%s)
+  cxx=g++
+  std=17
+  march=""
   xsimd=ON
+  build_type=RelWithDebInfo
+  san=""
   extra=()
   ctest_extra=()
-  [ "$config" = native ] && flags="-march=native"
-  [ "$config" = scalar ] && xsimd=OFF
-  if [ "$config" = sanitize ]; then
-    flags="-march=native -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-    extra=(-DCMAKE_CXX_COMPILER=clang++ "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined"
-           -DNONLIN_BUILD_EXAMPLES=OFF)
-    ctest_extra=(-LE package)
-  fi
-  build_type=RelWithDebInfo
-  if [ "$config" = debug ]; then
-    # NDEBUG unset: the NONLIN_ASSERT preconditions and their death tests.
-    build_type=Debug
-    flags="-march=native"
-    extra=(-DNONLIN_BUILD_EXAMPLES=OFF)
-    ctest_extra=(-LE package)
-  fi
+  case "$config" in
+    sse2)     march=x86-64 ;;
+    sse4)     cxx=clang++-14; march=x86-64-v2 ;;
+    avx2)     cxx=clang++-16; std=20; march=x86-64-v3 ;;
+    avx512)   std=20; march=x86-64-v4 ;;
+    scalar)   cxx=clang++-16; xsimd=OFF ;;
+    sanitize) cxx=clang++-14; march=native
+              san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+              extra=("-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" -DNONLIN_BUILD_EXAMPLES=OFF
+                     -DNONLIN_BUILD_FUZZERS=ON)
+              ctest_extra=(-LE package) ;;
+    debug)    march=native; build_type=Debug  # NDEBUG unset: NONLIN_ASSERT and its death tests
+              extra=(-DNONLIN_BUILD_EXAMPLES=OFF)
+              ctest_extra=(-LE package) ;;
+    *) echo "test.sh: unknown configuration '$config'"; exit 2 ;;
+  esac
+  flags="${march:+-march=$march}${san:+ $san}"
   dir="build/test-$config"
-  echo "=== nonlin tests: $config build (CXXFLAGS='$flags') ==="
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS="$flags" \
-    -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_WERROR=ON -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF -DNONLIN_BUILD_EXAMPLES=ON \
-    "${extra[@]}" >"$dir.configure.log" 2>&1 \
-    || { cat "$dir.configure.log"; exit 1; }
+  echo "=== nonlin tests: $config build ($cxx, C++$std, $build_type, CXXFLAGS='$flags', xsimd $xsimd) ==="
+  if ! cpu_runs "$march"; then
+    echo "=== $config: SKIPPED: this CPU cannot run -march=$march code ==="
+    summary+=("$(printf '%-9s skipped (CPU lacks %s)' "$config" "$march")")
+    continue
+  fi
+  args=(-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" -DCMAKE_CXX_STANDARD_REQUIRED=ON
+        -DCMAKE_CXX_EXTENSIONS=OFF -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS="$flags"
+        -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_WERROR=ON -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF
+        -DNONLIN_BUILD_EXAMPLES=ON "${extra[@]}")
+  # A build directory configured differently is started afresh (CMake would
+  # drop the other -D settings when the compiler changes).
+  if [ -d "$dir" ] && [ "$(cat "$dir/nonlin-test-args" 2>/dev/null)" != "${args[*]}" ]; then rm -rf "$dir"; fi
+  mkdir -p "$dir"
+  printf '%s' "${args[*]}" >"$dir/nonlin-test-args"
+  rm -f "$dir/nonlin-digest.bin"
+  cmake -S . -B "$dir" "${args[@]}" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
+  "$cxx" --version | head -n 1
   grep -E "nonlin:" "$dir.configure.log" || true
   cmake --build "$dir" -j "$jobs"
-  (cd "$dir" && ctest --output-on-failure -j "$jobs" "${ctest_extra[@]}" "$@") || status=1
-  if [ "$config" = portable ] && command -v valgrind >/dev/null; then
+  t_built=$(date +%s)
+  result=passed
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" "${ctest_extra[@]}" "$@") || { status=1; result=FAILED; }
+
+  if [ "$config" = sse2 ] && command -v valgrind >/dev/null; then
     # Memcheck on the baseline-ISA build (valgrind does not decode AVX-512).
     # Valgrind models neither FTZ/DAZ nor 80-bit long double, so the tests
     # that set MXCSR or compare against long-double references are left out.
-    echo "=== nonlin tests: valgrind memcheck (portable build) ==="
+    echo "=== nonlin tests: valgrind memcheck ($config build) ==="
     for t in test_bulk test_special test_accuracy test_guard_pages test_hostile; do
       valgrind -q --error-exitcode=99 "$dir/tests/$t" --gtest_brief=1 \
         --gtest_filter='-Denormals*:Parameters*' >"$dir.valgrind-$t.log" 2>&1 \
         && echo "valgrind $t: clean" \
-        || { echo "valgrind $t: FAILED"; tail -n 30 "$dir.valgrind-$t.log"; status=1; }
+        || { echo "valgrind $t: FAILED"; tail -n 30 "$dir.valgrind-$t.log"; status=1; result=FAILED; }
     done
   fi
+
+  if [ "$config" = sanitize ] && [ "$fuzz_seconds" -gt 0 ]; then
+    # Differential fuzzing (tests/fuzz): new inputs found are kept in
+    # build/test-sanitize/fuzz-corpus; a failing input is saved as
+    # build/test-sanitize/fuzz-crash-<sha1>.
+    echo "=== nonlin tests: differential fuzzing, ${fuzz_seconds} s ($config build) ==="
+    seeds="$dir/tests/fuzz/seeds"
+    mkdir -p "$seeds" "$dir/fuzz-corpus"
+    if "$dir/tests/fuzz/nonlin_fuzz_seeds" "$seeds" &&
+       "$dir/tests/fuzz/nonlin_fuzz" -max_total_time="$fuzz_seconds" -dict=tests/fuzz/nonlin.dict \
+         -print_final_stats=1 -artifact_prefix="$dir/fuzz-" "$dir/fuzz-corpus" "$seeds" >"$dir.fuzz.log" 2>&1; then
+      echo "fuzz: clean, $(grep -E '^stat::number_of_executed_units' "$dir.fuzz.log" | awk '{print $2}') inputs" \
+           "($(grep -E '^stat::average_exec_per_sec' "$dir.fuzz.log" | awk '{print $2}')/s); log: $dir.fuzz.log"
+    else
+      echo "fuzz: FAILED (log: $dir.fuzz.log)"
+      grep -A 12 "nonlin fuzz: FAILED\|ERROR: AddressSanitizer\|runtime error" "$dir.fuzz.log" | head -n 40 || true
+      tail -n 5 "$dir.fuzz.log"
+      status=1
+      result=FAILED
+    fi
+  fi
+  t1=$(date +%s)
+  echo "=== $config: $result; build $((t_built - t0)) s, tests $((t1 - t_built)) s, total $((t1 - t0)) s ==="
+  summary+=("$(printf '%-9s %-6s %4d s  (%s, C++%s, %s%s)' "$config" "$result" $((t1 - t0)) "$cxx" "$std" \
+    "${march:+-march=$march}" "$( [ $xsimd = OFF ] && echo ' no xsimd' || true)")")
 done
+
+# ------------------------------------------------------------ bit identity --
+# README "Guarantees": builds with FMA agree bit for bit (precise tier; the
+# fast tier differs between AVX-512 and the rest), builds without FMA agree
+# bit for bit (both tiers), and relu / leaky_relu agree in every build.
+echo "=== nonlin tests: output digests across builds ==="
+t0=$(date +%s)
+tool=""
+fma=()
+nofma=()
+for config in $configs; do
+  d="build/test-$config/nonlin-digest.bin"
+  [ -f "$d" ] || continue
+  [ -n "$tool" ] || tool="build/test-$config/tests/digest/nonlin_digest"
+  read -r header <"$d" || true
+  case "$header" in *" fma=1 "*) fma+=("$d") ;; *) nofma+=("$d") ;; esac
+done
+digest_result=done
+compare() {  # compare A B REQUIRE LABEL
+  local out
+  if out=$("$tool" --compare "$1" "$2" --require-equal "$3"); then
+    echo "digest $4: as documented"
+  else
+    echo "digest $4: NOT as documented (required equal: $3)"
+    status=1
+    digest_result=FAILED
+  fi
+  echo "$out" | grep -v " identical$" | sed 's/^/  /'
+}
+if [ -z "$tool" ]; then
+  echo "digest: no digests (the digest test did not run)"
+else
+  # The precise tier only: the fast tier's reciprocal is vrcp14ps on AVX-512
+  # and a division elsewhere, so its float outputs differ between FMA builds.
+  precise=relu,leaky_relu,tanh,sigmoid,gelu,gelu_tanh,silu,swish,glu,swiglu,geglu,geglu_tanh
+  for ((i = 1; i < ${#fma[@]}; i++)); do
+    compare "${fma[0]}" "${fma[$i]}" "$precise" "FMA builds, precise tier (${fma[0]} vs ${fma[$i]})"
+  done
+  for ((i = 1; i < ${#nofma[@]}; i++)); do
+    compare "${nofma[0]}" "${nofma[$i]}" all "no-FMA builds (${nofma[0]} vs ${nofma[$i]})"
+  done
+  if [ ${#fma[@]} -gt 0 ] && [ ${#nofma[@]} -gt 0 ]; then
+    compare "${nofma[0]}" "${fma[0]}" relu,leaky_relu "no FMA vs FMA (${nofma[0]} vs ${fma[0]})"
+  fi
+fi
+summary+=("$(printf '%-9s %-6s %4d s  (%d with FMA, %d without)' digests "$digest_result" $(($(date +%s) - t0)) \
+  ${#fma[@]} ${#nofma[@]})")
+
+echo "=== nonlin tests: summary (wall time $(($(date +%s) - t_start)) s) ==="
+printf '%s\n' "${summary[@]}"
+[ $status = 0 ] && echo "ALL PASSED" || echo "SOME FAILED"
 exit $status

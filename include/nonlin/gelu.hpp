@@ -19,13 +19,18 @@ NONLIN_BEGIN_NAMESPACE
 /// Types: float, double, xsimd::batch<float|double, A>.
 /// Accuracy (max error, measured; see README "Accuracy"):
 /// float 1.61 ULP (FMA build) / 2.00 ULP (SSE2 build), over all 2^32
-/// inputs; double 1.50 ULP (max over 33.5M sampled inputs).
+/// inputs; double 1.50 ULP over 33.5M inputs sampled across all binades,
+/// which miss the worst region: just past the switch to the tail formula at
+/// x = -0.5 (found by the differential fuzzer), 1.99 (FMA) / 2.49 (SSE2) ULP
+/// over 33.5M inputs uniform in [-0.51, -0.5] (nonlin_sweep --double-only
+/// --only gelu --double-range -0.51,-0.5 --double-samples 8192), up to
+/// 2.01 / 2.50 in other draws. Documented bound for double: 2.6.
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
 /// +-0 -> +-0.
 struct gelu {
   static constexpr const char* name = "gelu";
   static constexpr double max_ulp_float = 2.0;
-  static constexpr double max_ulp_double = 1.6;
+  static constexpr double max_ulp_double = 2.6;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {

@@ -16,12 +16,16 @@ NONLIN_BEGIN_NAMESPACE
 /// Types: float, double, xsimd::batch<float|double, A>.
 /// Accuracy (max error, measured; see README "Accuracy"):
 /// float 0.77 ULP (FMA build) / 0.83 ULP (SSE2 build), over all 2^32 inputs;
-/// double 0.71 / 0.74 ULP (max over 33.5M sampled inputs).
+/// double 0.71 / 0.74 ULP over 33.5M inputs sampled across all binades,
+/// which miss the worst region near |x| = 0.54: 0.81 (FMA) / 0.87 (SSE2) ULP
+/// over 33.5M inputs uniform in [0.53, 0.56] (nonlin_sweep --double-only
+/// --only tanh --double-range 0.53,0.56 --double-samples 8192), up to 0.88
+/// in other draws. Documented bound for double: 0.9.
 /// Special values: NaN -> NaN; +-inf -> +-1; +-0 -> +-0 (odd, sign kept).
 struct tanh {
   static constexpr const char* name = "tanh";
   static constexpr double max_ulp_float = 0.83;
-  static constexpr double max_ulp_double = 0.8;
+  static constexpr double max_ulp_double = 0.9;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {

@@ -62,6 +62,8 @@ struct options {
   std::string report;
   bool fail = true;
   long double_samples = 256;
+  bool double_range = false;  // --double-range: uniform in [range_lo, range_hi] instead of per binade
+  double range_lo = 0, range_hi = 0;
   std::uint64_t seed = 20240601;
   bool run_float = true;
   bool run_double = true;
@@ -80,6 +82,7 @@ void usage(std::FILE* to) {
                "  --report FILE       also write a markdown report (tests/accuracy.md)\n"
                "  --no-fail           exit 0 even when a bound or special value fails\n"
                "  --double-samples N  double: random mantissas per binade and sign (default 256; 0 = skip)\n"
+               "  --double-range LO,HI double: instead, the same number of inputs uniform in [LO, HI]\n"
                "  --seed S            double: random seed (default 20240601)\n"
                "  --only NAMES        only these functions (e.g. gelu,swish)\n");
 }
@@ -596,6 +599,11 @@ result sweep_double(F const& f, options const& o) {
       const std::uint64_t sign = b & 1, expo = b >> 1;
       std::mt19937_64 rng(mix64(o.seed ^ mix64(b)));  // reproducible whatever the thread
       for (std::size_t i = 0; i < per_binade; ++i) {
+        if (o.double_range) {  // the same count of inputs, uniform in the range
+          const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
+          in[i] = o.range_lo + (o.range_hi - o.range_lo) * u;
+          continue;
+        }
         std::uint64_t m = i == 0 ? (expo == 0 ? 1 : 0) : i == 1 ? mant_mask : (rng() & mant_mask);
         if (expo == 0 && m == 0) m = 1;
         in[i] = from_bits<double>((sign << 63) | (expo << 52) | m);
@@ -793,8 +801,13 @@ void write_report(options const& o, std::vector<result> const& fr, std::vector<r
     md.unsetf(std::ios::floatfield);
   }
   if (o.run_double) {
-    md << "- double: " << o.double_samples << " random mantissas + 2 ends per binade, 2 signs x 2047 exponents "
-       << "(seed " << o.seed << ") = " << (4094 * (o.double_samples + 2)) << " inputs per function; " << std::fixed;
+    if (o.double_range)
+      md << "- double: " << (4094 * (o.double_samples + 2)) << " inputs uniform in [" << o.range_lo << ", "
+         << o.range_hi << "] (seed " << o.seed << ") per function; " << std::fixed;
+    else
+      md << "- double: " << o.double_samples << " random mantissas + 2 ends per binade, 2 signs x 2047 exponents "
+         << "(seed " << o.seed << ") = " << (4094 * (o.double_samples + 2)) << " inputs per function; "
+         << std::fixed;
     md.precision(1);
     md << secs_d << " s\n";
     md.unsetf(std::ios::floatfield);
@@ -880,6 +893,19 @@ int main(int argc, char** argv) {
       }
       o.double_samples = static_cast<long>(v);
       o.run_double = v > 0;
+    } else if (a == "--double-range") {
+      const char* r = value();
+      char* end = nullptr;
+      o.range_lo = std::strtod(r, &end);
+      const bool comma = end != r && *end == ',';
+      const char* second = comma ? end + 1 : r;
+      o.range_hi = comma ? std::strtod(second, &end) : 0;
+      if (!comma || end == second || *end != '\0' || !(o.range_lo < o.range_hi) || !std::isfinite(o.range_lo) ||
+          !std::isfinite(o.range_hi)) {
+        std::fprintf(stderr, "nonlin_sweep: --double-range wants LO,HI with LO < HI, both finite\n");
+        return 2;
+      }
+      o.double_range = true;
     } else if (a == "--seed") {
       if (!parse_u64(value(), v)) {
         std::fprintf(stderr, "nonlin_sweep: bad --seed\n");
@@ -945,8 +971,12 @@ int main(int argc, char** argv) {
   }
   if (o.run_double) {
     char title[128];
-    std::snprintf(title, sizeof title, "double, %ld samples + 2 per binade (%ld inputs per function)",
-                  o.double_samples, 4094 * (o.double_samples + 2));
+    if (o.double_range)
+      std::snprintf(title, sizeof title, "double, %ld inputs uniform in [%g, %g] per function",
+                    4094 * (o.double_samples + 2), o.range_lo, o.range_hi);
+    else
+      std::snprintf(title, sizeof title, "double, %ld samples + 2 per binade (%ld inputs per function)",
+                    o.double_samples, 4094 * (o.double_samples + 2));
     print_table<double>(title, dr);
   }
   if (!o.report.empty()) {
