@@ -217,8 +217,9 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
 //   x < 0:  gelu = -t P, formed as scale(-t p G, n): -t folded in before the
 //           scaling, so a subnormal result is rounded once (and not lost to
 //           a P that underflowed on its own);
-//   x >= 0: gelu = x - t P, one fma (for tiny x the exact x/2 is rounded
-//           once: under FTZ it flushes to 0 rather than coming out as x).
+//   x >= 0: gelu = x (1 - P) (not x - t P: without a hardware FMA, t P
+//           for a tiny x would flush to 0 under FTZ and leave x instead of
+//           x/2; 1 - P is in [1/2, 1], so only the result itself can flush).
 // Beyond fast_gelu_end P has underflowed to 0: +inf -> +inf, -inf -> -0.
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V gelu(V const& x) noexcept {
@@ -226,7 +227,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const expo<V> ex = exp_neg<D>((mt * mt) * splat<V>(-0.5));
   const V u = rcp<R>(splat<V>(fast_gelu_shift) - mt);
   const V pg = ex.p * horner(u, fast_coeffs<D>::gelu_tail);
-  return detail::select(x < V(0), scale(mt * pg, ex.n), detail::fma(mt, scale(pg, ex.n), x));
+  return detail::select(x < V(0), scale(mt * pg, ex.n), x * (V(1) - scale(pg, ex.n)));
 }
 
 // The fast functors' kernels: the fast math for float, the precise kernels
