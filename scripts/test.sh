@@ -45,10 +45,12 @@ t_start=$(date +%s)
 cpu_runs() {
   case "$1" in
     x86-64-v2|x86-64-v3|x86-64-v4)
-      local ld
+      local ld out
       for ld in /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2; do
         if [ -x "$ld" ]; then
-          "$ld" --help 2>/dev/null | grep -q "$1 (supported" && return 0
+          # read it all first: under pipefail, grep -q could SIGPIPE the loader
+          out=$("$ld" --help 2>/dev/null || true)
+          case "$out" in *"$1 (supported"*) return 0 ;; esac
           return 1
         fi
       done
