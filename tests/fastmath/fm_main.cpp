@@ -318,6 +318,10 @@ void accuracy() {
                                  << " (FTZ/DAZ off): " << nf.where;
     EXPECT_LE(al.max_err, bound) << e.name << " " << type_name<T>() << " under " << FM_STR(FM_LABEL) << " ("
                                  << env_name(Env::as_linked) << "): " << al.where;
+    // The fast tier's relative error (2^-12 .. 2^-14) can put a result
+    // that is just above the smallest normal below it, where FTZ flushes
+    // it: measured and printed above, asserted for the precise tier only.
+    if (std::string(e.name).rfind("fast::", 0) == 0) continue;
     EXPECT_LE(al.low_max_err, bound + 1) << e.name << " " << type_name<T>() << " under " << FM_STR(FM_LABEL) << " ("
                                          << env_name(Env::as_linked) << ", results below 2^digits min): "
                                          << al.low_where;

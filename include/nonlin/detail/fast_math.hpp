@@ -62,7 +62,10 @@ NONLIN_INLINE V scale(V const& p, V const& n) noexcept {
   const B b1 = detail::to_bits(detail::fma(n, splat<V>(0.5), shifter));
   const V s1 = detail::from_bits<V>(detail::shl(b1 + bias, fp<float>::mant_bits));
   const V s2 = detail::from_bits<V>(detail::shl(b - b1 + bias, fp<float>::mant_bits));
-  return (p * s1) * s2;
+  // opaque: under -ffast-math the compiler could otherwise form s1 * s2
+  // first, a subnormal that FTZ flushes before p (with a caller's factor
+  // folded in) is applied.
+  return detail::opaque(p * s1) * s2;
 }
 
 // 1/d for d >= 1 (or +inf or NaN): vrcp14ps and R Newton steps on AVX-512
