@@ -43,8 +43,8 @@
 namespace nonlin_fuzz {
 
 constexpr std::size_t kHeader = 19;
-constexpr std::size_t kFunctions = 12;  // 8 unary + 4 gated
-constexpr std::size_t kUnary = 8;
+constexpr std::size_t kFunctions = 22;  // 14 unary + 8 gated (both tiers)
+constexpr std::size_t kUnary = 14;
 constexpr std::size_t kMaxN = 300;  // > 4 vectors of 64 bytes in float, plus a tail
 constexpr std::size_t kMaxRows = 6;
 constexpr std::size_t kMaxHidden = 80;

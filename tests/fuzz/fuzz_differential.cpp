@@ -102,10 +102,20 @@ nonlin::swiglu with_param(nonlin::swiglu f, Case const& c) {
   if (c.param_mode != ParamMode::fixed) f.beta = c.param;
   return f;
 }
+nonlin::fast::swish with_param(nonlin::fast::swish f, Case const& c) {
+  if (c.param_mode != ParamMode::fixed) f.beta = c.param;
+  return f;
+}
+nonlin::fast::swiglu with_param(nonlin::fast::swiglu f, Case const& c) {
+  if (c.param_mode != ParamMode::fixed) f.beta = c.param;
+  return f;
+}
 
 double param_of(nonlin::leaky_relu const& f) { return f.alpha; }
 double param_of(nonlin::swish const& f) { return f.beta; }
 double param_of(nonlin::swiglu const& f) { return f.beta; }
+double param_of(nonlin::fast::swish const& f) { return f.beta; }
+double param_of(nonlin::fast::swiglu const& f) { return f.beta; }
 template <class F>
 double param_of(F const&) {
   return 0;
@@ -116,6 +126,10 @@ nonlin::sigmoid act_of(nonlin::glu const&) { return {}; }
 nonlin::swish act_of(nonlin::swiglu const& g) { return nonlin::swish{g.beta}; }
 nonlin::gelu act_of(nonlin::geglu const&) { return {}; }
 nonlin::gelu_tanh act_of(nonlin::geglu_tanh const&) { return {}; }
+nonlin::fast::sigmoid act_of(nonlin::fast::glu const&) { return {}; }
+nonlin::fast::swish act_of(nonlin::fast::swiglu const& g) { return nonlin::fast::swish{g.beta}; }
+nonlin::fast::gelu act_of(nonlin::fast::geglu const&) { return {}; }
+nonlin::fast::gelu_tanh act_of(nonlin::fast::geglu_tanh const&) { return {}; }
 
 // ------------------------------------------------------------ reporting --
 
@@ -206,11 +220,14 @@ void expect_bits(Report const& rep, const char* rule, std::string const& where, 
 // bottom, |x| can be so large that x sigmoid(beta x) is representable where
 // beta x is past the kernel's zero cutoff (-170 / -1410), or x e^(beta x)
 // overflows before its final scaling (from 2^-89 / 2^-950 down).
+// The fast tier (float) clamps |x| at 2^64 in swish's numerator, so its
+// range starts at 2^-56 (its doc comment).
 template <class T>
-bool beta_in_bounded_range(T b) {
+bool beta_in_bounded_range(T b, bool fast_tier = false) {
   const bool f = std::is_same<T, float>::value;
   const T a = std::fabs(b);
-  return a >= std::ldexp(T(1), f ? -80 : -940) && a <= std::ldexp(T(1), f ? 90 : 960);
+  const int lo = f ? (fast_tier ? -56 : -80) : -940;
+  return a >= std::ldexp(T(1), lo) && a <= std::ldexp(T(1), f ? 90 : 960);
 }
 
 // Checks y = f(x) against everything f documents. f's parameter has been
@@ -218,7 +235,7 @@ bool beta_in_bounded_range(T b) {
 template <class F, class T>
 void check_unary_value(F const& f, Report const& rep, std::string const& where, T x, T y) {
   using R = typename wide_of<T>::type;
-  const std::string name = F::name;
+  const std::string name = nonlin_ref::base_name(F::name);  // either tier
   const std::string input = "x = " + show(x);
   const T inf = std::numeric_limits<T>::infinity();
   if (std::isnan(x)) {
@@ -260,7 +277,7 @@ void check_unary_value(F const& f, Report const& rep, std::string const& where, 
       expect_bits(rep, "swish at infinite x or beta: the limit", where, input, to_pos ? x : std::copysign(T(0), x), y);
       return;
     }
-    if (!beta_in_bounded_range(b)) {
+    if (!beta_in_bounded_range(b, std::string(F::name).rfind("fast::", 0) == 0)) {
       // Outside the documented range of beta the bound is not promised: only
       // no NaN, and a zero carries the sign of x.
       if (std::isnan(y) || (y == 0 && std::signbit(y) != std::signbit(x)))
@@ -411,8 +428,8 @@ void check_gated_value(G const& g, Report const& rep, std::string const& where, 
   }
   if (!std::isfinite(gate) || !std::isfinite(up)) return;  // the product of the checked limits, checked above
   const T beta = static_cast<T>(param_of(g));
-  if (std::is_same<G, nonlin::swiglu>::value &&
-      !(std::isfinite(beta) && beta != 0 && beta_in_bounded_range(beta)))
+  if ((std::is_same<G, nonlin::swiglu>::value || std::is_same<G, nonlin::fast::swiglu>::value) &&
+      !(std::isfinite(beta) && beta != 0 && beta_in_bounded_range(beta, std::string(G::name).rfind("fast::", 0) == 0)))
     return;  // swish's rules, checked above on act(gate)
   const R act_ref = nonlin_ref::gate_act<R>(G::name, R(gate), R(beta));
   const T mn = std::numeric_limits<T>::min();

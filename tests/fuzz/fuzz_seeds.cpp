@@ -53,7 +53,8 @@ std::vector<bool> param_functions() {
   std::vector<bool> p;
   const auto add = [&](auto const& f) {
     const std::string name = f.name;
-    p.push_back(name == "leaky_relu" || name == "swish" || name == "swiglu");
+    p.push_back(name == "leaky_relu" || name == "swish" || name == "swiglu" || name == "fast::swish" ||
+                name == "fast::swiglu");
   };
   nonlin::for_each_function(nonlin::unary_functions(), add);
   nonlin::for_each_function(nonlin::gated_functions(), add);
