@@ -21,6 +21,7 @@
 
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 #include "math.hpp"
 
@@ -197,17 +198,41 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   return times_sigmoid<D, R>(x, floor_at(x, V(-20.0f)), z, splat<V>(exp_floor));
 }
 
+// fast_coeffs<D>::expm1 for half the argument: e^r - 1 = h Q(h) with
+// h = r/2 and Q's c[k] = 2^(k+1) times expm1's c[k] (exact: powers of two),
+// so that tanh can reduce -|x| instead of -2|x| (one multiply fewer) and
+// still get the same bits.
+template <int D, class Seq = std::make_index_sequence<sizeof(fast_coeffs<D>::expm1) / sizeof(float)>>
+struct expm1_half;
+template <int D, std::size_t... I>
+struct expm1_half<D, std::index_sequence<I...>> {
+  static constexpr float c[] = {fast_coeffs<D>::expm1[I] * static_cast<float>(2u << I)...};
+};
+
 // tanh(x) = -sign(x) q / (2 + q), q = e^(-2|x|) - 1 in (-1, 0], with q
 // evaluated as 2^n (e^r - 1) + (2^n - 1) so that it keeps its relative
 // accuracy as x -> 0 (no 1 - e cancellation, no separate branch near 0).
+// The reduction works on -|x| = a/2: n = round(a log2e), h = -|x| - n ln2/2
+// = r/2, all exactly half of the values for a = -2|x|.
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V tanh(V const& x) noexcept {
-  const V a = floor_at(splat<V>(2.0) * neg_abs(x), splat<V>(exp_floor));
-  const V n = exp_index(a);
-  const V r = detail::fma(n, splat<V>(-0.693147180559945309), a);
+  using C = coeffs<float>;
+  const V h = floor_at(neg_abs(x), splat<V>(0.5 * exp_floor));
+  V n;
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (is_zmm<V>()) {
+    n = _mm512_maskz_roundscale_ps(__mmask16(0xFFFF), h * splat<V>(2.0 * C::log2e),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  } else
+#endif
+  {
+    const V shifter = splat<V>(fp<float>::shifter);
+    n = detail::fma(h, splat<V>(2.0 * C::log2e), shifter) - shifter;
+  }
+  const V hr = detail::fma(n, splat<V>(-0.5 * 0.693147180559945309), h);
   // One degree more than exp's: q near 0 carries tanh's whole relative
   // error (fast_coeffs<3>::expm1 alone would be 2^-11).
-  const V em1 = r * horner(r, fast_coeffs<D + 1>::expm1);
+  const V em1 = hr * horner(hr, expm1_half<D + 1>::c);
   const V s = scale(V(1), n);
   const V q = detail::fma(s, em1, s - V(1));
   const V y = rcp<R>(q + V(2));
