@@ -17,17 +17,8 @@ import sys
 import tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.lower().startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+sys.path.insert(0, here)  # report.py beside this file, whatever the working directory
+from report import cpu_model  # noqa: E402
 
 
 def main(argv):
@@ -63,7 +54,7 @@ def main(argv):
         "- Command: `python3 benchmarks/fast_curve.py %s --stride %s`" % (args.build_dir, args.stride),
         "- Compiler: %s" % compiler,
         "- Flags: `%s`" % flags.strip(),
-        "- CPU: %s (%d CPUs)" % (cpu_model(), os.cpu_count() or 0),
+        "- CPU: %s (%d CPUs)" % (cpu_model(platform.processor() or "unknown"), os.cpu_count() or 0),
         "- Date: %s" % datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "",
     ]

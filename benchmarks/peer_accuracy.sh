@@ -27,6 +27,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
+# shellcheck source=benchmarks/common.sh
+source "$here/common.sh"
 
 stride="${1:-97}"
 if [[ $# -gt 1 || ! "$stride" =~ ^[1-9][0-9]*$ ]]; then
@@ -38,19 +40,7 @@ build_dir="${BUILD_DIR:-$repo/build-bench}"
 out="${OUT:-$here/peer_accuracy.md}"
 cxx_flags="${CXX_FLAGS:--O3 -march=native}"
 
-mkdir -p "$build_dir"
-if ! cmake -S "$repo" -B "$build_dir" \
-  -DCMAKE_BUILD_TYPE=Release \
-  "-DCMAKE_CXX_FLAGS=$cxx_flags" \
-  -DNONLIN_BUILD_BENCHMARKS=ON \
-  -DNONLIN_BUILD_TESTS=OFF \
-  -DNONLIN_BUILD_EXAMPLES=OFF \
-  -DNONLIN_INSTALL=OFF \
-  "-DNONLIN_BENCH_PEERS=${PEERS:-ON}" >"$build_dir/configure.log" 2>&1; then
-  cat "$build_dir/configure.log" >&2
-  exit 1
-fi
-grep 'nonlin_bench:' "$build_dir/configure.log" || true
+configure_bench "$repo" "$build_dir" "$cxx_flags"
 cmake --build "$build_dir" --target nonlin_bench --parallel "${JOBS:-2}"
 
 bench="$build_dir/benchmarks/nonlin_bench"

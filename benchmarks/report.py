@@ -45,7 +45,8 @@ PEERS = OrderedDict([
 ])
 
 
-def cpu_model():
+def cpu_model(fallback="unknown"):
+    """The CPU's model name from /proc/cpuinfo; `fallback` where there is none (also used by fast_curve.py)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
@@ -53,7 +54,7 @@ def cpu_model():
                     return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return "unknown"
+    return fallback
 
 
 def load(path, use_real_time):

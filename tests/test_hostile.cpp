@@ -25,6 +25,7 @@
 
 #include "common.hpp"
 #include "nonlin/nonlin.hpp"
+#include "params.hpp"
 #include "reference.hpp"
 
 #if defined(__SSE2__) || defined(_M_X64)
@@ -165,16 +166,6 @@ std::vector<T> run_gated(Mode m, F const& g, std::vector<T> const& gs, std::vect
                                          << show(yb[i]);
   return ys;
 }
-
-template <class F>
-double param_of(F const&) {
-  return 0;
-}
-double param_of(nonlin::leaky_relu const& f) { return f.alpha; }
-double param_of(nonlin::swish const& f) { return f.beta; }
-double param_of(nonlin::swiglu const& f) { return f.beta; }
-double param_of(nonlin::fast::swish const& f) { return f.beta; }
-double param_of(nonlin::fast::swiglu const& f) { return f.beta; }
 
 template <class T, class F>
 long double max_ulp(F const&) {

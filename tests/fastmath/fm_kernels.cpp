@@ -10,6 +10,7 @@
 
 #include "fm_api.hpp"
 #include "nonlin/nonlin.hpp"
+#include "params.hpp"
 
 #ifndef FM_TABLE_FN
 #error "define FM_TABLE_FN, the name of this copy's table function"
@@ -19,16 +20,6 @@
 #define FM_STR(x) FM_STR2(x)
 
 namespace {
-
-template <class F>
-double param_of(F const&) {
-  return 0;
-}
-double param_of(nonlin::leaky_relu const& f) { return f.alpha; }
-double param_of(nonlin::swish const& f) { return f.beta; }
-double param_of(nonlin::swiglu const& f) { return f.beta; }
-double param_of(nonlin::fast::swish const& f) { return f.beta; }
-double param_of(nonlin::fast::swiglu const& f) { return f.beta; }
 
 template <std::size_t I, class T>
 void ubulk(const T* in, T* out, std::size_t n) {

@@ -44,6 +44,7 @@
 #include "common.hpp"
 #include "fuzz_case.hpp"
 #include "nonlin/nonlin.hpp"
+#include "params.hpp"
 #include "reference.hpp"
 
 namespace {
@@ -109,16 +110,6 @@ nonlin::fast::swish with_param(nonlin::fast::swish f, Case const& c) {
 nonlin::fast::swiglu with_param(nonlin::fast::swiglu f, Case const& c) {
   if (c.param_mode != ParamMode::fixed) f.beta = c.param;
   return f;
-}
-
-double param_of(nonlin::leaky_relu const& f) { return f.alpha; }
-double param_of(nonlin::swish const& f) { return f.beta; }
-double param_of(nonlin::swiglu const& f) { return f.beta; }
-double param_of(nonlin::fast::swish const& f) { return f.beta; }
-double param_of(nonlin::fast::swiglu const& f) { return f.beta; }
-template <class F>
-double param_of(F const&) {
-  return 0;
 }
 
 // The activation of a gated functor, as the unary functor (glu.hpp).

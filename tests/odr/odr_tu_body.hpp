@@ -1,8 +1,9 @@
 // The body of every ISA translation unit of the ODR test; tu_<isa>.cpp
 // defines ODR_TU_LABEL and ODR_TU_FN and includes this. It deliberately uses
-// nothing but nonlin and plain arrays: every inline function it shares with
-// the other TUs (compiled for other ISAs) is one the linker may take from any
-// of them, and the test is about nonlin's.
+// nothing but nonlin and plain arrays (tests/params.hpp's param_of has
+// internal linkage): every inline function it shares with the other TUs
+// (compiled for other ISAs) is one the linker may take from any of them, and
+// the test is about nonlin's.
 #include <cstddef>
 #include <cstdint>
 #include <tuple>
@@ -11,6 +12,7 @@
 
 #include "nonlin/nonlin.hpp"
 #include "odr_api.hpp"
+#include "params.hpp"
 
 #if !defined(ODR_TU_LABEL) || !defined(ODR_TU_FN)
 #error "define ODR_TU_LABEL and ODR_TU_FN before including odr_tu_body.hpp"
@@ -20,16 +22,6 @@
 #define ODR_STR(x) ODR_STR2(x)
 
 namespace {
-
-template <class F>
-double param_of(F const&) {
-  return 0;
-}
-double param_of(nonlin::leaky_relu const& f) { return f.alpha; }
-double param_of(nonlin::swish const& f) { return f.beta; }
-double param_of(nonlin::swiglu const& f) { return f.beta; }
-double param_of(nonlin::fast::swish const& f) { return f.beta; }
-double param_of(nonlin::fast::swiglu const& f) { return f.beta; }
 
 template <std::size_t I, class T>
 void ubulk(const T* a, const T*, T* out, std::size_t n) {

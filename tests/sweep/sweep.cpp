@@ -362,6 +362,15 @@ struct stats {
     for (int i = 1; i < kKeep; ++i) lo = std::min(lo, t[i].err);
     kept_min[cls] = lo;
   }
+  // One measured result: err ULP at the input with bits xbits; cls 0 for a
+  // normal result, 1 for a subnormal or zero one.
+  void record(int cls, double err, std::uint64_t xbits) {
+    ++(cls ? n_sub : n_normal);
+    ++tested;
+    sum_err += err;
+    if (err <= 0.5) ++correct;
+    if (err > kept_min[cls]) keep(cls, err, xbits);
+  }
   void fail(std::string msg) {
     ++special_failures;
     if (special_msgs.size() < 16) special_msgs.push_back(std::move(msg));
@@ -506,6 +515,18 @@ void finish(result& r) {
   r.pass = r.max_err() <= r.bound && r.s.special_failures == 0 && r.s.scalar_mismatch == 0;
 }
 
+// The end of a sweep of f in T: merges the threads' stats into r, checks
+// the special values, confirms the worst cases, times it from t0 and
+// decides pass or fail.
+template <class T, class F>
+void conclude(F const& f, std::vector<stats> const& per, std::chrono::steady_clock::time_point t0, result& r) {
+  for (auto const& s : per) r.s.merge(s);
+  check_specials<T>(f, r.s);
+  confirm<T>(f, r);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  finish(r);
+}
+
 // ---------------------------------------------------------------- float sweep
 
 template <class F>
@@ -547,22 +568,14 @@ result sweep_float(F const& f, options const& o) {
           continue;
         }
         const int cls = std::fabs(ref) < static_cast<double>(std::numeric_limits<float>::min()) ? 1 : 0;
-        ++(cls ? s.n_sub : s.n_normal);
-        ++s.tested;
-        s.sum_err += err;
-        if (err <= 0.5) ++s.correct;
-        if (err > s.kept_min[cls]) s.keep(cls, err, to_bits(x));
+        s.record(cls, err, to_bits(x));
       }
     }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < o.threads; ++t) pool.emplace_back(work, t);
   for (auto& t : pool) t.join();
-  for (auto const& s : per) r.s.merge(s);
-  check_specials<float>(f, r.s);
-  confirm<float>(f, r);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  finish(r);
+  conclude<float>(f, per, t0, r);
   return r;
 }
 
@@ -623,22 +636,14 @@ result sweep_double(F const& f, options const& o) {
           continue;
         }
         const int cls = fabsq(ref) < quad(std::numeric_limits<double>::min()) ? 1 : 0;
-        ++(cls ? s.n_sub : s.n_normal);
-        ++s.tested;
-        s.sum_err += err;
-        if (err <= 0.5) ++s.correct;
-        if (err > s.kept_min[cls]) s.keep(cls, err, to_bits(x));
+        s.record(cls, err, to_bits(x));
       }
     }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < o.threads; ++t) pool.emplace_back(work, t);
   for (auto& t : pool) t.join();
-  for (auto const& s : per) r.s.merge(s);
-  check_specials<double>(f, r.s);
-  confirm<double>(f, r);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  finish(r);
+  conclude<double>(f, per, t0, r);
   return r;
 }
 
