@@ -30,8 +30,8 @@ namespace detail {
 namespace fast {
 
 /// The tier's exp degree and Newton steps: the knee of the curve in
-/// benchmarks/fast_curve.md (degree 2 -> 3 buys 4 bits for ~1% time, 3 -> 4
-/// one bit for ~20%).
+/// benchmarks/fast_curve.md (degree 2 -> 3 buys 4 bits, 3 -> 4 one bit,
+/// 4 -> 5 none; the time of one more FMA is within the benchmark's noise).
 constexpr int degree = 3;
 constexpr int refine = 0;
 
