@@ -249,10 +249,37 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
 //           for a tiny x would flush to 0 under FTZ and leave x instead of
 //           x/2; 1 - P is in [1/2, 1], so only the result itself can flush).
 // Beyond fast_gelu_end P has underflowed to 0: +inf -> +inf, -inf -> -0.
+//
+// e^(-t^2/2) is reduced from t^2 itself (one multiply fewer): with
+// a = -t^2/2, n = round(t^2 (-log2e/2)) and -2r = t^2 + n 2ln2, so the
+// polynomial runs in -2r with its coefficients scaled by (-1/2)^k; every
+// step is exactly -2 or (-1/2)^k times the one for a, so the bits are those
+// of exp_neg(a).
+template <int D, class Seq = std::make_index_sequence<sizeof(fast_coeffs<D>::exp) / sizeof(float)>>
+struct exp_of_minus_half;
+template <int D, std::size_t... I>
+struct exp_of_minus_half<D, std::index_sequence<I...>> {
+  static constexpr float c[] = {fast_coeffs<D>::exp[I] * ((I % 2 ? -1.0f : 1.0f) / static_cast<float>(1u << I))...};
+};
+
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V gelu(V const& x) noexcept {
+  using C = coeffs<float>;
   const V mt = floor_at(neg_abs(x), splat<V>(-fast_gelu_end));  // -t
-  const expo<V> ex = exp_neg<D>((mt * mt) * splat<V>(-0.5));
+  const V t2 = mt * mt;
+  V n;
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (is_zmm<V>()) {
+    n = _mm512_maskz_roundscale_ps(__mmask16(0xFFFF), t2 * splat<V>(-0.5 * C::log2e),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  } else
+#endif
+  {
+    const V shifter = splat<V>(fp<float>::shifter);
+    n = detail::fma(t2, splat<V>(-0.5 * C::log2e), shifter) - shifter;
+  }
+  const V r2 = detail::fma(n, splat<V>(2.0 * 0.693147180559945309), t2);  // -2r
+  const expo<V> ex{horner(r2, exp_of_minus_half<D>::c), n};
   const V u = rcp<R>(splat<V>(fast_gelu_shift) - mt);
   const V pg = ex.p * horner(u, fast_coeffs<D>::gelu_tail);
   return detail::select(x < V(0), scale(mt * pg, ex.n), x * (V(1) - scale(pg, ex.n)));
