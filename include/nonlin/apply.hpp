@@ -26,6 +26,9 @@
 
 #include "config.hpp"
 #include "glu.hpp"
+#if NONLIN_USE_XSIMD && (defined(__SSE2__) || defined(__AVX__))
+#include <immintrin.h>
+#endif
 
 NONLIN_BEGIN_NAMESPACE
 namespace detail {
@@ -47,6 +50,16 @@ inline bool fits(std::size_t rows, std::size_t stride, std::size_t extra) noexce
   return stride == 0 || ((rows - 1) <= (max - extra) / stride);
 }
 
+// F::memory_bound: the functor runs at memory speed (relu, leaky_relu, the
+// fast tier), so streaming stores pay for large outputs (fast::sigmoid at
+// 16M: 3.39 -> 2.63 ms). The precise tier is compute-bound (18-34 % of copy
+// bandwidth) and measured 12-18 % slower with them (sigmoid 7.9 -> 9.4 ms,
+// tanh, gelu alike; AMD EPYC, AVX-512, 2026-11-22), so it keeps plain stores.
+template <class F, class = void>
+struct memory_bound : std::false_type {};
+template <class F>
+struct memory_bound<F, decltype(void(F::memory_bound))> : std::integral_constant<bool, F::memory_bound> {};
+
 #if NONLIN_USE_XSIMD
 template <class F, class B, class = void>
 struct accepts_batch : std::false_type {};
@@ -62,12 +75,79 @@ struct accepts_batch2<F, B, decltype(void(std::declval<F const&>()(std::declval<
 #endif
 
 #if NONLIN_USE_XSIMD
+// Non-temporal ("streaming") stores of one whole vector to p, which is
+// aligned to the vector's size: x86 only (SSE2, AVX, AVX-512 registers).
+// (Told apart by size: std::is_same on __m512 and the like draws GCC's
+// -Wignored-attributes.)
+template <class B>
+constexpr bool can_stream() {
+  constexpr std::size_t bytes = sizeof(typename B::register_type);
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64) return true;
+#endif
+#if defined(__AVX__)
+  if constexpr (bytes == 32) return true;
+#endif
+#if defined(__SSE2__)
+  if constexpr (bytes == 16) return true;
+#endif
+  return bytes == 0;
+}
+
+template <class B>
+inline void stream_store(typename B::value_type* p, B const& v) noexcept {
+  constexpr std::size_t bytes = sizeof(typename B::register_type);
+  constexpr bool is_f = std::is_same<typename B::value_type, float>::value;
+  (void)p;
+  (void)v;
+  (void)is_f;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64) {
+    if constexpr (is_f) _mm512_stream_ps(p, v);
+    else _mm512_stream_pd(p, v);
+  }
+#endif
+#if defined(__AVX__)
+  if constexpr (bytes == 32) {
+    if constexpr (is_f) _mm256_stream_ps(p, v);
+    else _mm256_stream_pd(p, v);
+  }
+#endif
+#if defined(__SSE2__)
+  if constexpr (bytes == 16) {
+    if constexpr (is_f) _mm_stream_ps(p, v);
+    else _mm_stream_pd(p, v);
+  }
+#endif
+}
+
+inline void stream_fence() noexcept {
+#if defined(__SSE2__) || defined(__AVX__)  // whenever can_stream can be true (MSVC: __AVX__ only)
+  _mm_sfence();
+#endif
+}
+
+// out[i, i + count) = op(in...[i, i + count)) for count < W, as one
+// zero-padded vector (the same instructions as a whole vector).
+template <class T, class Op, class... In>
+inline void partial_vector(Op const& op, T* out, std::size_t i, std::size_t count, In const*... in) noexcept {
+  using B = xsimd::batch<T>;
+  const auto padded = [i, count](T const* p) {
+    alignas(B) T buf[B::size] = {};
+    std::memcpy(buf, p + i, count * sizeof(T));
+    return xsimd::load_aligned(buf);
+  };
+  alignas(B) T res[B::size];
+  xsimd::store_aligned(res, op(padded(in)...));
+  std::memcpy(out + i, res, count * sizeof(T));
+}
+
 // out[i] = op(in0[i], in1[i], ...) in whole vectors, and the remainder after
 // the last full vector as one zero-padded vector, so every element goes
 // through the same instructions. Every input of a chunk is loaded before its
 // result is stored, which keeps out == an input (in place) correct.
 template <class T, class Op, class... In>
-inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
+inline void plain_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
   using B = xsimd::batch<T>;
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
@@ -83,6 +163,37 @@ inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) no
     xsimd::store_aligned(res, op(padded(in)...));
     std::memcpy(out + i, res, rest * sizeof(T));
   }
+}
+
+// The same with streaming stores, for outputs of at least 2 vectors: the
+// part before out's first vector-aligned element goes as one more
+// zero-padded vector, then aligned whole vectors, then the remainder; a
+// store fence ends it. The results are the same bits as plain_loop's.
+template <class T, class Op, class... In>
+inline void stream_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
+  using B = xsimd::batch<T>;
+  constexpr std::size_t W = B::size;
+  const std::size_t head = (W - (reinterpret_cast<std::uintptr_t>(out) / sizeof(T)) % W) % W;
+  if (head != 0) partial_vector(op, out, 0, head, in...);
+  std::size_t i = head;
+  for (; n - i >= W; i += W) stream_store(out + i, op(xsimd::load_unaligned(in + i)...));
+  if (i < n) partial_vector(op, out, i, n - i, in...);
+  stream_fence();
+}
+
+// Stream (functors that run at memory speed: F::memory_bound): outputs of
+// NONLIN_STREAM_MIN_BYTES or more go through stream_loop on x86.
+template <bool Stream, class T, class Op, class... In>
+inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
+  using B = xsimd::batch<T>;
+  if constexpr (Stream && can_stream<B>()) {
+    if (n >= std::size_t(NONLIN_STREAM_MIN_BYTES) / sizeof(T) && n >= 2 * B::size &&
+        reinterpret_cast<std::uintptr_t>(out) % sizeof(T) == 0) {
+      stream_loop(op, out, n, in...);
+      return;
+    }
+  }
+  plain_loop(op, out, n, in...);
 }
 #endif
 
@@ -108,7 +219,7 @@ inline void apply(F const& f, const T* in, T* out, std::size_t n) noexcept {
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<T>;
   if constexpr (detail::accepts_batch<F, B>::value) {
-    detail::vector_loop(f, out, n, in);
+    detail::vector_loop<detail::memory_bound<F>::value>(f, out, n, in);
     return;
   }
 #endif
@@ -133,7 +244,7 @@ inline void apply(F const& g, const T* gate, const T* up, T* out, std::size_t n)
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<T>;
   if constexpr (detail::accepts_batch2<F, B>::value) {
-    detail::vector_loop(g, out, n, gate, up);
+    detail::vector_loop<detail::memory_bound<F>::value>(g, out, n, gate, up);
     return;
   }
 #endif

@@ -94,6 +94,19 @@
   }                          \
   }
 
+// NONLIN_STREAM_MIN_BYTES: for functors that run at memory speed (relu,
+// leaky_relu and the fast tier: F::memory_bound), nonlin::apply writes an
+// output of at least this many bytes with non-temporal (streaming) stores on
+// x86, as memcpy does for copies larger than the caches: the output does not
+// evict the caches' other contents and costs no read of its lines. Smaller
+// outputs, and the compute-bound precise tier, use plain stores.
+// Default 32 MiB; 0 streams every output of two vectors or more, SIZE_MAX
+// never streams. Results are the same bits either way. Like every nonlin
+// macro it must have one value across a program's translation units.
+#ifndef NONLIN_STREAM_MIN_BYTES
+#define NONLIN_STREAM_MIN_BYTES (std::size_t(32) << 20)
+#endif
+
 // NONLIN_ASSERT(cond, msg): checks a documented precondition. Active unless
 // NDEBUG is defined (i.e. in debug builds), like assert().
 #ifndef NONLIN_ASSERT

@@ -74,6 +74,8 @@ namespace fast {
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
 struct gelu {
   static constexpr const char* name = "fast::gelu";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr double max_ulp_float = 4096;
   static constexpr double max_ulp_double = nonlin::gelu::max_ulp_double;
 
@@ -91,6 +93,8 @@ struct gelu {
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
 struct gelu_tanh {
   static constexpr const char* name = "fast::gelu_tanh";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr double max_ulp_float = 2560;
   static constexpr double max_ulp_double = nonlin::gelu_tanh::max_ulp_double;
 

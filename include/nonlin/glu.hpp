@@ -117,6 +117,8 @@ namespace fast {
 /// (2 x the activation's bound + 0.5 ULP) as the precise functors.
 struct glu {
   static constexpr const char* name = "fast::glu";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr gate_half packed_gate = gate_half::second;
   static constexpr double max_ulp_float = 2 * fast::sigmoid::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::glu::max_ulp_double;
@@ -129,6 +131,8 @@ struct glu {
 
 struct swiglu {
   static constexpr const char* name = "fast::swiglu";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::swish::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::swiglu::max_ulp_double;
@@ -142,6 +146,8 @@ struct swiglu {
 
 struct geglu {
   static constexpr const char* name = "fast::geglu";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::gelu::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::geglu::max_ulp_double;
@@ -154,6 +160,8 @@ struct geglu {
 
 struct geglu_tanh {
   static constexpr const char* name = "fast::geglu_tanh";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::gelu_tanh::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::geglu_tanh::max_ulp_double;

@@ -17,6 +17,8 @@ NONLIN_BEGIN_NAMESPACE
 /// -0 -> -0 (x < 0 is false for -0, so it passes through unchanged).
 struct relu {
   static constexpr const char* name = "relu";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr double max_ulp_float = 0;
   static constexpr double max_ulp_double = 0;
 
@@ -42,6 +44,8 @@ struct relu {
 /// -0 -> -0. Any alpha is accepted; NaN alpha gives NaN for x < 0 only.
 struct leaky_relu {
   static constexpr const char* name = "leaky_relu";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr double max_ulp_float = 0.5;
   static constexpr double max_ulp_double = 0.5;
   double alpha = 0.01;

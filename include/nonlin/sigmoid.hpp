@@ -41,6 +41,8 @@ namespace fast {
 /// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5.
 struct sigmoid {
   static constexpr const char* name = "fast::sigmoid";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr double max_ulp_float = 2048;
   static constexpr double max_ulp_double = nonlin::sigmoid::max_ulp_double;
 

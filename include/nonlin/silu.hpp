@@ -69,6 +69,8 @@ namespace fast {
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
 struct silu {
   static constexpr const char* name = "fast::silu";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr double max_ulp_float = 2560;
   static constexpr double max_ulp_double = nonlin::silu::max_ulp_double;
 
@@ -88,6 +90,8 @@ struct silu {
 /// Special values: as nonlin::swish.
 struct swish {
   static constexpr const char* name = "fast::swish";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr double max_ulp_float = 2560;
   static constexpr double max_ulp_double = nonlin::swish::max_ulp_double;
   double beta = 1.0;

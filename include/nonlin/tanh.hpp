@@ -43,6 +43,8 @@ namespace fast {
 /// Special values: NaN -> NaN; +-inf -> +-1; +-0 -> +-0.
 struct tanh {
   static constexpr const char* name = "fast::tanh";
+  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
+  static constexpr bool memory_bound = true;
   static constexpr double max_ulp_float = 1024;
   static constexpr double max_ulp_double = nonlin::tanh::max_ulp_double;
 
