@@ -52,7 +52,7 @@ inline bool fits(std::size_t rows, std::size_t stride, std::size_t extra) noexce
 
 // F::memory_bound: the functor runs at memory speed (relu, leaky_relu, the
 // fast tier), so streaming stores pay for large outputs (fast::sigmoid at
-// 16M: 3.39 -> 2.63 ms). The precise tier is compute-bound (18-34 % of copy
+// 16M: 3.39 -> 2.63 ms). The precise tier is compute-bound (20-41 % of copy
 // bandwidth) and measured 12-18 % slower with them (sigmoid 7.9 -> 9.4 ms,
 // tanh, gelu alike; AMD EPYC, AVX-512, 2026-11-22), so it keeps plain stores.
 template <class F, class = void>
