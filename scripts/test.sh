@@ -116,7 +116,7 @@ for config in $configs; do
     # Valgrind models neither FTZ/DAZ nor 80-bit long double, so the tests
     # that set MXCSR or compare against long-double references are left out.
     echo "=== nonlin tests: valgrind memcheck ($config build) ==="
-    for t in test_bulk test_special test_accuracy test_guard_pages test_hostile; do
+    for t in test_bulk test_bulk_stream test_special test_accuracy test_guard_pages test_guard_pages_stream test_hostile; do
       valgrind -q --error-exitcode=99 "$dir/tests/$t" --gtest_brief=1 \
         --gtest_filter='-Denormals*:Parameters*' >"$dir.valgrind-$t.log" 2>&1 \
         && echo "valgrind $t: clean" \
