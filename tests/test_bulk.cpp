@@ -22,6 +22,17 @@ using nonlin_test::show;
 
 using nonlin_test::vector_width;
 
+// Which functors apply() may stream (test_bulk_stream runs this file with
+// every such output streamed): the memory-speed ones, the fast tier in
+// float only (its double runs the precise kernels), never the precise tier.
+static_assert(nonlin::detail::memory_bound<nonlin::relu, float>::value, "relu streams");
+static_assert(nonlin::detail::memory_bound<nonlin::leaky_relu, double>::value, "leaky_relu streams");
+static_assert(nonlin::detail::memory_bound<nonlin::fast::sigmoid, float>::value, "fast float streams");
+static_assert(nonlin::detail::memory_bound<nonlin::fast::swiglu, float>::value, "fast gated float streams");
+static_assert(!nonlin::detail::memory_bound<nonlin::fast::gelu, double>::value, "fast double does not");
+static_assert(!nonlin::detail::memory_bound<nonlin::sigmoid, float>::value, "precise does not");
+static_assert(!nonlin::detail::memory_bound<nonlin::geglu, float>::value, "precise gated does not");
+
 // Inputs: a seeded mix of ordinary values, tails and special values.
 template <class T>
 std::vector<T> make_inputs(std::size_t n, unsigned seed) {

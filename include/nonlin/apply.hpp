@@ -50,15 +50,16 @@ inline bool fits(std::size_t rows, std::size_t stride, std::size_t extra) noexce
   return stride == 0 || ((rows - 1) <= (max - extra) / stride);
 }
 
-// F::memory_bound: the functor runs at memory speed (relu, leaky_relu, the
-// fast tier), so streaming stores pay for large outputs (fast::sigmoid at
+// F::memory_bound<T>(): the functor runs at memory speed for T (relu,
+// leaky_relu; the fast tier in float), so streaming stores pay for large outputs (fast::sigmoid at
 // 16M: 3.39 -> 2.63 ms). The precise tier is compute-bound (20-41 % of copy
 // bandwidth) and measured 12-18 % slower with them (sigmoid 7.9 -> 9.4 ms,
 // tanh, gelu alike; AMD EPYC, AVX-512, 2026-11-22), so it keeps plain stores.
-template <class F, class = void>
+template <class F, class T, class = void>
 struct memory_bound : std::false_type {};
-template <class F>
-struct memory_bound<F, decltype(void(F::memory_bound))> : std::integral_constant<bool, F::memory_bound> {};
+template <class F, class T>
+struct memory_bound<F, T, decltype(void(F::template memory_bound<T>()))>
+    : std::integral_constant<bool, F::template memory_bound<T>()> {};
 
 #if NONLIN_USE_XSIMD
 template <class F, class B, class = void>
@@ -181,7 +182,7 @@ inline void stream_loop(Op const& op, T* out, std::size_t n, In const*... in) no
   stream_fence();
 }
 
-// Stream (functors that run at memory speed: F::memory_bound): outputs of
+// Stream (functors that run at memory speed for T: F::memory_bound<T>()): outputs of
 // NONLIN_STREAM_MIN_BYTES or more go through stream_loop on x86.
 template <bool Stream, class T, class Op, class... In>
 inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
@@ -219,7 +220,7 @@ inline void apply(F const& f, const T* in, T* out, std::size_t n) noexcept {
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<T>;
   if constexpr (detail::accepts_batch<F, B>::value) {
-    detail::vector_loop<detail::memory_bound<F>::value>(f, out, n, in);
+    detail::vector_loop<detail::memory_bound<F, T>::value>(f, out, n, in);
     return;
   }
 #endif
@@ -244,7 +245,7 @@ inline void apply(F const& g, const T* gate, const T* up, T* out, std::size_t n)
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<T>;
   if constexpr (detail::accepts_batch2<F, B>::value) {
-    detail::vector_loop<detail::memory_bound<F>::value>(g, out, n, gate, up);
+    detail::vector_loop<detail::memory_bound<F, T>::value>(g, out, n, gate, up);
     return;
   }
 #endif

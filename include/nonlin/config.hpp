@@ -95,7 +95,7 @@
   }
 
 // NONLIN_STREAM_MIN_BYTES: for functors that run at memory speed (relu,
-// leaky_relu and the fast tier: F::memory_bound), nonlin::apply writes an
+// leaky_relu; the fast tier in float: F::memory_bound<T>()), nonlin::apply writes an
 // output of at least this many bytes with non-temporal (streaming) stores on
 // x86, as memcpy does for copies larger than the caches: the output does not
 // evict the caches' other contents and costs no read of its lines. Smaller

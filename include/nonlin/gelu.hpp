@@ -74,8 +74,10 @@ namespace fast {
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
 struct gelu {
   static constexpr const char* name = "fast::gelu";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  /// Runs at memory speed in float: apply() streams large float outputs
+  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
+  template <class T>
+  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
   static constexpr double max_ulp_float = 4096;
   static constexpr double max_ulp_double = nonlin::gelu::max_ulp_double;
 
@@ -93,8 +95,10 @@ struct gelu {
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
 struct gelu_tanh {
   static constexpr const char* name = "fast::gelu_tanh";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  /// Runs at memory speed in float: apply() streams large float outputs
+  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
+  template <class T>
+  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
   static constexpr double max_ulp_float = 2560;
   static constexpr double max_ulp_double = nonlin::gelu_tanh::max_ulp_double;
 

@@ -117,8 +117,10 @@ namespace fast {
 /// (2 x the activation's bound + 0.5 ULP) as the precise functors.
 struct glu {
   static constexpr const char* name = "fast::glu";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  /// Runs at memory speed in float: apply() streams large float outputs
+  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
+  template <class T>
+  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
   static constexpr gate_half packed_gate = gate_half::second;
   static constexpr double max_ulp_float = 2 * fast::sigmoid::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::glu::max_ulp_double;
@@ -131,8 +133,10 @@ struct glu {
 
 struct swiglu {
   static constexpr const char* name = "fast::swiglu";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  /// Runs at memory speed in float: apply() streams large float outputs
+  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
+  template <class T>
+  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::swish::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::swiglu::max_ulp_double;
@@ -146,8 +150,10 @@ struct swiglu {
 
 struct geglu {
   static constexpr const char* name = "fast::geglu";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  /// Runs at memory speed in float: apply() streams large float outputs
+  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
+  template <class T>
+  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::gelu::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::geglu::max_ulp_double;
@@ -160,8 +166,10 @@ struct geglu {
 
 struct geglu_tanh {
   static constexpr const char* name = "fast::geglu_tanh";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  /// Runs at memory speed in float: apply() streams large float outputs
+  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
+  template <class T>
+  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::gelu_tanh::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::geglu_tanh::max_ulp_double;

@@ -18,7 +18,8 @@ NONLIN_BEGIN_NAMESPACE
 struct relu {
   static constexpr const char* name = "relu";
   /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  template <class T>
+  static constexpr bool memory_bound() { return true; }
   static constexpr double max_ulp_float = 0;
   static constexpr double max_ulp_double = 0;
 
@@ -45,7 +46,8 @@ struct relu {
 struct leaky_relu {
   static constexpr const char* name = "leaky_relu";
   /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  template <class T>
+  static constexpr bool memory_bound() { return true; }
   static constexpr double max_ulp_float = 0.5;
   static constexpr double max_ulp_double = 0.5;
   double alpha = 0.01;

@@ -41,8 +41,10 @@ namespace fast {
 /// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5.
 struct sigmoid {
   static constexpr const char* name = "fast::sigmoid";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  /// Runs at memory speed in float: apply() streams large float outputs
+  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
+  template <class T>
+  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
   static constexpr double max_ulp_float = 2048;
   static constexpr double max_ulp_double = nonlin::sigmoid::max_ulp_double;
 

@@ -69,8 +69,10 @@ namespace fast {
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0; +-0 -> +-0.
 struct silu {
   static constexpr const char* name = "fast::silu";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  /// Runs at memory speed in float: apply() streams large float outputs
+  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
+  template <class T>
+  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
   static constexpr double max_ulp_float = 2560;
   static constexpr double max_ulp_double = nonlin::silu::max_ulp_double;
 
@@ -90,8 +92,10 @@ struct silu {
 /// Special values: as nonlin::swish.
 struct swish {
   static constexpr const char* name = "fast::swish";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  static constexpr bool memory_bound = true;
+  /// Runs at memory speed in float: apply() streams large float outputs
+  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
+  template <class T>
+  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
   static constexpr double max_ulp_float = 2560;
   static constexpr double max_ulp_double = nonlin::swish::max_ulp_double;
   double beta = 1.0;
