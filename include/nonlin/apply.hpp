@@ -51,10 +51,11 @@ inline bool fits(std::size_t rows, std::size_t stride, std::size_t extra) noexce
 }
 
 // F::memory_bound<T>(): the functor runs at memory speed for T (relu,
-// leaky_relu; the fast tier in float), so streaming stores pay for large outputs (fast::sigmoid at
-// 16M: 3.39 -> 2.63 ms). The precise tier is compute-bound (20-41 % of copy
-// bandwidth) and measured 12-18 % slower with them (sigmoid 7.9 -> 9.4 ms,
-// tanh, gelu alike; AMD EPYC, AVX-512, 2026-11-22), so it keeps plain stores.
+// leaky_relu; the fast tier in float), so streaming stores pay for large
+// outputs (fast::sigmoid at 16M: 3.39 -> 2.63 ms). The precise tier is
+// compute-bound (20-41 % of copy bandwidth) and measured 12-18 % slower with
+// them (sigmoid 7.9 -> 9.4 ms, tanh, gelu alike; AMD EPYC, AVX-512,
+// 2026-11-22), so it keeps plain stores.
 template <class F, class T, class = void>
 struct memory_bound : std::false_type {};
 template <class F, class T>
@@ -182,8 +183,8 @@ inline void stream_loop(Op const& op, T* out, std::size_t n, In const*... in) no
   stream_fence();
 }
 
-// Stream (functors that run at memory speed for T: F::memory_bound<T>()): outputs of
-// NONLIN_STREAM_MIN_BYTES or more go through stream_loop on x86.
+// Stream (functors that run at memory speed for T: F::memory_bound<T>()):
+// outputs of NONLIN_STREAM_MIN_BYTES or more go through stream_loop on x86.
 template <bool Stream, class T, class Op, class... In>
 inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
   using B = xsimd::batch<T>;

@@ -95,11 +95,12 @@
   }
 
 // NONLIN_STREAM_MIN_BYTES: for functors that run at memory speed (relu,
-// leaky_relu; the fast tier in float: F::memory_bound<T>()), nonlin::apply writes an
-// output of at least this many bytes with non-temporal (streaming) stores on
-// x86, as memcpy does for copies larger than the caches: the output does not
-// evict the caches' other contents and costs no read of its lines. Smaller
-// outputs, and the compute-bound precise tier, use plain stores.
+// leaky_relu; the fast tier in float: F::memory_bound<T>()), nonlin::apply
+// writes an output of at least this many bytes with non-temporal (streaming)
+// stores on x86, as memcpy does for copies larger than the caches: the
+// output does not evict the caches' other contents and costs no read of its
+// lines. Smaller outputs, and the compute-bound precise tier, use plain
+// stores.
 // Default 32 MiB; 0 streams every output of two vectors or more, SIZE_MAX
 // never streams. Results are the same bits either way. Like every nonlin
 // macro it must have one value across a program's translation units.
