@@ -11,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "canary.hpp"
 #include "common.hpp"
 #include "vector_width.hpp"
 #include "nonlin/nonlin.hpp"
@@ -62,23 +63,8 @@ std::vector<T> make_inputs(std::size_t n, unsigned seed) {
   return v;
 }
 
-constexpr unsigned char kCanary = 0xA5;
-
-template <class T>
-bool is_canary(T x) {
-  unsigned char b[sizeof(T)];
-  std::memcpy(b, &x, sizeof b);
-  for (unsigned char c : b)
-    if (c != kCanary) return false;
-  return true;
-}
-
-template <class T>
-T canary() {
-  T x;
-  std::memset(&x, kCanary, sizeof x);
-  return x;
-}
+using nonlin_test::canary;
+using nonlin_test::is_canary;
 
 template <class T>
 class Bulk : public ::testing::Test {};

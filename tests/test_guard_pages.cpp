@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "canary.hpp"
 #include "common.hpp"
 #include "vector_width.hpp"
 #include "nonlin/nonlin.hpp"
@@ -159,7 +160,7 @@ void fill_inputs(Guarded const& g, unsigned seed) {
   }
 }
 
-constexpr unsigned char kCanary = 0xA5;
+using nonlin_test::kCanary;
 
 void paint(Guarded const& g) { std::memset(g.lo(), kCanary, g.bytes()); }
 

@@ -41,6 +41,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "canary.hpp"
 #include "common.hpp"
 #include "fuzz_case.hpp"
 #include "nonlin/nonlin.hpp"
@@ -294,23 +295,7 @@ void check_unary_value(F const& f, Report const& rep, std::string const& where, 
 // ---------------------------------------------------- buffers and runs --
 
 constexpr std::size_t kGuard = 32;  // guard elements on each side of an output buffer
-constexpr unsigned char kCanary = 0xA5;
-
-template <class T>
-bool is_canary(T const& v) {
-  unsigned char b[sizeof(T)];
-  std::memcpy(b, &v, sizeof b);
-  for (unsigned char x : b)
-    if (x != kCanary) return false;
-  return true;
-}
-
-template <class T>
-T canary() {
-  T v;
-  std::memset(&v, kCanary, sizeof v);
-  return v;
-}
+using nonlin_test::canary;
 
 // The next count input values: from the payload while it lasts, then from
 // fill_value (fuzz_case.hpp).
