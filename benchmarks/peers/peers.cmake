@@ -109,6 +109,7 @@ function(_nonlin_bench_add_peer peer target how)
   target_link_libraries(nonlin_bench PRIVATE ${obj} "$<LINK_ONLY:${target}>")
   target_compile_definitions(nonlin_bench PRIVATE NONLIN_BENCH_HAVE_${upper}=1)
   set(NONLIN_BENCH_PEERS_FOUND ${NONLIN_BENCH_PEERS_FOUND} ${peer} PARENT_SCOPE)
+  set(NONLIN_BENCH_${upper}_TARGET ${target} PARENT_SCOPE)  # for nonlin_loop_profile
   message(STATUS "nonlin_bench: peer ${peer}: found (${how})")
 endfunction()
 

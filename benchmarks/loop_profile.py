@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""Runs nonlin_loop_profile, counts the instructions of every kernel's vector
+loop in its disassembly, and writes benchmarks/loop_profile.md.
+
+    python3 benchmarks/loop_profile.py BUILD_DIR [--reps R] [--out FILE]
+
+BUILD_DIR holds benchmarks/nonlin_loop_profile (benchmarks/run.sh's build-bench
+configure builds it: cmake --build build-bench --target nonlin_loop_profile).
+Needs objdump and nm (binutils), x86-64.
+
+How a loop is found: the kernel's entry point (printed by the program as an
+offset from nonlin_loop_profile_anchor), the functions it calls directly (to
+a depth of 3; tail calls included), and in them the innermost conditional
+backward jump (no call, return or rep-string inside) whose body holds the
+most vector instructions. Floats per iteration = vector stores in the body
+times the lanes of the widest register they store. XNNPACK's kernel is
+reached through a function pointer, so it is found in libXNNPACK itself: the
+innermost loop holding both vscalefps and vdivps (its AVX-512 sigmoid; the
+only such loop in Debian's build) with the most stores.
+"""
+import argparse
+import csv
+import datetime
+import io
+import os
+import platform
+import re
+import subprocess
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+from report import cpu_model  # noqa: E402
+
+INSN = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
+FUNC = re.compile(r"^([0-9a-f]+) <(.+)>:$")
+
+
+def disassemble(path):
+    """{start address: (name, [(addr, mnemonic, operands)])} of every function."""
+    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", "-M", "intel", path], check=True,
+                         capture_output=True, text=True).stdout
+    funcs, cur = {}, None
+    for line in out.splitlines():
+        m = FUNC.match(line)
+        if m:
+            cur = (m.group(2), [])
+            funcs[int(m.group(1), 16)] = cur
+            continue
+        m = INSN.match(line)
+        if m and cur is not None:
+            cur[1].append((int(m.group(1), 16), m.group(2), m.group(3)))
+    return funcs
+
+
+def symbol(path, name):
+    for line in subprocess.run(["nm", path], check=True, capture_output=True, text=True).stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == name:
+            return int(parts[0], 16)
+    raise SystemExit(f"loop_profile.py: {name} not found in {path}")
+
+
+def is_vector(op, args):
+    return bool(re.search(r"\b[xyz]mm\d+", args)) and op.startswith("v")
+
+
+def lanes(op, args):
+    if re.search(r"(ss|sd|d|q)$", op) and not re.search(r"(dq|dqa|dqu)\d*$|p[sd]$", op):
+        return 1  # vmovss, vmovd, vmovq: one element
+    for reg, n in (("zmm", 16), ("ymm", 8), ("xmm", 4)):
+        if reg in args:
+            return n
+    return 0
+
+
+def is_store(op, args):
+    """A vector store to the caller's buffers (not a spill to the stack)."""
+    dest = args.split(",")[0]
+    return op.startswith("vmov") and "PTR [" in dest and not re.search(r"\[r[sb]p", dest)
+
+
+def loops(insns):
+    """Innermost natural loops as (instructions, shortest trip): a back edge
+    is a jump s -> h whose target h dominates s (every path from the function
+    entry to s passes through h); the loop of header h is h and every
+    instruction that reaches one of its back edges without passing through h.
+    Blocks need not be contiguous (a compiler may place a rare path apart).
+    Loops holding another loop's header, a call, a return or a string
+    instruction are left out. The shortest trip is the fewest instructions
+    from h back to h."""
+    index = {a: i for i, (a, _, _) in enumerate(insns)}
+    n = len(insns)
+    succ = [[] for _ in range(n)]
+    padding = False  # nops after a jmp/ret: alignment, not code anything runs
+    for i, (a, op, args) in enumerate(insns):
+        is_nop = op in ("nop", "int3") or op.endswith("nop") or (op in ("cs", "data16", "xchg") and "nop" in args)
+        padding = is_nop and (padding or (i > 0 and insns[i - 1][1] in ("jmp", "ret", "ud2")))
+        t = re.match(r"([0-9a-f]+)", args) if op.startswith("j") else None
+        if t and int(t.group(1), 16) in index:
+            succ[i].append(index[int(t.group(1), 16)])
+        if op not in ("jmp", "ret", "ud2") and not padding and i + 1 < n:
+            succ[i].append(i + 1)
+    pred = [[] for _ in range(n)]
+    for i, ss in enumerate(succ):
+        for j in ss:
+            pred[j].append(i)
+    # dominators (bit sets), iterated to the fixed point. The entries are the
+    # instructions nothing jumps or falls into (the function's first one; in
+    # a stripped library, the start of every function), joined by a virtual
+    # root; the first instruction is always one.
+    roots = [i for i in range(n) if not pred[i] or i == 0]
+    reach, todo = set(roots), list(roots)
+    while todo:
+        for j in succ[todo.pop()]:
+            if j not in reach:
+                reach.add(j)
+                todo.append(j)
+    full = (1 << n) - 1
+    dom = [full] * n
+    for r in roots:
+        dom[r] = 1 << r
+    rootset = set(roots)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n):
+            if i in rootset or i not in reach:
+                continue
+            d = full
+            for p in pred[i]:
+                d &= dom[p]
+            d |= 1 << i
+            if d != dom[i]:
+                dom[i] = d
+                changed = True
+    back = {}
+    for s_ in sorted(reach):
+        for h in succ[s_]:
+            if dom[s_] >> h & 1:
+                back.setdefault(h, []).append(s_)
+    found = {}
+    for h, sources in back.items():
+        body, todo = {h}, list(sources)
+        while todo:
+            i = todo.pop()
+            if i not in body:
+                body.add(i)
+                todo += pred[i]
+        found[h] = body
+    out = []
+    for h, body in found.items():
+        if any(h2 != h and h2 in body for h2 in found):
+            continue
+        ins = [insns[i] for i in sorted(body)]
+        if any(op in ("call", "ret") or op.startswith("rep") for _, op, _ in ins):
+            continue
+        parent, frontier, last = {h: None}, [h], None
+        while frontier and last is None:
+            nxt = []
+            for i in frontier:
+                for j in succ[i]:
+                    if j == h and last is None:
+                        last = i
+                    elif j in body and j not in parent:
+                        parent[j] = i
+                        nxt.append(j)
+            frontier = nxt
+        path = []
+        while last is not None:
+            path.append(insns[last])
+            last = parent[last]
+        out.append((ins, path or ins))
+    return out
+
+
+def calls(insns, funcs):
+    for _, op, args in insns:
+        if op in ("call", "jmp"):  # jmp: a tail call, or a jump within the function (not in funcs)
+            t = re.match(r"([0-9a-f]+) <", args)
+            if t and int(t.group(1), 16) in funcs and "@plt" not in args:
+                yield int(t.group(1), 16)
+
+
+def kernel_loop(entry, funcs):
+    """The candidate vector loops of a kernel: those storing the widest
+    vectors, the plain loop rather than the streaming one (n = 4096 runs the
+    plain one). Eigen keeps an aligned and an unaligned loop, which need not
+    be the same instructions; the report gives the range over them."""
+    seen, todo, bodies = set(), [(entry, 0)], []
+    while todo:
+        addr, depth = todo.pop()
+        if addr in seen or addr not in funcs:
+            continue
+        seen.add(addr)
+        insns = funcs[addr][1]
+        bodies += loops(insns)
+        if depth < 3:
+            todo += [(c, depth + 1) for c in calls(insns, funcs)]
+
+    def width(b):
+        return max([lanes(op, args) for _, op, args in b[1] if is_store(op, args) and is_vector(op, args)] or [0])
+
+    bodies = [b for b in bodies if width(b) > 1]
+    plain = [b for b in bodies if not any(op.startswith("vmovnt") for _, op, _ in b[0])]
+    bodies = plain or bodies
+    if not bodies:
+        return []
+    widest = max(width(b) for b in bodies)
+    return [b for b in bodies if width(b) == widest]
+
+
+CLASSES = [
+    ("fma/mul", re.compile(r"^vf(n)?m(add|sub)|^vmulp")),
+    ("add/sub/min/max", re.compile(r"^v(add|sub|min|max)p")),
+    ("div/rcp", re.compile(r"^v(div|rcp|sqrt|rsqrt)")),
+    ("load/store/move", re.compile(r"^v(mov|broadcast)")),
+]
+
+
+def profile(loop):
+    """Instruction counts of a loop (body, shortest trip), per 16 floats
+    stored by one trip."""
+    body, trip = loop
+    st = [lanes(op, args) for _, op, args in trip if is_store(op, args) and is_vector(op, args)]
+    floats = sum(st) if st else 16
+    per = 16.0 / floats
+    counts = {name: 0 for name, _ in CLASSES}
+    counts["other vector"] = 0
+    counts["scalar"] = 0
+    for _, op, args in body:
+        if not is_vector(op, args):
+            counts["scalar"] += 1
+            continue
+        for name, rx in CLASSES:
+            if rx.search(op):
+                counts[name] += 1
+                break
+        else:
+            counts["other vector"] += 1
+    return {k: v * per for k, v in counts.items()}, len(body) * per, len(trip) * per
+
+
+def main(argv):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build_dir")
+    ap.add_argument("--reps", default="31")
+    ap.add_argument("--out", default=os.path.join(here, "loop_profile.md"))
+    args = ap.parse_args(argv)
+    exe = os.path.join(args.build_dir, "benchmarks", "nonlin_loop_profile")
+    load = os.getloadavg()
+    started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    text = subprocess.run([exe, "--reps", args.reps], check=True, capture_output=True, text=True).stdout
+    ghz = [float(x) for x in re.search(r"^# clock_ghz,(.*)$", text, re.M).group(1).split(",")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(l for l in text.splitlines() if not l.startswith("#")))))
+    clock = sum(ghz) / len(ghz)
+
+    funcs = disassemble(exe)
+    anchor = symbol(exe, "nonlin_loop_profile_anchor")
+    xnn_body = None
+    if any(r["kind"] == "xnnpack" for r in rows):
+        ldd = subprocess.run(["ldd", exe], check=True, capture_output=True, text=True).stdout
+        m = re.search(r"libXNNPACK\S*\s+=>\s+(\S+)", ldd)
+        if m:
+            cands = []
+            for _, (_, insns) in disassemble(m.group(1)).items():
+                for b in loops(insns):
+                    ops = " ".join(op for _, op, _ in b[0])
+                    if "vscalefps" in ops and "vdivps" in ops:
+                        cands.append(b)
+            if cands:
+                xnn_body = max(cands, key=lambda b: sum(is_store(op, a) for _, op, a in b[0]))
+
+    relu_lat = next(float(r["latency_ns"]) for r in rows if r["kind"] == "nonlin" and r["name"] == "relu")
+    flags = ""
+    cache = os.path.join(args.build_dir, "CMakeCache.txt")
+    compiler = ""
+    if os.path.exists(cache):
+        for line in open(cache, encoding="utf-8"):
+            if line.startswith("CMAKE_CXX_FLAGS:"):
+                flags = line.split("=", 1)[1].strip()
+            if line.startswith("CMAKE_CXX_COMPILER:"):
+                cxx = line.split("=", 1)[1].strip()
+                compiler = subprocess.run([cxx, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    git = subprocess.run(["git", "-C", here, "describe", "--always", "--dirty"], capture_output=True,
+                         text=True).stdout.strip()
+
+    out = []
+    w = out.append
+    w("# Where the time goes: instructions, latency and throughput per kernel")
+    w("")
+    w("Generated by `benchmarks/loop_profile.py` (which runs `nonlin_loop_profile`, built from")
+    w("`benchmarks/loop_profile.cpp`); do not edit by hand. The analysis that uses")
+    w("these figures is in README.md, \"Performance\".")
+    w("")
+    w("- Command: `python3 benchmarks/loop_profile.py " + args.build_dir + "`"
+      f" (`nonlin_loop_profile --reps {args.reps}`)")
+    w(f"- Compiler: {compiler or 'unknown'}; flags: `{flags}` (Release)")
+    w(f"- nonlin: git {git or 'unknown'}")
+    w(f"- CPU: {cpu_model()} ({os.cpu_count()} CPUs, {platform.machine()}); core clock measured by the"
+      f" program: {ghz[0]:.2f} GHz before, {ghz[1]:.2f} GHz after (dependent integer adds)")
+    w(f"- Date: {started.isoformat()}; load average at start {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}")
+    w("- One thread. Throughput: n = 4096 floats, 64-byte aligned, inputs uniform in [-8, 8), best of"
+      f" {args.reps} loops of 400 calls. Latency: one 16-float vector fed back through the kernel in place,"
+      f" best of {args.reps} runs of 25600 calls; \"chain\" is that time minus nonlin relu's"
+      f" ({relu_lat:.2f} ns: the call, the load and the store-to-load forwarding), so it is the kernel's own"
+      " dependency chain from input to output.")
+    w("")
+    w("Columns: instructions per 16 floats in the kernel's loop (as disassembled; a load folded into an")
+    w("arithmetic instruction counts once). A range means the loop has a branch inside or the kernel has")
+    w("more than one candidate loop (Eigen's aligned and unaligned ones): shortest trip to largest body;")
+    w("the split by kind is of the largest body. Cycles per 16 floats at the measured clock;")
+    w("IPC = instructions per cycle; in flight = chain / cycles per 16 floats, the number of vectors the")
+    w("core overlaps.")
+    w("")
+    w("| kernel | function | insns / 16 floats | fma/mul | add/sub/min/max | div/rcp | other vector |"
+      " load/store/move | scalar | ns / element | cycles / 16 floats | IPC | chain (cycles) | in flight |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        if r["kind"] == "xnnpack":
+            cands = [xnn_body] if xnn_body is not None else []
+        else:
+            cands = kernel_loop(anchor + int(r["entry"]), funcs)
+        ns = float(r["ns_per_element"])
+        cyc = ns * 16 * clock
+        lat = float(r["latency_ns"])
+        chain = (lat - relu_lat) * clock if lat >= 0 else None
+        if cands:
+            profs = [profile(b) for b in cands]
+            lo = min(p[2] for p in profs)  # shortest trip of any candidate
+            hi = max(p[1] for p in profs)  # largest body of any candidate
+            c = max(profs, key=lambda p: p[1])[0]
+            counts = [f"{hi:.0f}" if lo == hi else f"{lo:.0f}–{hi:.0f}"] + [f"{c[k]:.1f}" for k in
+                                         ("fma/mul", "add/sub/min/max", "div/rcp", "other vector",
+                                          "load/store/move", "scalar")]
+            ipc = f"{hi / cyc:.2f}" if lo == hi else f"{lo / cyc:.2f}–{hi / cyc:.2f}"
+        else:
+            counts = ["—"] * 7
+            ipc = "—"
+        name = r["name"] + (" (β = 1.702)" if r["name"].endswith("swish") else "")
+        kind = {"nonlin": "nonlin" if "::" not in r["name"] else "nonlin fast", "eigen": "Eigen",
+                "xnnpack": "XNNPACK"}[r["kind"]]
+        w(f"| {kind} | {name} | " + " | ".join(counts) + f" | {ns:.4f} | {cyc:.1f} | {ipc} | "
+          + (f"{chain:.0f}" if chain is not None else "—") + " | "
+          + (f"{chain / cyc:.1f}" if chain is not None and cyc > 0 else "—") + " |")
+    w("")
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
