@@ -33,6 +33,10 @@ static_assert(nonlin::detail::memory_bound<nonlin::fast::swiglu, float>::value, 
 static_assert(!nonlin::detail::memory_bound<nonlin::fast::gelu, double>::value, "fast double does not");
 static_assert(!nonlin::detail::memory_bound<nonlin::sigmoid, float>::value, "precise does not");
 static_assert(!nonlin::detail::memory_bound<nonlin::geglu, float>::value, "precise gated does not");
+// Which functors choose their kernel once per apply() call (with_kernel).
+static_assert(nonlin::detail::has_with_kernel<nonlin::fast::swish, float>::value, "fast::swish chooses per call");
+static_assert(nonlin::detail::has_with_kernel<nonlin::fast::swiglu, double>::value, "fast::swiglu chooses per call");
+static_assert(!nonlin::detail::has_with_kernel<nonlin::swish, float>::value, "precise swish runs as it is");
 
 // Inputs: a seeded mix of ordinary values, tails and special values.
 template <class T>
@@ -171,6 +175,37 @@ TYPED_TEST(Bulk, GatedSplitEveryLengthAndOffsetEqualsScalar) {
     }
     EXPECT_EQ(failures, 0u) << g.name;
   });
+}
+
+// fast::swish and fast::swiglu pick their kernel once per apply() call
+// (silu's for float and beta = 1): for every beta the bulk result must still
+// be the scalar functor's, bit for bit.
+TYPED_TEST(Bulk, KernelChosenPerCallEqualsScalar) {
+  using T = TypeParam;
+  const std::size_t n = 1000;
+  const auto x = make_inputs<T>(n, 4);
+  const auto up = make_inputs<T>(n, 5);
+  std::vector<T> out(n);
+  for (const double beta : {1.0, 1.702, -0.5, 0.0, 1.0 + 1e-12}) {
+    std::size_t failures = 0;
+    const nonlin::fast::swish f{beta};
+    nonlin::apply(f, x.data(), out.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const T expect = f(x[i]);
+      if (!same_bits(out[i], expect) && failures++ < 10)
+        ADD_FAILURE() << "fast::swish beta=" << beta << " input " << show(x[i]) << ": bulk " << show(out[i])
+                      << " != scalar " << show(expect);
+    }
+    const nonlin::fast::swiglu g{beta};
+    nonlin::apply(g, x.data(), up.data(), out.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const T expect = g(x[i], up[i]);
+      if (!same_bits(out[i], expect) && failures++ < 10)
+        ADD_FAILURE() << "fast::swiglu beta=" << beta << " gate " << show(x[i]) << " up " << show(up[i])
+                      << ": bulk " << show(out[i]) << " != scalar " << show(expect);
+    }
+    EXPECT_EQ(failures, 0u) << "beta=" << beta;
+  }
 }
 
 TYPED_TEST(Bulk, GatedSplitInPlaceOnEitherOperand) {

@@ -32,6 +32,17 @@ template <class Act, class V>
 NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
   return act(gate) * up;
 }
+
+// act(gate) * up as a functor, for a gated functor's with_kernel().
+template <class Act>
+struct gated_by {
+  Act act;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return gated(act, gate, up);
+  }
+};
 }  // namespace detail
 
 /// glu(gate, up) = sigmoid(gate) * up.
@@ -145,6 +156,17 @@ struct swiglu {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::gated(fast::swish{beta}, gate, up);
+  }
+
+  /// For apply(): fast::swish's choice of kernel made once per call (see
+  /// fast::swish::with_kernel). Same bits.
+  template <class T, class Fn>
+  void with_kernel(Fn&& fn) const noexcept {
+    if (std::is_same<T, float>::value && beta == 1.0) {
+      fn(detail::gated_by<fast::silu>{fast::silu{}});
+    } else {
+      fn(detail::gated_by<detail::fast::swish_beta>{detail::fast::swish_beta{beta}});
+    }
   }
 };
 

@@ -60,6 +60,25 @@ struct swish {
   }
 };
 
+namespace detail {
+namespace fast {
+// fast::swish's kernel without its per-vector test of beta = 1 (apply()
+// makes that choice once per call: fast::swish::with_kernel).
+struct swish_beta {
+  double beta;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    const double b = beta;
+    return detail::eval(x, [b](auto const& v) {
+      using W = typename std::decay<decltype(v)>::type;
+      return detail::fast::swish_kernel(v, detail::splat<W>(b));
+    });
+  }
+};
+}  // namespace fast
+}  // namespace detail
+
 namespace fast {
 /// nonlin::fast::silu: x * sigmoid(x) for speed over accuracy (outputs
 /// stored as bf16 or fp16); same formulation as nonlin::fast::sigmoid.
@@ -111,6 +130,17 @@ struct swish {
       if (detail::fast::is_float<W>::value && b == 1.0) return detail::fast::silu_kernel(v);
       return detail::fast::swish_kernel(v, detail::splat<W>(b));
     });
+  }
+
+  /// For apply(): the same choice of kernel made once per call rather than
+  /// per vector (the loop then has no test of beta in it). Same bits.
+  template <class T, class Fn>
+  void with_kernel(Fn&& fn) const noexcept {
+    if (std::is_same<T, float>::value && beta == 1.0) {
+      fn(fast::silu{});
+    } else {
+      fn(detail::fast::swish_beta{beta});
+    }
   }
 };
 }  // namespace fast
