@@ -5,9 +5,10 @@
 //  * Only exp of a non-positive argument is ever needed: every activation is
 //    rewritten in terms of exp(-|z|), so nothing overflows.
 //  * exp returns its result in pieces, e^a = (1 + q) * s1 * s2 with s1, s2
-//    normal powers of two, so that a caller can multiply its own factor in
-//    before the last scaling: a result in the subnormal range is then rounded
-//    once, not twice (gradual underflow done right).
+//    normal powers of two (applied by vscalef on AVX-512), so that a caller
+//    can multiply its own factor in before the last scaling: a result in the
+//    subnormal range is then rounded once, not twice (gradual underflow done
+//    right).
 //  * Nothing is computed as 1 + erf(z) or 1 + tanh(z) for negative z; the
 //    negative side uses Phi(-t) = erfc(t/sqrt 2)/2 or e^z directly.
 //  * Branch-free: both sides of every case are computed and selected, so
@@ -115,22 +116,108 @@ NONLIN_INLINE V fma_x(V const& a, V const& b, V const& c) noexcept {
 
 // --------------------------------------------------------------------- exp --
 
-// e^(a_hi + a_lo) = (1 + q) * s1 * s2, for a_hi <= 0 (or NaN), |a_lo| small.
+// v * 2^k, rounded once, for an integral k held as a float: vscalefps/pd
+// on AVX-512 (zmm batches) only; uses_scalef<V>() says where.
+template <class V>
+constexpr bool uses_scalef() {
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (!is_scalar<V>::value) return sizeof(typename V::register_type) == 64;
+#endif
+  return false;
+}
+template <class V>
+NONLIN_INLINE V scalef(V const& v, V const& k) noexcept {
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (uses_scalef<V>()) {
+    // (The zero-masked forms: GCC 12's unmasked ones merge into an undefined
+    // register and draw a false -Wuninitialized in every caller.)
+    if constexpr (std::is_same<scalar_t<V>, float>::value) return _mm512_maskz_scalef_ps(__mmask16(0xFFFF), v, k);
+    else return _mm512_maskz_scalef_pd(__mmask8(0xFF), v, k);
+  }
+#endif
+  (void)k;
+  return v;  // not reached: callers test uses_scalef<V>()
+}
+
+// e^(a_hi + a_lo) = (u + x) * 2^k, for a_hi <= 0 (or NaN), |a_lo| small.
 // Arguments below fp<T>::exp_floor are clamped; callers that can see them
 // select the limit themselves.
-template <class V>
+//
+// 2^k = s1 * s2 with s1 = 2^k1, k1 = round(k/2), and s2 = 2^(k - k1), both
+// normal. S (AVX-512 zmm only): the powers of two are applied by vscalef
+// from k1 and k - k1 held as floats (one instruction, no integer work);
+// otherwise s1 and s2 are formed and multiplied in. Every such product is
+// exact or is the last rounding of a value, so both ways give the same bits
+// (checked over all 2^32 floats). S pays where it replaces a chain of
+// products (sigmoid, tanh, gelu); silu, swish and gelu_tanh, which scale
+// their numerator by s1, measured no faster with it and keep S = false.
+template <class V, bool S = uses_scalef<V>()>
 struct exp_parts {
-  // e^a = (u + x) * s1 * s2 with u = fl(1 + r) and |x| < 2^-8 carrying the
+  static_assert(!S || uses_scalef<V>(), "exp_parts: vscalef only on AVX-512 zmm batches");
+  // e^a = (u + x) * 2^k with u = fl(1 + r) and |x| < 2^-8 carrying the
   // rest of e^r to about 2^-48, so that callers lose nothing to a rounding
-  // of e^r itself; s1, s2 normal powers of two.
-  V u, x, s1, s2;
+  // of e^r itself.
+  V u, x, k;
+  // s1 and s2 (multiplied in), or with S k1 and k - k1 (for vscalef).
+  V p1, p2;
+
+  NONLIN_INLINE V mul_s1(V const& v) const noexcept {
+    if constexpr (S) return scalef(v, p1);
+    else return v * p1;
+  }
+  NONLIN_INLINE V mul_s2(V const& v) const noexcept {
+    if constexpr (S) return scalef(v, p2);
+    else return v * p2;
+  }
+  // v * 2^k rounded once where v * s1 is exact (normal).
+  NONLIN_INLINE V mul_2k(V const& v) const noexcept {
+    if constexpr (S) return scalef(v, k);
+    else return (v * p1) * p2;
+  }
   // s1 (u + x) as a pair h + l, so that e^a = (h + l) * s2. s1 u is exact
-  // and s1 u - h too (h / (s1 u) is within [1/2, 2]).
+  // and s1 u - h too (h / (s1 u) is within [1/2, 2]); with S, u + x as an
+  // exact pair (Fast2Sum, |x| < u) scaled by s1: the same values.
   NONLIN_INLINE V hi_lo(V& l) const noexcept {
-    const V su = s1 * u;
-    const V h = fma_x(s1, x, su);
-    l = fma_x(s1, x, su - h);
-    return h;
+    if constexpr (S) {
+      const V h0 = detail::opaque(u + x);
+      l = mul_s1(detail::opaque(u - h0) + x);
+      return mul_s1(h0);
+    } else {
+      const V su = p1 * u;
+      const V h = fma_x(p1, x, su);
+      l = fma_x(p1, x, su - h);
+      return h;
+    }
+  }
+  // e^a as a pair eh + el, and as (nh + nl) * F for a quotient's numerator,
+  // with F applied by ratio_scale(). Unscaled = false: nh + nl = hi_lo()
+  // and F = s2, so that a factor up to 2^100 times nh cannot overflow.
+  // Unscaled = true, with S: nh + nl = u + x and F = 2^k (fewer
+  // instructions; without S the same as false).
+  template <bool Unscaled>
+  NONLIN_INLINE V pairs(V& el, V& nh, V& nl) const noexcept {
+    if constexpr (S) {
+      const V h0 = detail::opaque(u + x);
+      const V l0 = detail::opaque(u - h0) + x;
+      if constexpr (Unscaled) {
+        nh = h0;
+        nl = l0;
+      } else {
+        nh = mul_s1(h0);
+        nl = mul_s1(l0);
+      }
+      el = scalef(l0, k);
+      return scalef(h0, k);
+    } else {
+      nh = hi_lo(nl);
+      el = nl * p2;
+      return detail::opaque(nh * p2);
+    }
+  }
+  template <bool Unscaled>
+  NONLIN_INLINE V ratio_scale(V const& y) const noexcept {
+    if constexpr (Unscaled && S) return scalef(y, k);
+    else return mul_s2(y);
   }
   // (mh + ml) * e^a for a pair with |ml| << |mh|, rounded once at full size
   // (the last addition) and once more only if the result is subnormal.
@@ -138,14 +225,14 @@ struct exp_parts {
     V pl;
     const V ph = two_prod(mh, u, pl);
     const V rest = detail::fma(mh, x, detail::fma(ml, u, pl));
-    return ((ph + rest) * s1) * s2;
+    return mul_2k(ph + rest);
   }
 };
 
 // e^(a + a_lo) for a <= 0 (or NaN) as exp_parts; a_lo may be up to about
 // 2^-8 |a| (gelu's split of x^2/2). HasLo = false: a_lo is zero and ignored.
-template <bool HasLo, class V>
-NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
+template <bool HasLo, bool S = false, class V>
+NONLIN_INLINE exp_parts<V, S> exp_neg(V a, V a_lo) noexcept {
   using T = scalar_t<V>;
   using C = coeffs<T>;
   using B = bits_t<V>;
@@ -175,25 +262,32 @@ NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
   const V u = detail::opaque(V(1) + r);
   const V ul = detail::opaque(V(1) - u) + r;  // exact (Fast2Sum, |r| < 1)
   const V x0 = detail::fma(r * r, horner(r, C::exp), ul);
-  exp_parts<V> e;
+  exp_parts<V, S> e;
   e.u = u;
   e.x = detail::fma(rl, u + x0, x0);
+  e.k = k;
   // k = k1 + k2 with k1 = round(k/2): both halves stay normal powers of two.
   const V t1 = detail::fma(k, splat<V>(0.5), shifter);
-  // The low bits of t1 hold k1 on top of the shifter's own bits, which the
-  // shift out of the mantissa field discards (shifter = 1.5 * 2^p has zeros
-  // below bit p - 1): 2^k1 = (bits(t1) + bias) << p, and 2^(k - k1) from
-  // bits(t) - bits(t1) = k - k1. No step overflows.
-  const B bias = B(static_cast<typename int_of<T>::type>(fp<T>::bias));
-  const B b1 = detail::to_bits(t1);
-  e.s1 = detail::from_bits<V>(detail::shl(b1 + bias, fp<T>::mant_bits));
-  e.s2 = detail::from_bits<V>(detail::shl(detail::to_bits(t) - b1 + bias, fp<T>::mant_bits));
+  if constexpr (S) {
+    (void)t;
+    e.p1 = t1 - shifter;  // k1, exact
+    e.p2 = k - e.p1;
+  } else {
+    // The low bits of t1 hold k1 on top of the shifter's own bits, which the
+    // shift out of the mantissa field discards (shifter = 1.5 * 2^p has zeros
+    // below bit p - 1): 2^k1 = (bits(t1) + bias) << p, and 2^(k - k1) from
+    // bits(t) - bits(t1) = k - k1. No step overflows.
+    const B bias = B(static_cast<typename int_of<T>::type>(fp<T>::bias));
+    const B b1 = detail::to_bits(t1);
+    e.p1 = detail::from_bits<V>(detail::shl(b1 + bias, fp<T>::mant_bits));
+    e.p2 = detail::from_bits<V>(detail::shl(detail::to_bits(t) - b1 + bias, fp<T>::mant_bits));
+  }
   return e;
 }
 
 template <class V>
-NONLIN_INLINE exp_parts<V> exp_neg(V const& a) noexcept {
-  return exp_neg<false>(a, V(0));
+NONLIN_INLINE exp_parts<V, uses_scalef<V>()> exp_neg(V const& a) noexcept {
+  return exp_neg<false, uses_scalef<V>()>(a, V(0));
 }
 
 // ------------------------------------------------------------- activations --
@@ -247,26 +341,27 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
   const V a = -detail::abs(z);
   V a_lo = z_lo;
   if constexpr (HasLo) a_lo = detail::select(neg, z_lo, -z_lo);
-  const exp_parts<V> e = exp_neg<HasLo>(a, a_lo);
-  V l;
-  const V h = e.hi_lo(l);  // e^a = (h + l) * s2
+  const auto e = exp_neg<HasLo, UnitM && uses_scalef<V>()>(a, a_lo);
+  // e^a = eh + el = (h + l) * F; numerator: m, or m (h + l) before F.
+  V el, h, l;
+  const V eh = e.template pairs<UnitM>(el, h, l);
   V dl;
-  const V dh = one_plus(detail::opaque(h * e.s2), l * e.s2, dl);
-  // numerator: m, or m (h + l) before the final scaling by s2
+  const V dh = one_plus(eh, el, dl);
   if constexpr (UnitM) {
     // sigmoid itself (m = 1): the numerator is h + l or 1, the quotient is
-    // finite and >= +0, and below exp_floor y * s2 underflows to +0 anyway.
+    // finite and >= +0, and below exp_floor y * F underflows to +0 anyway.
     (void)m;
     (void)fp<T>::exp_floor;
     const V y = div_dd<true>(detail::select(neg, h, V(1)), detail::select(neg, l, V(0)), dh, dl);
-    return detail::select(neg, y * e.s2, y);
+    return detail::select(neg, e.template ratio_scale<true>(y), y);
   } else {
+    // h is near s1 (normal), so m h cannot overflow: F = s2.
     V pl;
     const V ph = two_prod(m, h, pl);
     const V nh = detail::select(neg, ph, m);
     const V nl = detail::select(neg, detail::fma(m, l, pl), V(0));
     const V y = div_dd(nh, nl, dh, dl);
-    const V res = detail::select(neg, y * e.s2, y);
+    const V res = detail::select(neg, e.template ratio_scale<false>(y), y);
     return detail::copysign(detail::select(neg & (a < splat<V>(fp<T>::exp_floor)), V(0), res), m);
   }
 }
@@ -302,10 +397,9 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
   const V ax = detail::abs(x);
   const V x2 = x * x;
   const V small = detail::fma(x * x2, horner(x2, C::tanh_core), x);
-  const exp_parts<V> e = exp_neg(V(-2) * ax);
-  V l;
-  const V h = e.hi_lo(l);
-  const V eh = detail::opaque(h * e.s2), el = l * e.s2;
+  const auto e = exp_neg(V(-2) * ax);
+  V el, nh_unused, nl_unused;
+  const V eh = e.template pairs<true>(el, nh_unused, nl_unused);
   V nl, dl;
   const V nh = one_minus(eh, el, nl);
   const V dh = one_plus(eh, el, dl);
@@ -353,7 +447,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(fp<T>::split_mask));
   const V a_hi = splat<V>(-0.5) * (th * th);  // exact
   const V a_lo = splat<V>(-0.5) * ((t - th) * (t + th));
-  const exp_parts<V> e = exp_neg<true>(a_hi, a_lo);
+  const auto e = exp_neg<true, uses_scalef<V>()>(a_hi, a_lo);
   const V p = e.times(hu, hl);  // t Phi(-t)
   V tail = detail::select(neg, -p, x - p);
   // Past phi_tail_end the result is x (x > 0) or -0 (x < 0), also at +-inf.
