@@ -7,6 +7,14 @@
 //       that the scalar functor returns the same bits on every input (exit
 //       status 1 if not), writes the outputs to OUT and prints one FNV-1a
 //       hash per function and type.
+//   nonlin_digest --all-floats OUT     evaluates every unary function in
+//       float over all 2^32 bit patterns through the bulk kernels (two
+//       threads) and writes, per function, one hash per block of 2^20
+//       consecutive patterns: the check that a rewrite gives the same bits
+//       everywhere, not only on the fixed input set (about a minute).
+//   nonlin_digest --compare-all A B    compares two such files: per
+//       function, identical or the first block that differs. Exit status 1
+//       if any differs.
 //   nonlin_digest --compare A B [--require-equal all|none|NAME,NAME...]
 //       compares two such files function by function: how many outputs
 //       differ and by how many ULP at most (the distance in representable
@@ -35,6 +43,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -277,8 +286,100 @@ int compare(const char* pa, const char* pb, std::string const& require) {
 
 }  // namespace
 
+// ---------------------------------------------------------- all floats --
+
+constexpr std::size_t kBlock = std::size_t(1) << 20;
+constexpr std::size_t kBlocks = (std::size_t(1) << 32) / kBlock;
+
+// A fast hash of a block's outputs (NaNs canonical), 8 bytes at a time.
+std::uint64_t block_hash(std::vector<float>& ys) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::size_t i = 0; i < ys.size(); i += 2) {
+    std::uint32_t a, b;
+    const float ya = canonical(ys[i]), yb = canonical(ys[i + 1]);
+    std::memcpy(&a, &ya, 4);
+    std::memcpy(&b, &yb, 4);
+    h = (h ^ ((std::uint64_t(b) << 32) | a)) * 0x100000001b3ull;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
+int write_all_floats(const char* path) {
+  std::ofstream out(path);
+  out << "nonlin-all-floats 1 " << NONLIN_DIGEST_STR(NONLIN_ABI) << " fma=" << NONLIN_HAS_FMA << "\n";
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    std::vector<std::uint64_t> hashes(kBlocks);
+    auto work = [&](std::size_t first) {
+      std::vector<float> xs(kBlock), ys(kBlock);
+      for (std::size_t b = first; b < kBlocks; b += 2) {
+        for (std::size_t i = 0; i < kBlock; ++i) {
+          const auto bits = static_cast<std::uint32_t>(b * kBlock + i);
+          std::memcpy(&xs[i], &bits, 4);
+        }
+        nonlin::apply(f, xs.data(), ys.data(), kBlock);
+        hashes[b] = block_hash(ys);
+      }
+    };
+    std::thread other(work, std::size_t(1));
+    work(0);
+    other.join();
+    out << f.name;
+    for (const std::uint64_t h : hashes) out << " " << std::hex << h << std::dec;
+    out << "\n";
+    std::printf("%-18s done\n", f.name);
+  });
+  if (!out) {
+    std::fprintf(stderr, "nonlin_digest: cannot write %s\n", path);
+    return 1;
+  }
+  std::printf("nonlin_digest: wrote %s\n", path);
+  return 0;
+}
+
+int compare_all_floats(const char* a, const char* b) {
+  std::ifstream fa(a), fb(b);
+  std::string la, lb;
+  if (!std::getline(fa, la) || !std::getline(fb, lb) || la.rfind("nonlin-all-floats 1", 0) != 0 ||
+      lb.rfind("nonlin-all-floats 1", 0) != 0) {
+    std::fprintf(stderr, "nonlin_digest: %s or %s is not an --all-floats file\n", a, b);
+    return 2;
+  }
+  std::printf("A: %s (%s)\nB: %s (%s)\n", a, la.c_str(), b, lb.c_str());
+  int differ = 0;
+  while (std::getline(fa, la) && std::getline(fb, lb)) {
+    std::istringstream sa(la), sb(lb);
+    std::string na, nb;
+    sa >> na;
+    sb >> nb;
+    if (na != nb) {
+      std::fprintf(stderr, "nonlin_digest: functions differ (%s, %s)\n", na.c_str(), nb.c_str());
+      return 2;
+    }
+    std::size_t block = 0, first = kBlocks, count = 0;
+    std::string ha, hb;
+    while (sa >> ha && sb >> hb) {
+      if (ha != hb) {
+        if (first == kBlocks) first = block;
+        ++count;
+      }
+      ++block;
+    }
+    if (count == 0) {
+      std::printf("  float %-18s identical over all 2^32 inputs\n", na.c_str());
+    } else {
+      ++differ;
+      std::printf("  float %-18s DIFFERS in %zu of %zu blocks, first bit patterns 0x%08zx..0x%08zx\n", na.c_str(),
+                  count, kBlocks, first * kBlock, (first + 1) * kBlock - 1);
+    }
+  }
+  return differ == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   if (argc == 2 && argv[1][0] != '-') return write_digest(argv[1]);
+  if (argc == 3 && std::string(argv[1]) == "--all-floats") return write_all_floats(argv[2]);
+  if (argc == 4 && std::string(argv[1]) == "--compare-all") return compare_all_floats(argv[2], argv[3]);
   if ((argc == 4 || argc == 6) && std::string(argv[1]) == "--compare") {
     std::string require = "all";
     if (argc == 6) {
@@ -289,6 +390,8 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr,
                "usage: nonlin_digest OUT\n"
+               "       nonlin_digest --all-floats OUT\n"
+               "       nonlin_digest --compare-all A B\n"
                "       nonlin_digest --compare A B [--require-equal all|none|NAME,NAME...]\n");
   return 2;
 }
