@@ -201,6 +201,21 @@ NONLIN_INLINE xsimd::batch<T, A> abs(xsimd::batch<T, A> const& x) noexcept {
 
 template <class T, class A>
 NONLIN_INLINE xsimd::batch<T, A> copysign(xsimd::batch<T, A> const& x, xsimd::batch<T, A> const& s) noexcept {
+#if defined(__AVX512F__)
+  // One vpternlog (sign bit from s, the rest from x) instead of the two
+  // operations xsimd's |x| | (s & sign) compiles to.
+  if constexpr (sizeof(typename xsimd::batch<T, A>::register_type) == 64) {
+    if constexpr (std::is_same<T, float>::value) {
+      const __m512i sign = _mm512_set1_epi32(std::numeric_limits<std::int32_t>::min());
+      return xsimd::batch<T, A>(_mm512_castsi512_ps(
+          _mm512_ternarylogic_epi32(_mm512_castps_si512(x), _mm512_castps_si512(s), sign, 0xD8)));
+    } else {
+      const __m512i sign = _mm512_set1_epi64(std::numeric_limits<std::int64_t>::min());
+      return xsimd::batch<T, A>(_mm512_castsi512_pd(
+          _mm512_ternarylogic_epi32(_mm512_castpd_si512(x), _mm512_castpd_si512(s), sign, 0xD8)));
+    }
+  }
+#endif
   return xsimd::copysign(x, s);
 }
 
