@@ -4,8 +4,8 @@ loop in its disassembly, and writes benchmarks/loop_profile.md.
 
     python3 benchmarks/loop_profile.py BUILD_DIR [--reps R] [--out FILE]
 
-BUILD_DIR holds benchmarks/nonlin_loop_profile (benchmarks/run.sh's build-bench
-configure builds it: cmake --build build-bench --target nonlin_loop_profile).
+BUILD_DIR is a configured benchmark build (benchmarks/run.sh's build-bench);
+the script builds its nonlin_loop_profile target first.
 Needs objdump and nm (binutils), x86-64.
 
 How a loop is found: the kernel's entry point (printed by the program as an
@@ -248,6 +248,9 @@ def main(argv):
     ap.add_argument("--out", default=os.path.join(here, "loop_profile.md"))
     args = ap.parse_args(argv)
     exe = os.path.join(args.build_dir, "benchmarks", "nonlin_loop_profile")
+    # (re)build it first: a stale binary would be reported under today's revision
+    subprocess.run(["cmake", "--build", args.build_dir, "--target", "nonlin_loop_profile"], check=True,
+                   stdout=subprocess.DEVNULL)
     load = os.getloadavg()
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     text = subprocess.run([exe, "--reps", args.reps], check=True, capture_output=True, text=True).stdout
