@@ -162,11 +162,9 @@ struct swiglu {
   /// fast::swish::with_kernel). Same bits.
   template <class T, class Fn>
   void with_kernel(Fn&& fn) const noexcept {
-    if (std::is_same<T, float>::value && beta == 1.0) {
-      fn(detail::gated_by<fast::silu>{fast::silu{}});
-    } else {
-      fn(detail::gated_by<detail::fast::swish_beta>{detail::fast::swish_beta{beta}});
-    }
+    fast::swish{beta}.template with_kernel<T>([&fn](auto const& act) noexcept {
+      fn(detail::gated_by<std::decay_t<decltype(act)>>{act});
+    });
   }
 };
 

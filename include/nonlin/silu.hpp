@@ -121,15 +121,11 @@ struct swish {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    const double b = beta;
-    return detail::eval(x, [b](auto const& v) {
-      using W = typename std::decay<decltype(v)>::type;
-      // float, beta = 1 (SwiGLU's default): the silu kernel, which has no
-      // beta x product and no clamp of x and gives the same bits (checked
-      // over all 2^32 floats).
-      if (detail::fast::is_float<W>::value && b == 1.0) return detail::fast::silu_kernel(v);
-      return detail::fast::swish_kernel(v, detail::splat<W>(b));
-    });
+    // float, beta = 1 (SwiGLU's default): the silu kernel, which has no
+    // beta x product and no clamp of x and gives the same bits (checked over
+    // all 2^32 floats).
+    if (detail::fast::is_float<V>::value && beta == 1.0) return fast::silu{}(x);
+    return detail::fast::swish_beta{beta}(x);
   }
 
   /// For apply(): the same choice of kernel made once per call rather than

@@ -47,13 +47,7 @@ using is_float = std::is_same<scalar_t<V>, float>;
 // underflows, and then the result is 0 either way).
 template <class V>
 NONLIN_INLINE V scale(V const& p, V const& n) noexcept {
-#if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (!is_scalar<V>::value) {
-    // (The zero-masked forms: GCC 12's unmasked ones merge into an undefined
-    // register and draw a false -Wuninitialized in every caller.)
-    if constexpr (sizeof(typename V::register_type) == 64) return _mm512_maskz_scalef_ps(__mmask16(0xFFFF), p, n);
-  }
-#endif
+  if constexpr (is_zmm<V>()) return detail::scalef(p, n);
   // 2^n = 2^k1 * 2^(n - k1), k1 = round(n/2): both factors normal; p * 2^k1
   // is exact, so the only rounding is the last product's.
   using B = bits_t<V>;
@@ -87,21 +81,6 @@ NONLIN_INLINE V rcp(V const& d) noexcept {
   return V(1) / d;
 }
 
-#if NONLIN_USE_XSIMD && defined(__AVX512F__)
-template <class V>
-constexpr bool is_zmm() {
-  if constexpr (is_scalar<V>::value) {
-    return false;
-  } else {
-    return sizeof(typename V::register_type) == 64;
-  }
-}
-#else
-template <class V>
-constexpr bool is_zmm() {
-  return false;
-}
-#endif
 
 // -|x| (one bit operation on batches).
 template <class V>

@@ -116,19 +116,22 @@ NONLIN_INLINE V fma_x(V const& a, V const& b, V const& c) noexcept {
 
 // --------------------------------------------------------------------- exp --
 
-// v * 2^k, rounded once, for an integral k held as a float: vscalefps/pd
-// on AVX-512 (zmm batches) only; uses_scalef<V>() says where.
+// A 512-bit batch (AVX-512 zmm register): where the kernels use AVX-512
+// instructions that xsimd does not expose (vscalef, vrcp14, vrndscale).
 template <class V>
-constexpr bool uses_scalef() {
+constexpr bool is_zmm() {
 #if NONLIN_USE_XSIMD && defined(__AVX512F__)
   if constexpr (!is_scalar<V>::value) return sizeof(typename V::register_type) == 64;
 #endif
   return false;
 }
+
+// v * 2^k, rounded once, for an integral k held as a float: vscalefps/pd,
+// zmm batches only (callers test is_zmm<V>()).
 template <class V>
 NONLIN_INLINE V scalef(V const& v, V const& k) noexcept {
 #if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (uses_scalef<V>()) {
+  if constexpr (is_zmm<V>()) {
     // (The zero-masked forms: GCC 12's unmasked ones merge into an undefined
     // register and draw a false -Wuninitialized in every caller.)
     if constexpr (std::is_same<scalar_t<V>, float>::value) return _mm512_maskz_scalef_ps(__mmask16(0xFFFF), v, k);
@@ -136,7 +139,7 @@ NONLIN_INLINE V scalef(V const& v, V const& k) noexcept {
   }
 #endif
   (void)k;
-  return v;  // not reached: callers test uses_scalef<V>()
+  return v;  // not reached
 }
 
 // e^(a_hi + a_lo) = (u + x) * 2^k, for a_hi <= 0 (or NaN), |a_lo| small.
@@ -151,9 +154,9 @@ NONLIN_INLINE V scalef(V const& v, V const& k) noexcept {
 // (checked over all 2^32 floats). S pays where it replaces a chain of
 // products (sigmoid, tanh, gelu); silu, swish and gelu_tanh, which scale
 // their numerator by s1, measured no faster with it and keep S = false.
-template <class V, bool S = uses_scalef<V>()>
+template <class V, bool S = is_zmm<V>()>
 struct exp_parts {
-  static_assert(!S || uses_scalef<V>(), "exp_parts: vscalef only on AVX-512 zmm batches");
+  static_assert(!S || is_zmm<V>(), "exp_parts: vscalef only on AVX-512 zmm batches");
   // e^a = (u + x) * 2^k with u = fl(1 + r) and |x| < 2^-8 carrying the
   // rest of e^r to about 2^-48, so that callers lose nothing to a rounding
   // of e^r itself.
@@ -286,8 +289,8 @@ NONLIN_INLINE exp_parts<V, S> exp_neg(V a, V a_lo) noexcept {
 }
 
 template <class V>
-NONLIN_INLINE exp_parts<V, uses_scalef<V>()> exp_neg(V const& a) noexcept {
-  return exp_neg<false, uses_scalef<V>()>(a, V(0));
+NONLIN_INLINE exp_parts<V, is_zmm<V>()> exp_neg(V const& a) noexcept {
+  return exp_neg<false, is_zmm<V>()>(a, V(0));
 }
 
 // ------------------------------------------------------------- activations --
@@ -341,7 +344,7 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
   const V a = -detail::abs(z);
   V a_lo = z_lo;
   if constexpr (HasLo) a_lo = detail::select(neg, z_lo, -z_lo);
-  const auto e = exp_neg<HasLo, UnitM && uses_scalef<V>()>(a, a_lo);
+  const auto e = exp_neg<HasLo, UnitM && is_zmm<V>()>(a, a_lo);
   // e^a = eh + el = (h + l) * F; numerator: m, or m (h + l) before F.
   V el, h, l;
   const V eh = e.template pairs<UnitM>(el, h, l);
@@ -447,7 +450,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(fp<T>::split_mask));
   const V a_hi = splat<V>(-0.5) * (th * th);  // exact
   const V a_lo = splat<V>(-0.5) * ((t - th) * (t + th));
-  const auto e = exp_neg<true, uses_scalef<V>()>(a_hi, a_lo);
+  const auto e = exp_neg<true, is_zmm<V>()>(a_hi, a_lo);
   const V p = e.times(hu, hl);  // t Phi(-t)
   V tail = detail::select(neg, -p, x - p);
   // Past phi_tail_end the result is x (x > 0) or -0 (x < 0), also at +-inf.
