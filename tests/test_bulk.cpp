@@ -278,7 +278,7 @@ TYPED_TEST(Bulk, PackedDefaultsFollowTheFrameworks) {
   using T = TypeParam;
   // PyTorch F.glu(x, dim=-1) = x[:H] * sigmoid(x[H:]).
   const T row[4] = {T(2), T(-3), T(0.5), T(1.5)};  // H = 2
-  T out[2];
+  T out[2] = {canary<T>(), canary<T>()};  // (unwritten outputs would fail)
   nonlin::apply_packed(nonlin::glu{}, row, out, 1, 2);
   EXPECT_TRUE(same_bits(out[0], T(nonlin::sigmoid{}(T(0.5)) * T(2))));
   EXPECT_TRUE(same_bits(out[1], T(nonlin::sigmoid{}(T(1.5)) * T(-3))));
