@@ -25,10 +25,8 @@
 #endif
 
 #include "config.hpp"
+#include "detail/bulk.hpp"
 #include "glu.hpp"
-#if NONLIN_USE_XSIMD && (defined(__SSE2__) || defined(__AVX__))
-#include <immintrin.h>
-#endif
 
 NONLIN_BEGIN_NAMESPACE
 namespace detail {
@@ -49,176 +47,6 @@ inline bool fits(std::size_t rows, std::size_t stride, std::size_t extra) noexce
   const std::size_t max = SIZE_MAX / sizeof(T);
   return stride == 0 || ((rows - 1) <= (max - extra) / stride);
 }
-
-// F::memory_bound<T>(): the functor runs at memory speed for T (relu,
-// leaky_relu; the fast tier in float), so streaming stores pay for large
-// outputs (fast::sigmoid at 16M: 3.39 -> 2.63 ms). The precise tier is
-// compute-bound (20-41 % of copy bandwidth) and measured 12-18 % slower with
-// them (sigmoid 7.9 -> 9.4 ms, tanh, gelu alike; AMD EPYC, AVX-512,
-// 2026-11-22), so it keeps plain stores.
-template <class F, class T, class = void>
-struct memory_bound : std::false_type {};
-template <class F, class T>
-struct memory_bound<F, T, decltype(void(F::template memory_bound<T>()))>
-    : std::integral_constant<bool, F::template memory_bound<T>()> {};
-
-// What a vector loop runs for F: a functor computing exactly F's values,
-// handed to fn. Functors with a runtime parameter that selects their kernel
-// (fast::swish and fast::swiglu in float with beta = 1 run silu's) define
-// with_kernel<T>(fn) and make that choice once per apply() call: in the loop
-// the test stays (the loop is too large for the compiler to unswitch), and
-// beta is reloaded every iteration, since the loop's vector stores may alias
-// any object (the intrinsic vector types are may_alias). Other functors are
-// run directly, without the detour through a lambda, whose different
-// inlining made precise swiglu 13 % slower (GCC 12, AVX-512). (A local copy
-// of every functor was tried as well: no gain for leaky_relu, precise
-// swiglu 4 % slower.)
-struct any_kernel_fn {
-  template <class K>
-  void operator()(K const&) const noexcept {}
-};
-template <class F, class T, class = void>
-struct has_with_kernel : std::false_type {};
-template <class F, class T>
-struct has_with_kernel<F, T, decltype(std::declval<F const&>().template with_kernel<T>(any_kernel_fn{}))>
-    : std::true_type {};
-
-#if NONLIN_USE_XSIMD
-template <class F, class B, class = void>
-struct accepts_batch : std::false_type {};
-template <class F, class B>
-struct accepts_batch<F, B, decltype(void(std::declval<F const&>()(std::declval<B const&>())))>
-    : std::is_same<decltype(std::declval<F const&>()(std::declval<B const&>())), B> {};
-
-template <class F, class B, class = void>
-struct accepts_batch2 : std::false_type {};
-template <class F, class B>
-struct accepts_batch2<F, B, decltype(void(std::declval<F const&>()(std::declval<B const&>(), std::declval<B const&>())))>
-    : std::is_same<decltype(std::declval<F const&>()(std::declval<B const&>(), std::declval<B const&>())), B> {};
-#endif
-
-#if NONLIN_USE_XSIMD
-// Non-temporal ("streaming") stores of one whole vector to p, which is
-// aligned to the vector's size: x86 only (SSE2, AVX, AVX-512 registers).
-// (Told apart by size: std::is_same on __m512 and the like draws GCC's
-// -Wignored-attributes.)
-template <class B>
-constexpr bool can_stream() {
-  constexpr std::size_t bytes = sizeof(typename B::register_type);
-#if defined(__AVX512F__)
-  if constexpr (bytes == 64) return true;
-#endif
-#if defined(__AVX__)
-  if constexpr (bytes == 32) return true;
-#endif
-#if defined(__SSE2__)
-  if constexpr (bytes == 16) return true;
-#endif
-  return bytes == 0;
-}
-
-template <class B>
-inline void stream_store(typename B::value_type* p, B const& v) noexcept {
-  constexpr std::size_t bytes = sizeof(typename B::register_type);
-  constexpr bool is_f = std::is_same<typename B::value_type, float>::value;
-  (void)p;
-  (void)v;
-  (void)is_f;
-#if defined(__AVX512F__)
-  if constexpr (bytes == 64) {
-    if constexpr (is_f) _mm512_stream_ps(p, v);
-    else _mm512_stream_pd(p, v);
-  }
-#endif
-#if defined(__AVX__)
-  if constexpr (bytes == 32) {
-    if constexpr (is_f) _mm256_stream_ps(p, v);
-    else _mm256_stream_pd(p, v);
-  }
-#endif
-#if defined(__SSE2__)
-  if constexpr (bytes == 16) {
-    if constexpr (is_f) _mm_stream_ps(p, v);
-    else _mm_stream_pd(p, v);
-  }
-#endif
-}
-
-inline void stream_fence() noexcept {
-#if defined(__SSE2__) || defined(__AVX__)  // whenever can_stream can be true (MSVC: __AVX__ only)
-  _mm_sfence();
-#endif
-}
-
-// out[i, i + count) = op(in...[i, i + count)) for count < W, as one
-// zero-padded vector (the same instructions as a whole vector).
-template <class T, class Op, class... In>
-inline void partial_vector(Op const& op, T* out, std::size_t i, std::size_t count, In const*... in) noexcept {
-  using B = xsimd::batch<T>;
-  const auto padded = [i, count](T const* p) {
-    alignas(B) T buf[B::size] = {};
-    std::memcpy(buf, p + i, count * sizeof(T));
-    return xsimd::load_aligned(buf);
-  };
-  alignas(B) T res[B::size];
-  xsimd::store_aligned(res, op(padded(in)...));
-  std::memcpy(out + i, res, count * sizeof(T));
-}
-
-// out[i] = op(in0[i], in1[i], ...) in whole vectors, and the remainder after
-// the last full vector as one zero-padded vector, so every element goes
-// through the same instructions. Every input of a chunk is loaded before its
-// result is stored, which keeps out == an input (in place) correct.
-template <class T, class Op, class... In>
-inline void plain_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
-  using B = xsimd::batch<T>;
-  constexpr std::size_t W = B::size;
-  std::size_t i = 0;
-  for (; n - i >= W; i += W) xsimd::store_unaligned(out + i, op(xsimd::load_unaligned(in + i)...));
-  if (i < n) {
-    const std::size_t rest = n - i;
-    const auto padded = [i, rest](T const* p) {
-      alignas(B) T buf[B::size] = {};  // B::size, not W: clang 14 rejects W here
-      std::memcpy(buf, p + i, rest * sizeof(T));
-      return xsimd::load_aligned(buf);
-    };
-    alignas(B) T res[W];
-    xsimd::store_aligned(res, op(padded(in)...));
-    std::memcpy(out + i, res, rest * sizeof(T));
-  }
-}
-
-// The same with streaming stores, for outputs of at least 2 vectors: the
-// part before out's first vector-aligned element goes as one more
-// zero-padded vector, then aligned whole vectors, then the remainder; a
-// store fence ends it. The results are the same bits as plain_loop's.
-template <class T, class Op, class... In>
-inline void stream_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
-  using B = xsimd::batch<T>;
-  constexpr std::size_t W = B::size;
-  const std::size_t head = (W - (reinterpret_cast<std::uintptr_t>(out) / sizeof(T)) % W) % W;
-  if (head != 0) partial_vector(op, out, 0, head, in...);
-  std::size_t i = head;
-  for (; n - i >= W; i += W) stream_store(out + i, op(xsimd::load_unaligned(in + i)...));
-  if (i < n) partial_vector(op, out, i, n - i, in...);
-  stream_fence();
-}
-
-// Stream (functors that run at memory speed for T: F::memory_bound<T>()):
-// outputs of NONLIN_STREAM_MIN_BYTES or more go through stream_loop on x86.
-template <bool Stream, class T, class Op, class... In>
-inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
-  using B = xsimd::batch<T>;
-  if constexpr (Stream && can_stream<B>()) {
-    if (n >= std::size_t(NONLIN_STREAM_MIN_BYTES) / sizeof(T) && n >= 2 * B::size &&
-        reinterpret_cast<std::uintptr_t>(out) % sizeof(T) == 0) {
-      stream_loop(op, out, n, in...);
-      return;
-    }
-  }
-  plain_loop(op, out, n, in...);
-}
-#endif
 
 }  // namespace detail
 
@@ -242,12 +70,12 @@ inline void apply(F const& f, const T* in, T* out, std::size_t n) noexcept {
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<T>;
   if constexpr (detail::accepts_batch<F, B>::value) {
-    if constexpr (detail::has_with_kernel<F, T>::value) {
-      f.template with_kernel<T>([&](auto const& k) noexcept {
-        detail::vector_loop<detail::memory_bound<F, T>::value>(k, out, n, in);
+    if constexpr (detail::kernel_choice<F, T>::any) {
+      detail::kernel_choice<F, T>::run(f, [&](auto const& k) noexcept {
+        detail::vector_loop<detail::streams<F, T>()>(k, out, n, in);
       });
     } else {
-      detail::vector_loop<detail::memory_bound<F, T>::value>(f, out, n, in);
+      detail::vector_loop<detail::streams<F, T>()>(f, out, n, in);
     }
     return;
   }
@@ -273,12 +101,12 @@ inline void apply(F const& g, const T* gate, const T* up, T* out, std::size_t n)
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<T>;
   if constexpr (detail::accepts_batch2<F, B>::value) {
-    if constexpr (detail::has_with_kernel<F, T>::value) {
-      g.template with_kernel<T>([&](auto const& k) noexcept {
-        detail::vector_loop<detail::memory_bound<F, T>::value>(k, out, n, gate, up);
+    if constexpr (detail::kernel_choice<F, T>::any) {
+      detail::kernel_choice<F, T>::run(g, [&](auto const& k) noexcept {
+        detail::vector_loop<detail::streams<F, T>()>(k, out, n, gate, up);
       });
     } else {
-      detail::vector_loop<detail::memory_bound<F, T>::value>(g, out, n, gate, up);
+      detail::vector_loop<detail::streams<F, T>()>(g, out, n, gate, up);
     }
     return;
   }

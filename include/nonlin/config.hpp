@@ -29,16 +29,9 @@
 #include <xsimd/xsimd.hpp>
 #endif
 
-// NONLIN_HAS_FMA: 1 when the target has a hardware fused multiply-add (and
-// the kernels use it). Without one, the few steps that need a single rounding
-// of a*b+c emulate it with an exact product, and the rest use a*b+c.
-#ifndef NONLIN_HAS_FMA
-#if defined(__FMA__) || defined(__AVX512F__) || defined(__aarch64__) || defined(_M_ARM64)
-#define NONLIN_HAS_FMA 1
-#else
-#define NONLIN_HAS_FMA 0
-#endif
-#endif
+// NONLIN_ISA and NONLIN_HAS_FMA: what the translation unit is compiled for
+// (detail/isa.hpp, the one place that reads the compiler's ISA macros).
+#include "detail/isa.hpp"
 
 // NONLIN_ABI: the inline namespace all of nonlin lives in, named after what
 // the translation unit is compiled for: xsimd or scalar path, instruction
@@ -49,23 +42,6 @@
 // AVX-512 body could then run on the code path meant for SSE2. With the tag,
 // each ISA's functions have their own names; users still write nonlin::gelu.
 #ifndef NONLIN_ABI
-#if defined(__AVX512F__)
-#define NONLIN_ABI_ISA avx512
-#elif defined(__AVX2__)
-#define NONLIN_ABI_ISA avx2
-#elif defined(__AVX__)
-#define NONLIN_ABI_ISA avx
-#elif defined(__SSE4_2__)
-#define NONLIN_ABI_ISA sse4_2
-#elif defined(__SSE2__) || defined(_M_X64)
-#define NONLIN_ABI_ISA sse2
-#elif defined(__aarch64__) || defined(_M_ARM64)
-#define NONLIN_ABI_ISA neon64
-#elif defined(__ARM_NEON)
-#define NONLIN_ABI_ISA neon
-#else
-#define NONLIN_ABI_ISA generic
-#endif
 #if NONLIN_HAS_FMA
 #define NONLIN_ABI_FMA fma
 #else
@@ -85,7 +61,7 @@
 #endif
 #define NONLIN_ABI_JOIN2(a, b, c, d) abi_##a##_##b##_##c##_##d
 #define NONLIN_ABI_JOIN(a, b, c, d) NONLIN_ABI_JOIN2(a, b, c, d)
-#define NONLIN_ABI NONLIN_ABI_JOIN(NONLIN_ABI_PATH, NONLIN_ABI_ISA, NONLIN_ABI_FMA, NONLIN_ABI_MATH)
+#define NONLIN_ABI NONLIN_ABI_JOIN(NONLIN_ABI_PATH, NONLIN_ISA, NONLIN_ABI_FMA, NONLIN_ABI_MATH)
 #endif
 #define NONLIN_BEGIN_NAMESPACE \
   namespace nonlin {           \
@@ -95,12 +71,12 @@
   }
 
 // NONLIN_STREAM_MIN_BYTES: for functors that run at memory speed (relu,
-// leaky_relu; the fast tier in float: F::memory_bound<T>()), nonlin::apply
-// writes an output of at least this many bytes with non-temporal (streaming)
-// stores on x86, as memcpy does for copies larger than the caches: the
-// output does not evict the caches' other contents and costs no read of its
-// lines. Smaller outputs, and the compute-bound precise tier, use plain
-// stores.
+// leaky_relu, relu6, hardsigmoid, hardswish; the fast tier in float),
+// nonlin::apply writes an output of at least this many bytes with
+// non-temporal (streaming) stores on x86, as memcpy does for copies larger
+// than the caches: the output does not evict the caches' other contents and
+// costs no read of its lines. Smaller outputs, and the compute-bound precise
+// tier, use plain stores.
 // Default 32 MiB; 0 streams every output of two vectors or more, SIZE_MAX
 // never streams. Results are the same bits either way. Like every nonlin
 // macro it must have one value across a program's translation units.

@@ -7,6 +7,7 @@
 
 #include "gelu.hpp"
 #include "glu.hpp"
+#include "hard.hpp"
 #include "relu.hpp"
 #include "sigmoid.hpp"
 #include "silu.hpp"
@@ -14,12 +15,13 @@
 
 NONLIN_BEGIN_NAMESPACE
 
-/// Every unary functor of both tiers, default-constructed, plus swish at a
+/// Every unary functor of every tier, default-constructed, plus swish at a
 /// non-default beta (1.702, the sigmoid approximation of GELU) so that the
-/// parameter path is covered too. (fast::relu and fast::leaky_relu are the
-/// precise functors, listed once.)
+/// parameter path is covered too. (The functors of tier::all -- relu,
+/// leaky_relu, relu6, hardsigmoid, hardswish -- are listed once.)
 inline auto unary_functions() noexcept {
-  return std::make_tuple(relu{}, leaky_relu{}, tanh{}, sigmoid{}, gelu{}, gelu_tanh{}, silu{}, swish{1.702},
+  return std::make_tuple(relu{}, leaky_relu{}, relu6{}, hardsigmoid{}, hardswish{}, tanh{}, sigmoid{}, gelu{},
+                         gelu_tanh{}, silu{}, swish{1.702},
                          fast::tanh{}, fast::sigmoid{}, fast::gelu{}, fast::gelu_tanh{}, fast::silu{},
                          fast::swish{1.702});
 }

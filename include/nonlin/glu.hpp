@@ -20,6 +20,7 @@
 #include "gelu.hpp"
 #include "sigmoid.hpp"
 #include "silu.hpp"
+#include "tier.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 
@@ -32,29 +33,19 @@ template <class Act, class V>
 NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
   return act(gate) * up;
 }
-
-// act(gate) * up as a functor, for a gated functor's with_kernel().
-template <class Act>
-struct gated_by {
-  Act act;
-
-  template <class V>
-  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return gated(act, gate, up);
-  }
-};
 }  // namespace detail
 
-/// glu(gate, up) = sigmoid(gate) * up.
+/// glu(gate, up) = sigmoid(gate) up.
 /// Packed default: gate_half::second, so apply_packed(glu{}, ...) equals
 /// PyTorch F.glu(x, dim=-1) = x[..., :H] * sigmoid(x[..., H:]).
-/// Accuracy: at most 2 x sigmoid's bound + 0.5 ULP (the product rounds once, and
-/// act(gate)'s relative error can span up to two result ULPs); measured on
-/// the test grid of (gate, up) pairs: float 1.01 ULP, double 1.13 ULP.
-/// Special values: NaN in either operand -> NaN; sigmoid(-inf) * up = 0 * up
-/// (NaN for up = +-inf, signed zero otherwise).
+/// Tier: precise. Types: as sigmoid, both operands of one type.
+/// Bound: 2 x sigmoid's bound + 0.5 ULP (act(gate) is rounded, then the
+/// product), where sigmoid(gate) is normal or |up| <= 1.
+/// Special values: NaN in either operand -> NaN; sigmoid(-inf) up = 0 up
+/// (NaN for up = +-inf, a signed zero otherwise).
 struct glu {
   static constexpr const char* name = "glu";
+  static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr gate_half packed_gate = gate_half::second;
   static constexpr double max_ulp_float = 2 * sigmoid::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = 2 * sigmoid::max_ulp_double + 0.5;
@@ -65,15 +56,16 @@ struct glu {
   }
 };
 
-/// swiglu(gate, up) = swish_beta(gate) * up = gate * sigmoid(beta gate) * up,
-/// beta = 1 by default (LLaMA, Mistral, Qwen: silu(x W1) * (x W3)).
+/// swiglu(gate, up) = swish(gate) up = gate sigmoid(beta gate) up, beta = 1
+/// by default (LLaMA, Mistral, Qwen: silu(x W1) * (x W3)).
 /// Packed default: gate_half::first (gate = x[..., :H]).
-/// Accuracy: at most 2 x swish's bound + 0.5 ULP (the product rounds once, and
-/// act(gate)'s relative error can span up to two result ULPs); measured on
-/// the test grid of (gate, up) pairs: float 1.24 ULP, double 1.39 ULP.
-/// Special values: NaN in either operand -> NaN; gate = -inf -> -0 * up.
+/// Tier: precise. Types: as swish.
+/// Bound: 2 x swish's bound + 0.5 ULP, where swish(gate) is normal or
+/// |up| <= 1, for the beta range of swish.
+/// Special values: NaN in either operand -> NaN; gate = -inf -> -0 up.
 struct swiglu {
   static constexpr const char* name = "swiglu";
+  static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * swish::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = 2 * swish::max_ulp_double + 0.5;
@@ -85,14 +77,15 @@ struct swiglu {
   }
 };
 
-/// geglu(gate, up) = gelu(gate) * up, gelu in its exact erf form.
+/// geglu(gate, up) = gelu(gate) up, gelu in its exact erf form.
 /// Packed default: gate_half::first.
-/// Accuracy: at most 2 x gelu's bound + 0.5 ULP (the product rounds once, and
-/// act(gate)'s relative error can span up to two result ULPs); measured on
-/// the test grid of (gate, up) pairs: float 1.06 ULP, double 1.20 ULP.
-/// Special values: NaN in either operand -> NaN; gate = -inf -> -0 * up.
+/// Tier: precise. Types: as gelu.
+/// Bound: 2 x gelu's bound + 0.5 ULP, where gelu(gate) is normal or
+/// |up| <= 1.
+/// Special values: NaN in either operand -> NaN; gate = -inf -> -0 up.
 struct geglu {
   static constexpr const char* name = "geglu";
+  static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * gelu::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = 2 * gelu::max_ulp_double + 0.5;
@@ -103,15 +96,16 @@ struct geglu {
   }
 };
 
-/// geglu_tanh(gate, up) = gelu_tanh(gate) * up (GeGLU with the tanh GELU
+/// geglu_tanh(gate, up) = gelu_tanh(gate) up (GeGLU with the tanh GELU
 /// approximation, as in Gemma).
 /// Packed default: gate_half::first.
-/// Accuracy: at most 2 x gelu_tanh's bound + 0.5 ULP (the product rounds once, and
-/// act(gate)'s relative error can span up to two result ULPs); measured on
-/// the test grid of (gate, up) pairs: float 1.13 ULP, double 1.20 ULP.
-/// Special values: NaN in either operand -> NaN; gate = -inf -> -0 * up.
+/// Tier: precise. Types: as gelu_tanh.
+/// Bound: 2 x gelu_tanh's bound + 0.5 ULP, where gelu_tanh(gate) is normal
+/// or |up| <= 1.
+/// Special values: NaN in either operand -> NaN; gate = -inf -> -0 up.
 struct geglu_tanh {
   static constexpr const char* name = "geglu_tanh";
+  static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * gelu_tanh::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = 2 * gelu_tanh::max_ulp_double + 0.5;
@@ -123,15 +117,12 @@ struct geglu_tanh {
 };
 
 namespace fast {
-/// The gated family on the fast tier: act(gate) * up with act from
-/// nonlin::fast; same packed defaults, special values and bound rule
-/// (2 x the activation's bound + 0.5 ULP) as the precise functors.
+/// The gated family on the fast tier: act(gate) up with act from
+/// nonlin::fast; the packed defaults, special values and bound rule
+/// (2 x the activation's bound + 0.5 ULP) of the precise functors.
 struct glu {
   static constexpr const char* name = "fast::glu";
-  /// Runs at memory speed in float: apply() streams large float outputs
-  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
-  template <class T>
-  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr gate_half packed_gate = gate_half::second;
   static constexpr double max_ulp_float = 2 * fast::sigmoid::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::glu::max_ulp_double;
@@ -144,10 +135,7 @@ struct glu {
 
 struct swiglu {
   static constexpr const char* name = "fast::swiglu";
-  /// Runs at memory speed in float: apply() streams large float outputs
-  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
-  template <class T>
-  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::swish::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::swiglu::max_ulp_double;
@@ -157,23 +145,11 @@ struct swiglu {
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::gated(fast::swish{beta}, gate, up);
   }
-
-  /// For apply(): fast::swish's choice of kernel made once per call (see
-  /// fast::swish::with_kernel). Same bits.
-  template <class T, class Fn>
-  void with_kernel(Fn&& fn) const noexcept {
-    fast::swish{beta}.template with_kernel<T>([&fn](auto const& act) noexcept {
-      fn(detail::gated_by<std::decay_t<decltype(act)>>{act});
-    });
-  }
 };
 
 struct geglu {
   static constexpr const char* name = "fast::geglu";
-  /// Runs at memory speed in float: apply() streams large float outputs
-  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
-  template <class T>
-  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::gelu::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::geglu::max_ulp_double;
@@ -186,10 +162,7 @@ struct geglu {
 
 struct geglu_tanh {
   static constexpr const char* name = "fast::geglu_tanh";
-  /// Runs at memory speed in float: apply() streams large float outputs
-  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
-  template <class T>
-  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::gelu_tanh::max_ulp_float + 0.5;
   static constexpr double max_ulp_double = nonlin::geglu_tanh::max_ulp_double;

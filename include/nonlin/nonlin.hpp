@@ -4,7 +4,9 @@
 #define NONLIN_NONLIN_HPP
 
 #include "config.hpp"
+#include "tier.hpp"
 #include "relu.hpp"
+#include "hard.hpp"
 #include "tanh.hpp"
 #include "sigmoid.hpp"
 #include "silu.hpp"

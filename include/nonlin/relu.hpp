@@ -1,25 +1,24 @@
-// nonlin: relu and leaky_relu.
+// nonlin: relu, leaky_relu and relu6.
 #ifndef NONLIN_RELU_HPP
 #define NONLIN_RELU_HPP
 
 #include <type_traits>
 
 #include "detail/eval.hpp"
-#include "detail/simd.hpp"
+#include "detail/ops.hpp"
+#include "tier.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 
 /// relu(x) = max(x, 0).
 ///
+/// Tier: all (nonlin::fast::relu is this functor).
 /// Types: float, double, xsimd::batch<float|double, A>.
-/// Accuracy: exact (0 ULP) for every input of either type.
-/// Special values: NaN -> NaN (same payload); +inf -> +inf; -inf -> +0;
-/// -0 -> -0 (x < 0 is false for -0, so it passes through unchanged).
+/// Bound: exact (0 ULP).
+/// Special values: NaN -> NaN; +inf -> +inf; -inf -> +0; -0 -> -0.
 struct relu {
   static constexpr const char* name = "relu";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  template <class T>
-  static constexpr bool memory_bound() { return true; }
+  static constexpr nonlin::tier tier = nonlin::tier::all;
   static constexpr double max_ulp_float = 0;
   static constexpr double max_ulp_double = 0;
 
@@ -34,20 +33,18 @@ struct relu {
   }
 };
 
-/// leaky_relu(x) = x if x >= 0, alpha * x otherwise. Default alpha = 0.01
-/// (PyTorch's negative_slope). alpha is held in double and rounded once to
-/// the argument's type, so leaky_relu{0.01}(x) for float x uses 0.01f.
+/// leaky_relu(x) = x for x >= 0, alpha x otherwise.
 ///
+/// Parameter: alpha, default 0.01 (PyTorch's negative_slope); any value.
+/// alpha is held in double and rounded once to the argument's type.
+/// Tier: all (nonlin::fast::leaky_relu is this functor).
 /// Types: float, double, xsimd::batch<float|double, A>.
-/// Accuracy: exact up to the one rounding of alpha * x, i.e. correctly
-/// rounded (<= 0.5 ULP) for every input.
+/// Bound: 0.5 ULP: x itself, or the product alpha x rounded once.
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -inf for alpha > 0;
-/// -0 -> -0. Any alpha is accepted; NaN alpha gives NaN for x < 0 only.
+/// -0 -> -0. A NaN alpha gives NaN for x < 0 only.
 struct leaky_relu {
   static constexpr const char* name = "leaky_relu";
-  /// Runs at memory speed: apply() streams its large outputs (NONLIN_STREAM_MIN_BYTES).
-  template <class T>
-  static constexpr bool memory_bound() { return true; }
+  static constexpr nonlin::tier tier = nonlin::tier::all;
   static constexpr double max_ulp_float = 0.5;
   static constexpr double max_ulp_double = 0.5;
   double alpha = 0.01;
@@ -64,11 +61,32 @@ struct leaky_relu {
   }
 };
 
+/// relu6(x) = min(max(x, 0), 6) (MobileNet; PyTorch's ReLU6).
+///
+/// Tier: all (nonlin::fast::relu6 is this functor).
+/// Types: float, double, xsimd::batch<float|double, A>.
+/// Bound: exact (0 ULP).
+/// Special values: NaN -> NaN; +inf -> 6; -inf -> +0; -0 -> -0.
+struct relu6 {
+  static constexpr const char* name = "relu6";
+  static constexpr nonlin::tier tier = nonlin::tier::all;
+  static constexpr double max_ulp_float = 0;
+  static constexpr double max_ulp_double = 0;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) {
+      using W = typename std::decay<decltype(v)>::type;
+      // Two selects, not min/max: NaN must pass through.
+      return detail::select(v < W(0), W(0), detail::select(v > W(6), W(6), v));
+    });
+  }
+};
+
 namespace fast {
-/// relu and leaky_relu are exact in both tiers; nonlin::fast names them too
-/// so that a whole model can switch tiers by namespace.
 using nonlin::leaky_relu;
 using nonlin::relu;
+using nonlin::relu6;
 }  // namespace fast
 
 NONLIN_END_NAMESPACE  // namespace nonlin

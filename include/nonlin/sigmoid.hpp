@@ -5,24 +5,23 @@
 #include "detail/eval.hpp"
 #include "detail/fast_math.hpp"
 #include "detail/math.hpp"
+#include "tier.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 
-/// sigmoid(x) = 1 / (1 + exp(-x)).
+/// sigmoid(x) = 1 / (1 + e^-x).
 ///
-/// Evaluated from e = exp(-|x|) as 1/(1+e) for x >= 0 and e/(1+e) for x < 0,
-/// so exp never overflows and the result is always in [0, 1]; results in the
-/// subnormal range (x < -87.3 in float) are rounded once, correctly scaled.
-/// Types: float, double, xsimd::batch<float|double, A>.
-/// Accuracy (max error, measured; see README "Accuracy"):
-/// float 0.78 ULP (FMA and SSE2 builds), over all 2^32 inputs;
-/// double 0.59 / 0.58 ULP (max over 33.5M sampled inputs; documented
-/// bound 1.0, the worst case of the two roundings of a subnormal result).
+/// Evaluated from E = e^-|x| as 1/(1 + E) for x >= 0 and E/(1 + E) for
+/// x < 0, so exp never overflows and the result is always in [0, 1];
+/// results in the subnormal range are rounded once, correctly scaled.
+/// Tier: precise. Types: float, double, xsimd::batch<float|double, A>.
+/// Bound: 1 ULP (float and double).
 /// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5.
 struct sigmoid {
   static constexpr const char* name = "sigmoid";
-  static constexpr double max_ulp_float = 0.78;
-  static constexpr double max_ulp_double = 1.0;
+  static constexpr nonlin::tier tier = nonlin::tier::precise;
+  static constexpr double max_ulp_float = 1;
+  static constexpr double max_ulp_double = 1;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
@@ -31,20 +30,16 @@ struct sigmoid {
 };
 
 namespace fast {
-/// nonlin::fast::sigmoid: sigmoid for speed over accuracy (for outputs
-/// stored as bf16 or fp16), with the precise tier's formulation: e =
-/// exp(-|x|), 1/(1+e) or e/(1+e), results never negative or NaN, subnormal
-/// results scaled once.
-/// Accuracy (float, max error over all 2^32 inputs, AVX-512 build; see
-/// README "Fast tier"): 1835 ULP, i.e. relative error below 2^-13.
-/// double: the precise kernel (nonlin::sigmoid's bound).
-/// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5.
+/// nonlin::fast::sigmoid: sigmoid for results stored as bf16 or fp16, with
+/// the precise tier's formulation (E = e^-|x|, 1/(1 + E) or E/(1 + E);
+/// never negative or NaN; subnormal results scaled once).
+/// Tier: fast. Types: as nonlin::sigmoid.
+/// Bound: float 2048 ULP (relative error below 2^-12); double runs the
+/// precise kernel (nonlin::sigmoid's bound).
+/// Special values: as nonlin::sigmoid.
 struct sigmoid {
   static constexpr const char* name = "fast::sigmoid";
-  /// Runs at memory speed in float: apply() streams large float outputs
-  /// (NONLIN_STREAM_MIN_BYTES); double runs the precise kernels, which do not.
-  template <class T>
-  static constexpr bool memory_bound() { return std::is_same<T, float>::value; }
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr double max_ulp_float = 2048;
   static constexpr double max_ulp_double = nonlin::sigmoid::max_ulp_double;
 

@@ -4,7 +4,7 @@
 
 #include <type_traits>
 
-#include "simd.hpp"
+#include "ops.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 namespace detail {

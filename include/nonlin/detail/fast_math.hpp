@@ -7,12 +7,11 @@
 // in the subnormal range scaled once) and drops what makes the precise tier
 // slow (hi + lo pairs, corrected divisions, the two-step power of two):
 //   * e^r on |r| <= ln2/2 by a polynomial of degree D (fast_coeffs<D>);
-//   * a one-constant argument reduction r = a - n ln2;
-//   * 2^n applied by vscalefps on AVX-512 (p * s1 * s2 elsewhere: the same
-//     single rounding, hence the same bits);
-//   * 1/d by the hardware reciprocal estimate on AVX-512: vrcp14ps (relative
-//     error < 2^-14) followed by R Newton steps; a division elsewhere (see
-//     rcp() for why not rcpps).
+//   * a one-constant argument reduction r = a - n ln2, n from the ops
+//     layer's approx_round_product;
+//   * 1/d from the ops layer's approx_rcp followed by R Newton steps.
+// The two approximate ops differ by instruction set (ops.hpp), so this
+// tier's results do too, each within its bound.
 // D and R are template parameters so that benchmarks/fast_curve can walk the
 // speed/accuracy curve; the tier itself uses fast::degree and fast::refine,
 // chosen at the knee of that curve.
@@ -29,7 +28,7 @@ NONLIN_BEGIN_NAMESPACE
 namespace detail {
 namespace fast {
 
-/// The tier's exp degree and Newton steps: the knee of the curve in
+// The tier's exp degree and Newton steps: the knee of the curve in
 /// benchmarks/fast_curve.md (degree 2 -> 3 buys 4 bits, 3 -> 4 one bit,
 /// 4 -> 5 none; the time of one more FMA is within the benchmark's noise).
 constexpr int degree = 3;
@@ -42,77 +41,23 @@ constexpr double exp_floor = -110.0;
 template <class V>
 using is_float = std::is_same<scalar_t<V>, float>;
 
-// p * 2^n for an integral n in [-250, 0] and a finite p (or NaN), rounded
-// once (the fallback's 2^k1 is then normal: p * 2^k1 is exact unless it
-// underflows, and then the result is 0 either way).
-template <class V>
-NONLIN_INLINE V scale(V const& p, V const& n) noexcept {
-  if constexpr (is_zmm<V>()) return detail::scalef(p, n);
-  // 2^n = 2^k1 * 2^(n - k1), k1 = round(n/2): both factors normal; p * 2^k1
-  // is exact, so the only rounding is the last product's.
-  using B = bits_t<V>;
-  const V shifter = splat<V>(fp<float>::shifter);
-  const B bias = B(static_cast<std::int32_t>(fp<float>::bias));
-  const B b = detail::to_bits(n + shifter);
-  const B b1 = detail::to_bits(detail::fma(n, splat<V>(0.5), shifter));
-  const V s1 = detail::from_bits<V>(detail::shl(b1 + bias, fp<float>::mant_bits));
-  const V s2 = detail::from_bits<V>(detail::shl(b - b1 + bias, fp<float>::mant_bits));
-  // opaque: under -ffast-math the compiler could otherwise form s1 * s2
-  // first, a subnormal that FTZ flushes before p (with a caller's factor
-  // folded in) is applied.
-  return detail::opaque(p * s1) * s2;
-}
-
-// 1/d for d >= 1 (or +inf or NaN): vrcp14ps and R Newton steps on AVX-512
-// (exact at d = 1 and d = 2, which sigmoid(0), sigmoid(+inf) and tanh(+-inf)
-// rely on); a division elsewhere: rcpps plus a Newton step converges from
-// below and returns 1 - 2^-24 for 1/1, so it cannot keep those values.
+// 1/d for d >= 1 (or +inf or NaN): the approximate reciprocal of the ops
+// layer (a hardware estimate on AVX-512, exact at d = 1 and d = 2, which
+// sigmoid(0), sigmoid(+inf) and tanh(+-inf) rely on; the correctly rounded
+// 1/d elsewhere) and, where it is an estimate, R Newton steps.
 template <int R, class V>
 NONLIN_INLINE V rcp(V const& d) noexcept {
-#if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (!is_scalar<V>::value) {
-    if constexpr (sizeof(typename V::register_type) == 64) {
-      V y = _mm512_maskz_rcp14_ps(__mmask16(0xFFFF), d);
-      for (int i = 0; i < R; ++i) y = detail::fma(detail::fma(-d, y, V(1)), y, y);
-      return y;
-    }
+  V y = approx_rcp(d);
+  if constexpr (approx_rcp_is_estimate<V>()) {
+    for (int i = 0; i < R; ++i) y = detail::fma(detail::fma(-d, y, V(1)), y, y);
   }
-#endif
-  return V(1) / d;
-}
-
-
-// -|x| (one bit operation on batches).
-template <class V>
-NONLIN_INLINE V neg_abs(V const& x) noexcept {
-  if constexpr (is_scalar<V>::value) {
-    return -detail::abs(x);
-  } else {
-    return x | V(-0.0f);
-  }
-}
-
-// max(a, lo) that keeps a NaN a (vmaxps returns its second operand when
-// either is NaN).
-template <class V>
-NONLIN_INLINE V floor_at(V const& a, V const& lo) noexcept {
-#if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (is_zmm<V>()) return _mm512_maskz_max_ps(__mmask16(0xFFFF), lo, a);
-#endif
-  return detail::select(a < lo, lo, a);
+  return y;
 }
 
 // n = round(a log2e) as a float; e^a = e^r 2^n with r = a - n ln2.
 template <class V>
 NONLIN_INLINE V exp_index(V const& a) noexcept {
-  using C = coeffs<float>;
-#if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (is_zmm<V>())
-    return _mm512_maskz_roundscale_ps(__mmask16(0xFFFF), a * splat<V>(C::log2e),
-                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-#endif
-  const V shifter = splat<V>(fp<float>::shifter);
-  return detail::fma(a, splat<V>(C::log2e), shifter) - shifter;
+  return approx_round_product(a, splat<V>(coeffs<float>::log2e));
 }
 
 // e^a = p * 2^n for a in [exp_floor, 0] (or NaN), p in [1/sqrt 2, sqrt 2]
@@ -121,7 +66,7 @@ NONLIN_INLINE V exp_index(V const& a) noexcept {
 template <class V>
 struct expo {
   V p, n;
-  NONLIN_INLINE V value() const noexcept { return scale(p, n); }
+  NONLIN_INLINE V value() const noexcept { return detail::ldexp(p, n); }
 };
 
 template <int D, class V>
@@ -133,28 +78,28 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
 
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
-  const expo<V> ex = exp_neg<D>(floor_at(neg_abs(x), splat<V>(exp_floor)));
+  const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
   const V e = ex.value();  // e^-|x|
   const V y = rcp<R>(V(1) + e);
   return detail::select(x < V(0), e * y, y);
 }
 
 // m * sigmoid(z). Where z < 0 the numerator m e^z is formed as
-// scale(m p, n), so a result in the subnormal range is not lost to an e^z
+// ldexp(m p, n), so a result in the subnormal range is not lost to an e^z
 // that underflowed on its own. -|z| is clamped at `floor`; the caller bounds
 // m (m_neg, used where z < 0) so that m p 2^n is below 2^-150 there (+-0).
 template <int D, int R, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
-  const expo<V> ex = exp_neg<D>(floor_at(neg_abs(z), floor));
+  const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(z), floor));
   const V y = rcp<R>(V(1) + ex.value());
-  return detail::select(z < V(0), scale(m_neg * ex.p, ex.n), m) * y;
+  return detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m) * y;
 }
 
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V silu(V const& x) noexcept {
   // Where x < 0, x itself clamped at exp_floor: the result is -0 beyond it.
   const V floor = splat<V>(exp_floor);
-  return times_sigmoid<D, R>(x, floor_at(x, floor), x, floor);
+  return times_sigmoid<D, R>(x, max_keep_nan(x, floor), x, floor);
 }
 
 // swish: beta x can be small where x is huge, so the floor is lower (-170,
@@ -174,7 +119,7 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   const V x2 = x * x;
   const V z = x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
   // Below -20 the result is -0 (z < -570): the clamp keeps inf * 0 out.
-  return times_sigmoid<D, R>(x, floor_at(x, V(-20.0f)), z, splat<V>(exp_floor));
+  return times_sigmoid<D, R>(x, max_keep_nan(x, V(-20.0f)), z, splat<V>(exp_floor));
 }
 
 // fast_coeffs<D>::expm1 for half the argument: e^r - 1 = h Q(h) with
@@ -196,23 +141,13 @@ struct expm1_half<D, std::index_sequence<I...>> {
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V tanh(V const& x) noexcept {
   using C = coeffs<float>;
-  const V h = floor_at(neg_abs(x), splat<V>(0.5 * exp_floor));
-  V n;
-#if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (is_zmm<V>()) {
-    n = _mm512_maskz_roundscale_ps(__mmask16(0xFFFF), h * splat<V>(2.0 * C::log2e),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  } else
-#endif
-  {
-    const V shifter = splat<V>(fp<float>::shifter);
-    n = detail::fma(h, splat<V>(2.0 * C::log2e), shifter) - shifter;
-  }
+  const V h = max_keep_nan(neg_abs(x), splat<V>(0.5 * exp_floor));
+  const V n = approx_round_product(h, splat<V>(2.0 * C::log2e));
   const V hr = detail::fma(n, splat<V>(-0.5 * 0.693147180559945309), h);
   // One degree more than exp's: q near 0 carries tanh's whole relative
   // error (fast_coeffs<3>::expm1 alone would be 2^-11).
   const V em1 = hr * horner(hr, expm1_half<D + 1>::c);
-  const V s = scale(V(1), n);
+  const V s = detail::ldexp(V(1), n);
   const V q = detail::fma(s, em1, s - V(1));
   const V y = rcp<R>(q + V(2));
   // q * y <= 0; copysign puts x's sign on |tanh|, +-0 included.
@@ -221,7 +156,7 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
 
 // gelu(x) = x Phi(x). With t = min(|x|, fast_gelu_end) and
 // P = Phi(-t) = e^(-t^2/2) G(1/(t + c)):
-//   x < 0:  gelu = -t P, formed as scale(-t p G, n): -t folded in before the
+//   x < 0:  gelu = -t P, formed as ldexp(-t p G, n): -t folded in before the
 //           scaling, so a subnormal result is rounded once (and not lost to
 //           a P that underflowed on its own);
 //   x >= 0: gelu = x (1 - P) (not x - t P: without a hardware FMA, t P
@@ -244,24 +179,14 @@ struct exp_of_minus_half<D, std::index_sequence<I...>> {
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V gelu(V const& x) noexcept {
   using C = coeffs<float>;
-  const V mt = floor_at(neg_abs(x), splat<V>(-fast_gelu_end));  // -t
+  const V mt = max_keep_nan(neg_abs(x), splat<V>(-fast_gelu_end));  // -t
   const V t2 = mt * mt;
-  V n;
-#if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (is_zmm<V>()) {
-    n = _mm512_maskz_roundscale_ps(__mmask16(0xFFFF), t2 * splat<V>(-0.5 * C::log2e),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  } else
-#endif
-  {
-    const V shifter = splat<V>(fp<float>::shifter);
-    n = detail::fma(t2, splat<V>(-0.5 * C::log2e), shifter) - shifter;
-  }
+  const V n = approx_round_product(t2, splat<V>(-0.5 * C::log2e));
   const V r2 = detail::fma(n, splat<V>(2.0 * 0.693147180559945309), t2);  // -2r
   const expo<V> ex{horner(r2, exp_of_minus_half<D>::c), n};
   const V u = rcp<R>(splat<V>(fast_gelu_shift) - mt);
   const V pg = ex.p * horner(u, fast_coeffs<D>::gelu_tail);
-  return detail::select(x < V(0), scale(mt * pg, ex.n), x * (V(1) - scale(pg, ex.n)));
+  return detail::select(x < V(0), detail::ldexp(mt * pg, ex.n), x * (V(1) - detail::ldexp(pg, ex.n)));
 }
 
 // The fast functors' kernels: the fast math for float, the precise kernels

@@ -4,11 +4,11 @@
 // Design rules (they are what the accuracy tables in README.md rest on):
 //  * Only exp of a non-positive argument is ever needed: every activation is
 //    rewritten in terms of exp(-|z|), so nothing overflows.
-//  * exp returns its result in pieces, e^a = (1 + q) * s1 * s2 with s1, s2
-//    normal powers of two (applied by vscalef on AVX-512), so that a caller
-//    can multiply its own factor in before the last scaling: a result in the
-//    subnormal range is then rounded once, not twice (gradual underflow done
-//    right).
+//  * exp returns its result in pieces, e^a = (u + x) * 2^k1 * 2^k2 with
+//    both powers of two normal, so that a caller can multiply its own factor
+//    in before the last scaling: a result in the subnormal range is then
+//    rounded once, not twice (gradual underflow done right).
+//  * No intrinsic and no instruction-set test here: only the ops of ops.hpp.
 //  * Nothing is computed as 1 + erf(z) or 1 + tanh(z) for negative z; the
 //    negative side uses Phi(-t) = erfc(t/sqrt 2)/2 or e^z directly.
 //  * Branch-free: both sides of every case are computed and selected, so
@@ -20,7 +20,7 @@
 #include <limits>
 
 #include "coefficients.hpp"
-#include "simd.hpp"
+#include "ops.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 namespace detail {
@@ -43,28 +43,21 @@ NONLIN_INLINE V horner(V const& x, const T (&c)[N]) noexcept {
   return horner_at<0>(x, c);
 }
 
-// Per-precision constants that are not fitted.
+// Per-precision constants of the kernels that are not fitted.
 template <class T>
-struct fp;
+struct limits;
 template <>
-struct fp<float> {
-  static constexpr int mant_bits = 23;
-  static constexpr int bias = 127;
+struct limits<float> {
   // exp arguments below this are clamped (the result is then scaled into
   // zero). Low enough that x * e^a stays exact for |x| up to 2^60;
-  // n = -246 still splits into two normal powers of two.
+  // k = -246 still splits into two normal powers of two.
   static constexpr double exp_floor = -170.0;
-  // 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits.
-  static constexpr double shifter = 12582912.0;
   // Bits of a float cleared to leave 12 significant bits (an exact square).
   static constexpr std::int32_t split_mask = ~std::int32_t(0xFFF);
 };
 template <>
-struct fp<double> {
-  static constexpr int mant_bits = 52;
-  static constexpr int bias = 1023;
+struct limits<double> {
   static constexpr double exp_floor = -1410.0;
-  static constexpr double shifter = 6755399441055744.0;  // 1.5 * 2^52
   static constexpr std::int64_t split_mask = ~std::int64_t(0x7FFFFFF);  // 26 bits left
 };
 
@@ -73,19 +66,19 @@ struct fp<double> {
 template <class V>
 NONLIN_INLINE V two_prod(V const& a, V const& b, V& lo) noexcept {
   V hi = detail::opaque(a * b);
-#if NONLIN_HAS_FMA
-  lo = detail::fma(a, b, -hi);
-#else
-  using T = scalar_t<V>;
-  const V split = splat<V>(std::is_same<T, float>::value ? 4097.0 : 134217729.0);
-  V ca = split * a, cb = split * b;
-  V ah = ca - (ca - a), bh = cb - (cb - b);
-  V al = a - ah, bl = b - bh;
-  lo = ((ah * bh - hi) + ah * bl + al * bh) + al * bl;
-  // The split overflows (NaN) for |a| or |b| near the top of the range; the
-  // product is then infinite or nearly so and its lo part irrelevant.
-  lo = detail::select(lo == lo, lo, V(0));
-#endif
+  if constexpr (has_fma) {
+    lo = detail::fma(a, b, -hi);
+  } else {
+    using T = scalar_t<V>;
+    const V split = splat<V>(std::is_same<T, float>::value ? 4097.0 : 134217729.0);
+    V ca = split * a, cb = split * b;
+    V ah = ca - (ca - a), bh = cb - (cb - b);
+    V al = a - ah, bl = b - bh;
+    lo = ((ah * bh - hi) + ah * bl + al * bh) + al * bl;
+    // The split overflows (NaN) for |a| or |b| near the top of the range; the
+    // product is then infinite or nearly so and its lo part irrelevant.
+    lo = detail::select(lo == lo, lo, V(0));
+  }
   return hi;
 }
 
@@ -104,123 +97,45 @@ NONLIN_INLINE V two_sum(V const& a, V const& b, V& lo) noexcept {
 // a plain a*b+c on targets without FMA.
 template <class V>
 NONLIN_INLINE V fma_x(V const& a, V const& b, V const& c) noexcept {
-#if NONLIN_HAS_FMA
-  return detail::fma(a, b, c);
-#else
-  V pl, sl;
-  const V ph = two_prod(a, b, pl);
-  const V sh = two_sum(ph, c, sl);
-  return sh + (sl + pl);
-#endif
+  if constexpr (has_fma) {
+    return detail::fma(a, b, c);
+  } else {
+    V pl, sl;
+    const V ph = two_prod(a, b, pl);
+    const V sh = two_sum(ph, c, sl);
+    return sh + (sl + pl);
+  }
 }
 
 // --------------------------------------------------------------------- exp --
 
-// A 512-bit batch (AVX-512 zmm register): where the kernels use AVX-512
-// instructions that xsimd does not expose (vscalef, vrcp14, vrndscale).
+// e^a = (u + x) * 2^k, for a <= 0 (or NaN): the pieces of exp_neg().
 template <class V>
-constexpr bool is_zmm() {
-#if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (!is_scalar<V>::value) return sizeof(typename V::register_type) == 64;
-#endif
-  return false;
-}
-
-// v * 2^k, rounded once, for an integral k held as a float: vscalefps/pd,
-// zmm batches only (callers test is_zmm<V>()).
-template <class V>
-NONLIN_INLINE V scalef(V const& v, V const& k) noexcept {
-#if NONLIN_USE_XSIMD && defined(__AVX512F__)
-  if constexpr (is_zmm<V>()) {
-    // (The zero-masked forms: GCC 12's unmasked ones merge into an undefined
-    // register and draw a false -Wuninitialized in every caller.)
-    if constexpr (std::is_same<scalar_t<V>, float>::value) return _mm512_maskz_scalef_ps(__mmask16(0xFFFF), v, k);
-    else return _mm512_maskz_scalef_pd(__mmask8(0xFF), v, k);
-  }
-#endif
-  (void)k;
-  return v;  // not reached
-}
-
-// e^(a_hi + a_lo) = (u + x) * 2^k, for a_hi <= 0 (or NaN), |a_lo| small.
-// Arguments below fp<T>::exp_floor are clamped; callers that can see them
-// select the limit themselves.
-//
-// 2^k = s1 * s2 with s1 = 2^k1, k1 = round(k/2), and s2 = 2^(k - k1), both
-// normal. S (AVX-512 zmm only): the powers of two are applied by vscalef
-// from k1 and k - k1 held as floats (one instruction, no integer work);
-// otherwise s1 and s2 are formed and multiplied in. Every such product is
-// exact or is the last rounding of a value, so both ways give the same bits
-// (checked over all 2^32 floats). S pays where it replaces a chain of
-// products (sigmoid, tanh, gelu); silu, swish and gelu_tanh, which scale
-// their numerator by s1, measured no faster with it and keep S = false.
-template <class V, bool S = is_zmm<V>()>
 struct exp_parts {
-  static_assert(!S || is_zmm<V>(), "exp_parts: vscalef only on AVX-512 zmm batches");
-  // e^a = (u + x) * 2^k with u = fl(1 + r) and |x| < 2^-8 carrying the
-  // rest of e^r to about 2^-48, so that callers lose nothing to a rounding
-  // of e^r itself.
-  V u, x, k;
-  // s1 and s2 (multiplied in), or with S k1 and k - k1 (for vscalef).
-  V p1, p2;
+  // e^r = u + x to about 2^-48, with u = fl(1 + r) and |x| < 2^-8, so that
+  // callers lose nothing to a rounding of e^r itself.
+  V u, x;
+  // 2^k = 2^k1 * 2^k2, k1 = round(k/2), both normal.
+  pow2_pair<V> s;
 
-  NONLIN_INLINE V mul_s1(V const& v) const noexcept {
-    if constexpr (S) return scalef(v, p1);
-    else return v * p1;
+  // v * 2^k2 and v * 2^k, each rounded once.
+  NONLIN_INLINE V mul_s2(V const& v) const noexcept { return scale(v, s.p2); }
+  NONLIN_INLINE V mul_2k(V const& v) const noexcept { return scale(v, s); }
+  // u + x as an exact pair h0 + l0 (Fast2Sum: |x| < u).
+  NONLIN_INLINE V sum(V& l0) const noexcept {
+    const V h0 = detail::opaque(u + x);
+    l0 = detail::opaque(u - h0) + x;
+    return h0;
   }
-  NONLIN_INLINE V mul_s2(V const& v) const noexcept {
-    if constexpr (S) return scalef(v, p2);
-    else return v * p2;
-  }
-  // v * 2^k rounded once where v * s1 is exact (normal).
-  NONLIN_INLINE V mul_2k(V const& v) const noexcept {
-    if constexpr (S) return scalef(v, k);
-    else return (v * p1) * p2;
-  }
-  // s1 (u + x) as a pair h + l, so that e^a = (h + l) * s2. s1 u is exact
-  // and s1 u - h too (h / (s1 u) is within [1/2, 2]); with S, u + x as an
-  // exact pair (Fast2Sum, |x| < u) scaled by s1: the same values.
-  NONLIN_INLINE V hi_lo(V& l) const noexcept {
-    if constexpr (S) {
-      const V h0 = detail::opaque(u + x);
-      l = mul_s1(detail::opaque(u - h0) + x);
-      return mul_s1(h0);
-    } else {
-      const V su = p1 * u;
-      const V h = fma_x(p1, x, su);
-      l = fma_x(p1, x, su - h);
-      return h;
-    }
-  }
-  // e^a as a pair eh + el, and as (nh + nl) * F for a quotient's numerator,
-  // with F applied by ratio_scale(). Unscaled = false: nh + nl = hi_lo()
-  // and F = s2, so that a factor up to 2^100 times nh cannot overflow.
-  // Unscaled = true, with S: nh + nl = u + x and F = 2^k (fewer
-  // instructions; without S the same as false).
-  template <bool Unscaled>
-  NONLIN_INLINE V pairs(V& el, V& nh, V& nl) const noexcept {
-    if constexpr (S) {
-      const V h0 = detail::opaque(u + x);
-      const V l0 = detail::opaque(u - h0) + x;
-      if constexpr (Unscaled) {
-        nh = h0;
-        nl = l0;
-      } else {
-        nh = mul_s1(h0);
-        nl = mul_s1(l0);
-      }
-      el = scalef(l0, k);
-      return scalef(h0, k);
-    } else {
-      nh = hi_lo(nl);
-      el = nl * p2;
-      return detail::opaque(nh * p2);
-    }
-  }
-  template <bool Unscaled>
-  NONLIN_INLINE V ratio_scale(V const& y) const noexcept {
-    if constexpr (Unscaled && S) return scalef(y, k);
-    else return mul_s2(y);
+  // 2^k1 (u + x) as a pair h + l, so that e^a = (h + l) * 2^k2 and a factor
+  // up to 2^100 times h cannot overflow. s1 u is exact, and s1 u - h too
+  // (h / (s1 u) is within [1/2, 2]).
+  NONLIN_INLINE V hi_lo_s1(V& l) const noexcept {
+    const V s1 = scale(V(1), s.p1);
+    const V su = s1 * u;
+    const V h = fma_x(s1, x, su);
+    l = fma_x(s1, x, su - h);
+    return h;
   }
   // (mh + ml) * e^a for a pair with |ml| << |mh|, rounded once at full size
   // (the last addition) and once more only if the result is subnormal.
@@ -234,12 +149,13 @@ struct exp_parts {
 
 // e^(a + a_lo) for a <= 0 (or NaN) as exp_parts; a_lo may be up to about
 // 2^-8 |a| (gelu's split of x^2/2). HasLo = false: a_lo is zero and ignored.
-template <bool HasLo, bool S = false, class V>
-NONLIN_INLINE exp_parts<V, S> exp_neg(V a, V a_lo) noexcept {
+// Arguments below limits<T>::exp_floor are clamped; callers that can see
+// them select the limit themselves.
+template <bool HasLo, class V>
+NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
   using T = scalar_t<V>;
   using C = coeffs<T>;
-  using B = bits_t<V>;
-  const V floor_ = splat<V>(fp<T>::exp_floor);
+  const V floor_ = splat<V>(limits<T>::exp_floor);
   // NaN compares false and passes through; a clamped argument drops its lo
   // part, which could be anything up to 2^-24 |a| for huge |a|.
   const auto clamped = a < floor_;
@@ -252,7 +168,8 @@ NONLIN_INLINE exp_parts<V, S> exp_neg(V a, V a_lo) noexcept {
   } else {
     t = detail::fma(a, splat<V>(C::log2e), shifter);
   }
-  const V k = detail::opaque(t) - shifter;  // round(a / ln 2), exact
+  t = detail::opaque(t);
+  const V k = t - shifter;  // round(a / ln 2), exact
   // r + rl = a + a_lo - k ln 2 to about 2^-48 (Cody-Waite: r1 is exact since
   // ln2_hi has trailing zeros, and rr - r is exact since r is close to rr).
   const V r1 = detail::fma(-k, splat<V>(C::ln2_hi), a);
@@ -265,32 +182,56 @@ NONLIN_INLINE exp_parts<V, S> exp_neg(V a, V a_lo) noexcept {
   const V u = detail::opaque(V(1) + r);
   const V ul = detail::opaque(V(1) - u) + r;  // exact (Fast2Sum, |r| < 1)
   const V x0 = detail::fma(r * r, horner(r, C::exp), ul);
-  exp_parts<V, S> e;
+  exp_parts<V> e;
   e.u = u;
   e.x = detail::fma(rl, u + x0, x0);
-  e.k = k;
   // k = k1 + k2 with k1 = round(k/2): both halves stay normal powers of two.
-  const V t1 = detail::fma(k, splat<V>(0.5), shifter);
-  if constexpr (S) {
-    (void)t;
-    e.p1 = t1 - shifter;  // k1, exact
-    e.p2 = k - e.p1;
-  } else {
-    // The low bits of t1 hold k1 on top of the shifter's own bits, which the
-    // shift out of the mantissa field discards (shifter = 1.5 * 2^p has zeros
-    // below bit p - 1): 2^k1 = (bits(t1) + bias) << p, and 2^(k - k1) from
-    // bits(t) - bits(t1) = k - k1. No step overflows.
-    const B bias = B(static_cast<typename int_of<T>::type>(fp<T>::bias));
-    const B b1 = detail::to_bits(t1);
-    e.p1 = detail::from_bits<V>(detail::shl(b1 + bias, fp<T>::mant_bits));
-    e.p2 = detail::from_bits<V>(detail::shl(detail::to_bits(t) - b1 + bias, fp<T>::mant_bits));
-  }
+  e.s = pow2_split(t, k, detail::fma(k, splat<V>(0.5), shifter));
   return e;
 }
 
 template <class V>
-NONLIN_INLINE exp_parts<V, is_zmm<V>()> exp_neg(V const& a) noexcept {
-  return exp_neg<false, is_zmm<V>()>(a, V(0));
+NONLIN_INLINE exp_parts<V> exp_neg(V const& a) noexcept {
+  return exp_neg<false>(a, V(0));
+}
+
+// ------------------------------------------------------- piecewise linear --
+
+// (nh + nl) / 6 for |nl| <= ulp(nh): the quotient q = nh * fl(1/6), within
+// two ulps of nh / 6, its remainder nh - 6q (exact: a multiple of 2 ulp(q)
+// below 12 ulp(q)), then one fused correction, so the result is within
+// about 0.5 ULP of the exact quotient.
+template <class V>
+NONLIN_INLINE V div6(V const& nh, V const& nl) noexcept {
+  const V sixth = splat<V>(1.0 / 6.0);
+  const V q = detail::opaque(nh * sixth);
+  const V r = fma_x(-q, V(6), nh);
+  return detail::fma(r + nl, sixth, q);
+}
+
+// hardsigmoid(x) = min(max((x + 3)/6, 0), 1), with x + 3 = s + e exactly
+// (Fast2Sum: |x| <= 3 wherever the quotient is used).
+template <class V>
+NONLIN_INLINE V hardsigmoid(V const& x) noexcept {
+  const V three = V(3);
+  const V s = detail::opaque(x + three);
+  const V e = detail::opaque(three - s) + x;
+  const V y = div6(s, e);
+  return detail::select(x >= three, V(1), detail::select(x <= -three, V(0), y));
+}
+
+// hardswish(x) = x min(max(x + 3, 0), 6) / 6: x (s + e) / 6 with x + 3 =
+// s + e exactly and x s = ph + pl exactly. The result has the sign of x
+// (copysign: zeros included), and is x itself from 3 up.
+template <class V>
+NONLIN_INLINE V hardswish(V const& x) noexcept {
+  const V three = V(3);
+  const V s = detail::opaque(x + three);
+  const V e = detail::opaque(three - s) + x;
+  V pl;
+  const V ph = two_prod(x, s, pl);
+  const V y = detail::copysign(div6(ph, detail::fma(x, e, pl)), x);
+  return detail::select(x >= three, x, detail::select(x <= -three, detail::copysign(V(0), x), y));
 }
 
 // ------------------------------------------------------------- activations --
@@ -344,28 +285,32 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
   const V a = -detail::abs(z);
   V a_lo = z_lo;
   if constexpr (HasLo) a_lo = detail::select(neg, z_lo, -z_lo);
-  const auto e = exp_neg<HasLo, UnitM && is_zmm<V>()>(a, a_lo);
-  // e^a = eh + el = (h + l) * F; numerator: m, or m (h + l) before F.
-  V el, h, l;
-  const V eh = e.template pairs<UnitM>(el, h, l);
-  V dl;
-  const V dh = one_plus(eh, el, dl);
+  const auto e = exp_neg<HasLo>(a, a_lo);
   if constexpr (UnitM) {
-    // sigmoid itself (m = 1): the numerator is h + l or 1, the quotient is
-    // finite and >= +0, and below exp_floor y * F underflows to +0 anyway.
+    // sigmoid itself (m = 1): E = (h0 + l0) 2^k, the numerator is h0 + l0
+    // or 1 and 2^k is applied to the quotient, which is finite and >= +0;
+    // below exp_floor it underflows to +0 anyway.
     (void)m;
-    (void)fp<T>::exp_floor;
-    const V y = div_dd<true>(detail::select(neg, h, V(1)), detail::select(neg, l, V(0)), dh, dl);
-    return detail::select(neg, e.template ratio_scale<true>(y), y);
+    V l0;
+    const V h0 = e.sum(l0);
+    V dl;
+    const V dh = one_plus(detail::opaque(e.mul_2k(h0)), e.mul_2k(l0), dl);
+    const V y = div_dd<true>(detail::select(neg, h0, V(1)), detail::select(neg, l0, V(0)), dh, dl);
+    return detail::select(neg, e.mul_2k(y), y);
   } else {
-    // h is near s1 (normal), so m h cannot overflow: F = s2.
+    // E = (h + l) 2^k2 with h near 2^k1 (normal), so m h cannot overflow:
+    // the numerator is m (h + l) and 2^k2 is applied to the quotient.
+    V l;
+    const V h = e.hi_lo_s1(l);
+    V dl;
+    const V dh = one_plus(detail::opaque(e.mul_s2(h)), e.mul_s2(l), dl);
     V pl;
     const V ph = two_prod(m, h, pl);
     const V nh = detail::select(neg, ph, m);
     const V nl = detail::select(neg, detail::fma(m, l, pl), V(0));
     const V y = div_dd(nh, nl, dh, dl);
-    const V res = detail::select(neg, e.template ratio_scale<false>(y), y);
-    return detail::copysign(detail::select(neg & (a < splat<V>(fp<T>::exp_floor)), V(0), res), m);
+    const V res = detail::select(neg, e.mul_s2(y), y);
+    return detail::copysign(detail::select(neg & (a < splat<V>(limits<T>::exp_floor)), V(0), res), m);
   }
 }
 
@@ -401,8 +346,11 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
   const V x2 = x * x;
   const V small = detail::fma(x * x2, horner(x2, C::tanh_core), x);
   const auto e = exp_neg(V(-2) * ax);
-  V el, nh_unused, nl_unused;
-  const V eh = e.template pairs<true>(el, nh_unused, nl_unused);
+  V l0;
+  const V h0 = e.sum(l0);
+  // opaque: the product must be rounded before it meets the additions of
+  // one_plus and one_minus (no contraction into an fma).
+  const V eh = detail::opaque(e.mul_2k(h0)), el = e.mul_2k(l0);
   V nl, dl;
   const V nh = one_minus(eh, el, nl);
   const V dh = one_plus(eh, el, dl);
@@ -447,10 +395,10 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   // H = hu + hl exactly (Fast2Sum: |hrest| < c0).
   const V hu = detail::opaque(c0 + hrest);
   const V hl = hrest - detail::opaque(hu - c0);
-  const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(fp<T>::split_mask));
+  const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(limits<T>::split_mask));
   const V a_hi = splat<V>(-0.5) * (th * th);  // exact
   const V a_lo = splat<V>(-0.5) * ((t - th) * (t + th));
-  const auto e = exp_neg<true, is_zmm<V>()>(a_hi, a_lo);
+  const auto e = exp_neg<true>(a_hi, a_lo);
   const V p = e.times(hu, hl);  // t Phi(-t)
   V tail = detail::select(neg, -p, x - p);
   // Past phi_tail_end the result is x (x > 0) or -0 (x < 0), also at +-inf.

@@ -1,0 +1,185 @@
+// nonlin::detail: the vector loops behind nonlin::apply, and which of them a
+// functor runs: streaming stores for the functors that run at memory speed,
+// and a kernel chosen once per call where a parameter selects it.
+#ifndef NONLIN_DETAIL_BULK_HPP
+#define NONLIN_DETAIL_BULK_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+#include "../glu.hpp"
+#include "../tier.hpp"
+#include "ops.hpp"
+
+NONLIN_BEGIN_NAMESPACE
+namespace detail {
+
+// Whether apply() writes large outputs of F in T with streaming stores: the
+// functors that run at memory speed for T -- one implementation for every
+// tier (relu, ...), and the fast tier in float. The precise tier is
+// compute-bound and measured slower with them (benchmarks/README.md), and
+// the fast tier's double arguments run the precise kernels.
+template <class F, class = void>
+struct has_tier : std::false_type {};
+template <class F>
+struct has_tier<F, decltype(void(F::tier))> : std::true_type {};
+
+template <class F, class T>
+constexpr bool streams() {
+  if constexpr (has_tier<F>::value) {
+    return F::tier == tier::all || (F::tier == tier::fast && std::is_same<T, float>::value);
+  } else {
+    return false;
+  }
+}
+
+// kernel_choice<F, T>::run(f, fn): calls fn with a functor computing
+// exactly f's values, chosen once per apply() call. fast::swish and
+// fast::swiglu in float with beta = 1 run silu's kernel (no beta x product,
+// no clamp of x: the same bits); deciding per vector would keep the test in
+// the loop (too large for the compiler to unswitch) and reload beta every
+// iteration (the loop's vector stores may alias any object). Functors
+// without a choice are run directly, not through a lambda, whose different
+// inlining measured slower for precise swiglu.
+template <class F, class T>
+struct kernel_choice {
+  static constexpr bool any = false;
+};
+
+// fast::swish's kernel for any beta, without the test of beta = 1.
+struct fast_swish_any_beta {
+  double beta;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    const double b = beta;
+    return detail::eval(x, [b](auto const& v) {
+      using W = typename std::decay<decltype(v)>::type;
+      return detail::fast::swish_kernel(v, detail::splat<W>(b));
+    });
+  }
+};
+
+// act(gate) * up for a chosen activation kernel.
+template <class Act>
+struct gated_by {
+  Act act;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return gated(act, gate, up);
+  }
+};
+
+template <>
+struct kernel_choice<nonlin::fast::swish, float> {
+  static constexpr bool any = true;
+  template <class Fn>
+  static void run(nonlin::fast::swish const& f, Fn&& fn) {
+    if (f.beta == 1.0) fn(nonlin::fast::silu{});
+    else fn(fast_swish_any_beta{f.beta});
+  }
+};
+
+template <>
+struct kernel_choice<nonlin::fast::swiglu, float> {
+  static constexpr bool any = true;
+  template <class Fn>
+  static void run(nonlin::fast::swiglu const& g, Fn&& fn) {
+    if (g.beta == 1.0) fn(gated_by<nonlin::fast::silu>{nonlin::fast::silu{}});
+    else fn(gated_by<fast_swish_any_beta>{fast_swish_any_beta{g.beta}});
+  }
+};
+
+#if NONLIN_USE_XSIMD
+template <class F, class B, class = void>
+struct accepts_batch : std::false_type {};
+template <class F, class B>
+struct accepts_batch<F, B, decltype(void(std::declval<F const&>()(std::declval<B const&>())))>
+    : std::is_same<decltype(std::declval<F const&>()(std::declval<B const&>())), B> {};
+
+template <class F, class B, class = void>
+struct accepts_batch2 : std::false_type {};
+template <class F, class B>
+struct accepts_batch2<F, B, decltype(void(std::declval<F const&>()(std::declval<B const&>(), std::declval<B const&>())))>
+    : std::is_same<decltype(std::declval<F const&>()(std::declval<B const&>(), std::declval<B const&>())), B> {};
+#endif
+
+#if NONLIN_USE_XSIMD
+// out[i, i + count) = op(in...[i, i + count)) for count < W, as one
+// zero-padded vector (the same instructions as a whole vector).
+template <class T, class Op, class... In>
+inline void partial_vector(Op const& op, T* out, std::size_t i, std::size_t count, In const*... in) noexcept {
+  using B = xsimd::batch<T>;
+  const auto padded = [i, count](T const* p) {
+    alignas(B) T buf[B::size] = {};
+    std::memcpy(buf, p + i, count * sizeof(T));
+    return xsimd::load_aligned(buf);
+  };
+  alignas(B) T res[B::size];
+  xsimd::store_aligned(res, op(padded(in)...));
+  std::memcpy(out + i, res, count * sizeof(T));
+}
+
+// out[i] = op(in0[i], in1[i], ...) in whole vectors, and the remainder after
+// the last full vector as one zero-padded vector, so every element goes
+// through the same instructions. Every input of a chunk is loaded before its
+// result is stored, which keeps out == an input (in place) correct.
+template <class T, class Op, class... In>
+inline void plain_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
+  using B = xsimd::batch<T>;
+  constexpr std::size_t W = B::size;
+  std::size_t i = 0;
+  for (; n - i >= W; i += W) xsimd::store_unaligned(out + i, op(xsimd::load_unaligned(in + i)...));
+  if (i < n) {
+    const std::size_t rest = n - i;
+    const auto padded = [i, rest](T const* p) {
+      alignas(B) T buf[B::size] = {};  // B::size, not W: clang 14 rejects W here
+      std::memcpy(buf, p + i, rest * sizeof(T));
+      return xsimd::load_aligned(buf);
+    };
+    alignas(B) T res[W];
+    xsimd::store_aligned(res, op(padded(in)...));
+    std::memcpy(out + i, res, rest * sizeof(T));
+  }
+}
+
+// The same with streaming stores, for outputs of at least 2 vectors: the
+// part before out's first vector-aligned element goes as one more
+// zero-padded vector, then aligned whole vectors, then the remainder; a
+// store fence ends it. The results are the same bits as plain_loop's.
+template <class T, class Op, class... In>
+inline void stream_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
+  using B = xsimd::batch<T>;
+  constexpr std::size_t W = B::size;
+  const std::size_t head = (W - (reinterpret_cast<std::uintptr_t>(out) / sizeof(T)) % W) % W;
+  if (head != 0) partial_vector(op, out, 0, head, in...);
+  std::size_t i = head;
+  for (; n - i >= W; i += W) stream_store(out + i, op(xsimd::load_unaligned(in + i)...));
+  if (i < n) partial_vector(op, out, i, n - i, in...);
+  stream_fence();
+}
+
+// Stream (functors that run at memory speed for T: streams<F, T>()):
+// outputs of NONLIN_STREAM_MIN_BYTES or more go through stream_loop on x86.
+template <bool Stream, class T, class Op, class... In>
+inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
+  using B = xsimd::batch<T>;
+  if constexpr (Stream && can_stream<B>()) {
+    if (n >= std::size_t(NONLIN_STREAM_MIN_BYTES) / sizeof(T) && n >= 2 * B::size &&
+        reinterpret_cast<std::uintptr_t>(out) % sizeof(T) == 0) {
+      stream_loop(op, out, n, in...);
+      return;
+    }
+  }
+  plain_loop(op, out, n, in...);
+}
+#endif
+
+}  // namespace detail
+NONLIN_END_NAMESPACE  // namespace nonlin
+
+#endif  // NONLIN_DETAIL_BULK_HPP

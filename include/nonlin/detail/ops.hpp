@@ -1,0 +1,557 @@
+// nonlin::detail: the ops layer -- the small operations every kernel is
+// written in, and the only place (with isa.hpp) that holds intrinsics or
+// tests an instruction-set macro.
+//
+// Every kernel in nonlin is written once, as a template over a "value type" V
+// that is either a scalar (float, double) or an xsimd batch of them. This file
+// gives both the same vocabulary, so that the math above it (math.hpp,
+// fast_math.hpp) never mentions which one it runs on, nor which instruction
+// set.
+//
+// Two kinds of operation:
+//  * exact ops: a portable definition (the scalar form, or plain xsimd), and
+//    where an instruction set has a faster form, that form gives the same
+//    bits on every input (tests/test_ops.cpp holds each one to it);
+//  * approximate ops (the `approx_` prefix; the fast tier only): the forms
+//    may differ by ISA within a stated bound (test_ops checks the bound).
+#ifndef NONLIN_DETAIL_OPS_HPP
+#define NONLIN_DETAIL_OPS_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "../config.hpp"
+#if NONLIN_USE_XSIMD && (defined(__SSE2__) || defined(__AVX__))
+#include <immintrin.h>
+#endif
+
+NONLIN_BEGIN_NAMESPACE
+namespace detail {
+
+// ------------------------------------------------------------- vocabulary --
+
+template <class T>
+struct int_of;
+template <>
+struct int_of<float> {
+  using type = std::int32_t;
+};
+template <>
+struct int_of<double> {
+  using type = std::int64_t;
+};
+
+// vec_traits<V>: scalar type, same-width integer type, lane count.
+template <class V>
+struct vec_traits {
+  using scalar = V;
+  using bits = typename int_of<V>::type;
+  static constexpr std::size_t size = 1;
+};
+
+#if NONLIN_USE_XSIMD
+template <class T, class A>
+struct vec_traits<xsimd::batch<T, A>> {
+  using scalar = T;
+  using bits = xsimd::batch<typename int_of<T>::type, A>;
+  static constexpr std::size_t size = xsimd::batch<T, A>::size;
+};
+#endif
+
+template <class V>
+using scalar_t = typename vec_traits<V>::scalar;
+template <class V>
+using bits_t = typename vec_traits<V>::bits;
+
+template <class V>
+struct is_scalar : std::integral_constant<bool, std::is_floating_point<V>::value> {};
+
+// A constant of V's scalar type. Coefficients are written as double literals
+// and narrowed exactly once, here.
+template <class V>
+NONLIN_INLINE V splat(double c) noexcept {
+  return V(static_cast<scalar_t<V>>(c));
+}
+
+// Whether detail::fma is fused (one rounding). Without a hardware FMA it is
+// a plain a*b+c, and the few steps that need one rounding emulate it
+// (math.hpp, fma_x).
+constexpr bool has_fma = NONLIN_HAS_FMA != 0;
+
+// Per-precision constants of the binary formats.
+template <class T>
+struct fp;
+template <>
+struct fp<float> {
+  static constexpr int mant_bits = 23;
+  static constexpr int bias = 127;
+  // 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits.
+  static constexpr double shifter = 12582912.0;
+};
+template <>
+struct fp<double> {
+  static constexpr int mant_bits = 52;
+  static constexpr int bias = 1023;
+  static constexpr double shifter = 6755399441055744.0;  // 1.5 * 2^52
+};
+
+// ------------------------------------------------------ exact: scalars --
+// Used when nonlin is built without xsimd. With xsimd, scalar calls go through
+// a one-value batch instead (see eval.hpp), so that a scalar call and the bulk
+// kernel execute the same instructions.
+
+// a*b + c, rounded once where the target has an FMA; a*b+c otherwise.
+template <class T>
+NONLIN_INLINE T fma(T a, T b, T c) noexcept {
+  if constexpr (has_fma) {
+    return std::fma(a, b, c);
+  } else {
+    // Without a hardware FMA, std::fma is a slow library call; the kernels
+    // are written so that an unfused a*b+c only costs accuracy, not safety.
+    return a * b + c;
+  }
+}
+
+template <class T>
+NONLIN_INLINE T select(bool m, T a, T b) noexcept {
+  return m ? a : b;
+}
+
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T abs(T x) noexcept {
+  return std::fabs(x);
+}
+
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE typename int_of<T>::type to_bits(T x) noexcept {
+  typename int_of<T>::type i;
+  std::memcpy(&i, &x, sizeof i);
+  return i;
+}
+
+// from_bits<V>(i): reinterpret integer bits as V (the inverse of to_bits).
+template <class V>
+struct from_bits_impl;
+template <>
+struct from_bits_impl<float> {
+  static NONLIN_INLINE float run(std::int32_t i) noexcept {
+    float x;
+    std::memcpy(&x, &i, sizeof x);
+    return x;
+  }
+};
+template <>
+struct from_bits_impl<double> {
+  static NONLIN_INLINE double run(std::int64_t i) noexcept {
+    double x;
+    std::memcpy(&x, &i, sizeof x);
+    return x;
+  }
+};
+template <class V>
+NONLIN_INLINE V from_bits(bits_t<V> const& i) noexcept {
+  return from_bits_impl<V>::run(i);
+}
+
+// Integer shift left of a value known to be non-negative; done in unsigned
+// arithmetic so that it is defined for every input.
+template <class I, class = typename std::enable_if<std::is_integral<I>::value>::type>
+NONLIN_INLINE I shl(I i, int s) noexcept {
+  using U = typename std::make_unsigned<I>::type;
+  return static_cast<I>(static_cast<U>(i) << s);
+}
+
+// opaque(v) returns v, but the compiler cannot see through it. Error-free
+// transformations (two_prod, two_sum) need a product to be rounded before it
+// meets an addition; under -ffp-contract=fast (GCC's default in GNU mode)
+// the compiler would otherwise fuse them into one fma, breaking the
+// transformation and making results depend on the inlining context.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T opaque(T v) noexcept {
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__SSE2__))
+  __asm__("" : "+x"(v));
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__aarch64__)
+  __asm__("" : "+w"(v));
+#endif
+  return v;
+}
+
+// x with its sign bit replaced by the sign bit of s.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T copysign(T x, T s) noexcept {
+  return std::copysign(x, s);
+}
+
+// -|x|.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T neg_abs(T x) noexcept {
+  return -std::fabs(x);
+}
+
+// max(a, lo), and a itself when a is NaN.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T max_keep_nan(T a, T lo) noexcept {
+  return a < lo ? lo : a;
+}
+
+// ------------------------------------------------------ exact: batches --
+#if NONLIN_USE_XSIMD
+
+// The register width of a batch, in bytes: how the ISA forms below tell an
+// AVX-512 (64), AVX (32) or SSE/NEON (16) batch apart. (Comparing the vector
+// types themselves draws -Wignored-attributes from GCC.)
+template <class V>
+constexpr std::size_t reg_bytes() {
+  if constexpr (is_scalar<V>::value) return 0;
+  else return sizeof(typename V::register_type);
+}
+
+// An AVX-512 (zmm) batch: the one width with vscalef, vrcp14, vrndscale and
+// masked operations, which xsimd 8.1 does not expose.
+template <class V>
+constexpr bool is_avx512_batch() {
+#if defined(__AVX512F__)
+  return reg_bytes<V>() == 64;
+#else
+  return false;
+#endif
+}
+
+// A fused multiply-add whenever the target has one. xsimd::fma is not
+// enough: xsimd 8.1 evaluates it as an unfused a*b+c on AVX-512 and on plain
+// avx2 batches even when the CPU has FMA, and the error-free transformations
+// in math.hpp (two_prod) need the fused one. On x86 with FMA we call the
+// intrinsic on the batch's register; elsewhere xsimd::fma (fused on NEON64).
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> fma(xsimd::batch<T, A> const& a, xsimd::batch<T, A> const& b,
+                                     xsimd::batch<T, A> const& c) noexcept {
+  constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
+  constexpr bool f32 = std::is_same<T, float>::value;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64 && f32) return _mm512_fmadd_ps(a, b, c);
+  if constexpr (bytes == 64 && !f32) return _mm512_fmadd_pd(a, b, c);
+#endif
+#if defined(__FMA__)
+  if constexpr (bytes == 32 && f32) return _mm256_fmadd_ps(a, b, c);
+  if constexpr (bytes == 32 && !f32) return _mm256_fmadd_pd(a, b, c);
+  if constexpr (bytes == 16 && f32) return _mm_fmadd_ps(a, b, c);
+  if constexpr (bytes == 16 && !f32) return _mm_fmadd_pd(a, b, c);
+#endif
+  (void)bytes;
+  (void)f32;
+  return xsimd::fma(a, b, c);
+}
+
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> opaque(xsimd::batch<T, A> const& v) noexcept {
+  typename xsimd::batch<T, A>::register_type r = v;
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__SSE2__))
+  __asm__("" : "+v"(r));
+#elif (defined(__GNUC__) || defined(__clang__)) && defined(__aarch64__)
+  __asm__("" : "+w"(r));
+#endif
+  return xsimd::batch<T, A>(r);
+}
+
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> select(xsimd::batch_bool<T, A> const& m, xsimd::batch<T, A> const& a,
+                                        xsimd::batch<T, A> const& b) noexcept {
+  return xsimd::select(m, a, b);
+}
+
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> abs(xsimd::batch<T, A> const& x) noexcept {
+  return xsimd::abs(x);
+}
+
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> copysign(xsimd::batch<T, A> const& x, xsimd::batch<T, A> const& s) noexcept {
+#if defined(__AVX512F__)
+  // One vpternlog (sign bit from s, the rest from x) instead of the two
+  // operations xsimd's |x| | (s & sign) compiles to.
+  if constexpr (reg_bytes<xsimd::batch<T, A>>() == 64) {
+    if constexpr (std::is_same<T, float>::value) {
+      const __m512i sign = _mm512_set1_epi32(std::numeric_limits<std::int32_t>::min());
+      return xsimd::batch<T, A>(_mm512_castsi512_ps(
+          _mm512_ternarylogic_epi32(_mm512_castps_si512(x), _mm512_castps_si512(s), sign, 0xD8)));
+    } else {
+      const __m512i sign = _mm512_set1_epi64(std::numeric_limits<std::int64_t>::min());
+      return xsimd::batch<T, A>(_mm512_castsi512_pd(
+          _mm512_ternarylogic_epi32(_mm512_castpd_si512(x), _mm512_castpd_si512(s), sign, 0xD8)));
+    }
+  }
+#endif
+  return xsimd::copysign(x, s);
+}
+
+// -|x| by setting the sign bit (one operation).
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> neg_abs(xsimd::batch<T, A> const& x) noexcept {
+  return x | xsimd::batch<T, A>(T(-0.0));
+}
+
+// max(a, lo), and a itself when a is NaN. AVX-512: vmaxps returns its
+// second operand when either is NaN, so max(lo, a) is the same select.
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> max_keep_nan(xsimd::batch<T, A> const& a, xsimd::batch<T, A> const& lo) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (reg_bytes<xsimd::batch<T, A>>() == 64) {
+    if constexpr (std::is_same<T, float>::value) return _mm512_maskz_max_ps(__mmask16(0xFFFF), lo, a);
+    else return _mm512_maskz_max_pd(__mmask8(0xFF), lo, a);
+  }
+#endif
+  return xsimd::select(a < lo, lo, a);
+}
+
+// xsimd changed the template argument of bitwise_cast in 11.0 (from the batch
+// type to the scalar type); these two wrappers are the only place that knows.
+template <class To, class T, class A>
+NONLIN_INLINE xsimd::batch<To, A> bit_cast_batch(xsimd::batch<T, A> const& x) noexcept {
+#if XSIMD_VERSION_MAJOR >= 11
+  return xsimd::bitwise_cast<To>(x);
+#else
+  return xsimd::bitwise_cast<xsimd::batch<To, A>>(x);
+#endif
+}
+
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<typename int_of<T>::type, A> to_bits(xsimd::batch<T, A> const& x) noexcept {
+  return bit_cast_batch<typename int_of<T>::type>(x);
+}
+
+template <class I, class A>
+NONLIN_INLINE xsimd::batch<I, A> shl(xsimd::batch<I, A> const& i, int s) noexcept {
+#if defined(__AVX512F__) && defined(__GNUC__) && !defined(__clang__)
+  // GCC 12's _mm512_slli_epi32/64 (what xsimd's << becomes) merge into
+  // _mm512_undefined_epi32(), which draws a false -Wuninitialized in every
+  // caller built with -Wall; the zero-masked form has nothing undefined.
+  constexpr std::size_t bytes = reg_bytes<xsimd::batch<I, A>>();
+  if constexpr (bytes == 64 && sizeof(I) == 4)
+    return _mm512_maskz_slli_epi32(__mmask16(0xFFFF), i, static_cast<unsigned>(s));
+  if constexpr (bytes == 64 && sizeof(I) == 8)
+    return _mm512_maskz_slli_epi64(__mmask8(0xFF), i, static_cast<unsigned>(s));
+#endif
+  return i << s;
+}
+
+template <class T, class A>
+struct from_bits_impl<xsimd::batch<T, A>> {
+  static NONLIN_INLINE xsimd::batch<T, A> run(xsimd::batch<typename int_of<T>::type, A> const& i) noexcept {
+    return bit_cast_batch<T>(i);
+  }
+};
+
+#else
+template <class V>
+constexpr bool is_avx512_batch() {
+  return false;
+}
+#endif  // NONLIN_USE_XSIMD
+
+// --------------------------------------------------- exact: powers of two --
+//
+// v * 2^k, rounded once, for integral k. Portable form: 2^k built in the
+// exponent field by integer operations and multiplied in -- as two normal
+// factors 2^k1 * 2^k2 where 2^k alone would not be normal, the first product
+// exact. AVX-512 form: vscalefps/pd, which takes k as a float and rounds
+// v * 2^k once. A product by a power of two is exact unless it underflows,
+// and then both forms round the exact value once: the same bits.
+
+// vscalef: v * 2^k rounded once, k integral (AVX-512 batches only).
+template <class V>
+NONLIN_INLINE V vscalef(V const& v, V const& k) noexcept {
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (is_avx512_batch<V>()) {
+    // (The zero-masked forms: GCC 12's unmasked ones merge into an undefined
+    // register and draw a false -Wuninitialized in every caller.)
+    if constexpr (std::is_same<scalar_t<V>, float>::value) return _mm512_maskz_scalef_ps(__mmask16(0xFFFF), v, k);
+    else return _mm512_maskz_scalef_pd(__mmask8(0xFF), v, k);
+  }
+#endif
+  (void)k;
+  return v;  // not reached: callers test is_avx512_batch<V>()
+}
+
+// 2^e for e = (bits of t) - (bits of shifter) plus `extra`, i.e. t = e +
+// shifter as produced by fma(..., shifter), built in the exponent field. The
+// shifter's own bits above the low mantissa bits are shifted out.
+template <class V>
+NONLIN_INLINE V pow2_from_bits(bits_t<V> const& e_plus_junk) noexcept {
+  using T = scalar_t<V>;
+  const bits_t<V> bias = bits_t<V>(static_cast<typename int_of<T>::type>(fp<T>::bias));
+  return from_bits<V>(shl(e_plus_junk + bias, fp<T>::mant_bits));
+}
+
+// A normal power of two, 2^k, held as the target applies it best: k itself
+// (AVX-512: vscalef) or the value 2^k (a multiply).
+template <class V>
+struct pow2 {
+  V rep;
+};
+
+// 2^k = 2^k1 * 2^k2 with k1 = round(k/2), both factors normal, for integral
+// k in the exponent range of V's scalar type times two.
+template <class V>
+struct pow2_pair {
+  V k;  // k1 + k2, for vscalef
+  pow2<V> p1, p2;
+};
+
+// The pair for k = t - shifter, from t (k plus the shifter, as fma(a, log2e,
+// shifter) produces it) and t1 = fma(k, 0.5, shifter) (k1 plus the shifter).
+// Both forms are exact: no rounding happens here.
+template <class V>
+NONLIN_INLINE pow2_pair<V> pow2_split(V const& t, V const& k, V const& t1) noexcept {
+  using T = scalar_t<V>;
+  pow2_pair<V> s;
+  s.k = k;
+  if constexpr (is_avx512_batch<V>()) {
+    s.p1.rep = t1 - splat<V>(fp<T>::shifter);  // k1, exact
+    s.p2.rep = k - s.p1.rep;
+  } else {
+    // bits(t1) = bits(shifter) + k1 and bits(t) - bits(t1) = k - k1.
+    const bits_t<V> b1 = to_bits(t1);
+    s.p1.rep = pow2_from_bits<V>(b1);
+    s.p2.rep = pow2_from_bits<V>(to_bits(t) - b1);
+  }
+  return s;
+}
+
+// v * 2^k for a normal power of two, rounded once.
+template <class V>
+NONLIN_INLINE V scale(V const& v, pow2<V> const& p) noexcept {
+  if constexpr (is_avx512_batch<V>()) return vscalef(v, p.rep);
+  else return v * p.rep;
+}
+
+// v * 2^k1 * 2^k2, rounded once, where v * 2^k1 is normal (exact).
+template <class V>
+NONLIN_INLINE V scale(V const& v, pow2_pair<V> const& s) noexcept {
+  if constexpr (is_avx512_batch<V>()) return vscalef(v, s.k);
+  else return (v * s.p1.rep) * s.p2.rep;
+}
+
+// v * 2^n, rounded once, for integral n with |n| <= 250 and v * 2^round(n/2)
+// normal (e.g. |v| in [2^-60, 2^60]), or v = 0 or NaN.
+template <class V>
+NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
+  if constexpr (is_avx512_batch<V>()) {
+    return vscalef(v, n);
+  } else {
+    using T = scalar_t<V>;
+    const V shifter = splat<V>(fp<T>::shifter);
+    const bits_t<V> b = to_bits(n + shifter);
+    const bits_t<V> b1 = to_bits(detail::fma(n, splat<V>(0.5), shifter));
+    // opaque: under -ffast-math the compiler could otherwise form 2^k1 * 2^k2
+    // first, a subnormal that FTZ flushes before v is applied.
+    return opaque(v * pow2_from_bits<V>(b1)) * pow2_from_bits<V>(b - b1);
+  }
+}
+
+// ----------------------------------------------------- approximate ops --
+// The fast tier's: faster forms that may differ by ISA, within the bound
+// stated for each. The precise tier never uses them.
+
+// An approximation of 1/d for d >= 1 (or +inf or NaN): vrcp14ps/pd on
+// AVX-512 (relative error below 2^-14, exact at powers of two); the
+// correctly rounded 1/d elsewhere. (rcpps, 2^-12 on SSE/AVX, is not used:
+// with a Newton step it converges from below and gives 1 - 2^-24 for 1/1.)
+template <class V>
+constexpr bool approx_rcp_is_estimate() {
+  return is_avx512_batch<V>();
+}
+template <class V>
+NONLIN_INLINE V approx_rcp(V const& d) noexcept {
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (is_avx512_batch<V>()) {
+    if constexpr (std::is_same<scalar_t<V>, float>::value) return _mm512_maskz_rcp14_ps(__mmask16(0xFFFF), d);
+    else return _mm512_maskz_rcp14_pd(__mmask8(0xFF), d);
+  }
+#endif
+  return V(1) / d;
+}
+
+// The integer nearest to a * b (ties to even), as a float, for |a * b| <
+// 2^22: AVX-512 rounds the product first (vrndscaleps of a * b), the
+// portable form rounds the exact product (fma with the shifter). They
+// differ only where a * b lies within half an ulp of a half-integer.
+template <class V>
+NONLIN_INLINE V approx_round_product(V const& a, V const& b) noexcept {
+#if NONLIN_USE_XSIMD && defined(__AVX512F__)
+  if constexpr (is_avx512_batch<V>()) {
+    if constexpr (std::is_same<scalar_t<V>, float>::value)
+      return _mm512_maskz_roundscale_ps(__mmask16(0xFFFF), a * b, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    else
+      return _mm512_maskz_roundscale_pd(__mmask8(0xFF), a * b, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+#endif
+  const V shifter = splat<V>(fp<scalar_t<V>>::shifter);
+  return detail::fma(a, b, shifter) - shifter;
+}
+
+// ------------------------------------------------------ streaming stores --
+#if NONLIN_USE_XSIMD
+
+// Whether batches of type B can be written by non-temporal ("streaming")
+// stores: x86 registers (SSE2, AVX, AVX-512).
+template <class B>
+constexpr bool can_stream() {
+  constexpr std::size_t bytes = reg_bytes<B>();
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64) return true;
+#endif
+#if defined(__AVX__)
+  if constexpr (bytes == 32) return true;
+#endif
+#if defined(__SSE2__)
+  if constexpr (bytes == 16) return true;
+#endif
+  return bytes == 0;
+}
+
+// A non-temporal store of one whole vector to p, aligned to the vector's
+// size (can_stream<B>() only).
+template <class B>
+NONLIN_INLINE void stream_store(typename B::value_type* p, B const& v) noexcept {
+  constexpr std::size_t bytes = reg_bytes<B>();
+  constexpr bool is_f = std::is_same<typename B::value_type, float>::value;
+  (void)p;
+  (void)v;
+  (void)is_f;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64) {
+    if constexpr (is_f) _mm512_stream_ps(p, v);
+    else _mm512_stream_pd(p, v);
+  }
+#endif
+#if defined(__AVX__)
+  if constexpr (bytes == 32) {
+    if constexpr (is_f) _mm256_stream_ps(p, v);
+    else _mm256_stream_pd(p, v);
+  }
+#endif
+#if defined(__SSE2__)
+  if constexpr (bytes == 16) {
+    if constexpr (is_f) _mm_stream_ps(p, v);
+    else _mm_stream_pd(p, v);
+  }
+#endif
+}
+
+// Orders the streaming stores before any later store.
+NONLIN_INLINE void stream_fence() noexcept {
+#if defined(__SSE2__) || defined(__AVX__)  // whenever can_stream can be true (MSVC: __AVX__ only)
+  _mm_sfence();
+#endif
+}
+
+#endif  // NONLIN_USE_XSIMD
+
+}  // namespace detail
+NONLIN_END_NAMESPACE  // namespace nonlin
+
+#endif  // NONLIN_DETAIL_OPS_HPP

@@ -1,0 +1,61 @@
+// nonlin: hardsigmoid and hardswish, the piecewise-polynomial activations of
+// MobileNetV3 and the YOLO family.
+#ifndef NONLIN_HARD_HPP
+#define NONLIN_HARD_HPP
+
+#include "detail/eval.hpp"
+#include "detail/math.hpp"
+#include "tier.hpp"
+
+NONLIN_BEGIN_NAMESPACE
+
+/// hardsigmoid(x) = relu6(x + 3) / 6 = min(max((x + 3)/6, 0), 1)
+/// (PyTorch's Hardsigmoid).
+///
+/// Evaluated with x + 3 carried exactly and one corrected quotient.
+/// Tier: all (nonlin::fast::hardsigmoid is this functor).
+/// Types: float, double, xsimd::batch<float|double, A>.
+/// Bound: 1 ULP.
+/// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5;
+/// x <= -3 -> +0; x >= 3 -> 1.
+struct hardsigmoid {
+  static constexpr const char* name = "hardsigmoid";
+  static constexpr nonlin::tier tier = nonlin::tier::all;
+  static constexpr double max_ulp_float = 1;
+  static constexpr double max_ulp_double = 1;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::hardsigmoid(v); });
+  }
+};
+
+/// hardswish(x) = x relu6(x + 3) / 6 (PyTorch's Hardswish).
+///
+/// Evaluated with x + 3 and x (x + 3) carried exactly and one corrected
+/// quotient.
+/// Tier: all (nonlin::fast::hardswish is this functor).
+/// Types: float, double, xsimd::batch<float|double, A>.
+/// Bound: 1 ULP.
+/// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
+/// +-0 -> +-0; -3 < x < 0 -> negative; x <= -3 -> a zero with the sign of x.
+struct hardswish {
+  static constexpr const char* name = "hardswish";
+  static constexpr nonlin::tier tier = nonlin::tier::all;
+  static constexpr double max_ulp_float = 1;
+  static constexpr double max_ulp_double = 1;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::hardswish(v); });
+  }
+};
+
+namespace fast {
+using nonlin::hardsigmoid;
+using nonlin::hardswish;
+}  // namespace fast
+
+NONLIN_END_NAMESPACE  // namespace nonlin
+
+#endif  // NONLIN_HARD_HPP

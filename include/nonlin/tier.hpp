@@ -1,0 +1,24 @@
+// nonlin: the accuracy tiers. Every functor names its tier (F::tier).
+#ifndef NONLIN_TIER_HPP
+#define NONLIN_TIER_HPP
+
+#include "config.hpp"
+
+NONLIN_BEGIN_NAMESPACE
+
+/// The accuracy tier of a functor (README "Tiers").
+enum class tier {
+  /// nonlin::f: within 1-2 ULP over every input, tails and subnormal
+  /// results included (each functor states its bound).
+  precise,
+  /// nonlin::fast::f: relative error about 2^-12, for results stored as
+  /// bf16 or fp16; float only (double arguments run the precise kernels).
+  fast,
+  /// One functor for every tier (relu, leaky_relu, relu6, hardsigmoid,
+  /// hardswish: nothing to trade), named in each tier's namespace.
+  all
+};
+
+NONLIN_END_NAMESPACE  // namespace nonlin
+
+#endif  // NONLIN_TIER_HPP
