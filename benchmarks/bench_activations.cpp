@@ -25,9 +25,10 @@
 // benchmarks/peer_accuracy.sh writes benchmarks/peer_accuracy.md).
 //
 // n counts output floats. items/s = n per call; bytes/s = bytes read + written.
-// Benchmarks are registered from the function lists, so a function added to
-// a list is benchmarked automatically -- and fails to compile here until it
-// has a baseline<> specialization below.
+// Benchmarks are registered from the function lists, each function's
+// baselines from the textbook formula of its spec row (tests/spec.hpp), so a
+// function added to a list is benchmarked automatically -- and fails to
+// compile here until it has a spec row.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -46,10 +47,9 @@
 #include <utility>
 #include <vector>
 
-#include <nonlin/nonlin.hpp>
-
 #include "bench_common.hpp"
 #include "peer_accuracy.hpp"
+#include "spec.hpp"
 
 #if NONLIN_BENCH_HAVE_ONEDNN || NONLIN_BENCH_HAVE_TORCH
 #include <dlfcn.h>
@@ -83,6 +83,7 @@ struct std_math {
   static float erf(float x) { return std::erf(x); }
   static float tanh(float x) { return std::tanh(x); }
   static float max(float a, float b) { return std::max(a, b); }
+  static float min(float a, float b) { return std::min(a, b); }
   static float select(bool m, float a, float b) { return m ? a : b; }
 };
 
@@ -104,6 +105,10 @@ struct xsimd_math {
   static B max(B const& a, B const& b) {
     return xsimd::max(a, b);
   }
+  template <class B>
+  static B min(B const& a, B const& b) {
+    return xsimd::min(a, b);
+  }
   template <class M, class B>
   static B select(M const& m, B const& a, B const& b) {
     return xsimd::select(m, a, b);
@@ -111,117 +116,20 @@ struct xsimd_math {
 };
 #endif
 
-constexpr float kSqrt1_2 = 0.7071067811865475244f;     // 1/sqrt(2)
-constexpr float kSqrt2OverPi = 0.7978845608028653559f;  // sqrt(2/pi)
-
 // ------------------------------------------------------------- baselines --
-// baseline<F>: the textbook formula of functor type F.
-//   unary:  template <class M, class V> static V eval(F const&, V x)
-//   gated:  template <class M, class V> static V eval(F const&, V gate, V up)
-
-template <class F>
-struct always_false : std::false_type {};
+// baseline<F>: the textbook formula of functor type F, from its spec row:
+//   unary:  eval<M>(f, x);  gated: eval<M>(g, gate, up) = act(gate) * up.
 
 template <class F>
 struct baseline {
-  static_assert(always_false<F>::value,
-                "nonlin_bench: this function has no baseline; add a baseline<> specialization "
-                "in benchmarks/bench_activations.cpp");
-};
-
-template <>
-struct baseline<nonlin::relu> {
+  using S = nonlin_spec::spec_of<F>;
   template <class M, class V>
-  static V eval(nonlin::relu const&, V x) {
-    return M::max(x, V(0.0f));
+  static V eval(F const& f, V x) {
+    return S::def::template textbook<M>(x, static_cast<float>(nonlin_spec::param_of(f)));
   }
-};
-
-template <>
-struct baseline<nonlin::leaky_relu> {
   template <class M, class V>
-  static V eval(nonlin::leaky_relu const& f, V x) {
-    return M::select(x < V(0.0f), V(static_cast<float>(f.alpha)) * x, x);
-  }
-};
-
-template <>
-struct baseline<nonlin::tanh> {
-  template <class M, class V>
-  static V eval(nonlin::tanh const&, V x) {
-    return M::tanh(x);
-  }
-};
-
-template <>
-struct baseline<nonlin::sigmoid> {
-  template <class M, class V>
-  static V eval(nonlin::sigmoid const&, V x) {
-    return V(1.0f) / (V(1.0f) + M::exp(-x));
-  }
-};
-
-template <>
-struct baseline<nonlin::gelu> {
-  template <class M, class V>
-  static V eval(nonlin::gelu const&, V x) {
-    return V(0.5f) * x * (V(1.0f) + M::erf(x * V(kSqrt1_2)));
-  }
-};
-
-template <>
-struct baseline<nonlin::gelu_tanh> {
-  template <class M, class V>
-  static V eval(nonlin::gelu_tanh const&, V x) {
-    return V(0.5f) * x * (V(1.0f) + M::tanh(V(kSqrt2OverPi) * (x + V(0.044715f) * x * x * x)));
-  }
-};
-
-template <>
-struct baseline<nonlin::silu> {
-  template <class M, class V>
-  static V eval(nonlin::silu const&, V x) {
-    return x / (V(1.0f) + M::exp(-x));
-  }
-};
-
-template <>
-struct baseline<nonlin::swish> {
-  template <class M, class V>
-  static V eval(nonlin::swish const& f, V x) {
-    return x / (V(1.0f) + M::exp(-(V(static_cast<float>(f.beta)) * x)));
-  }
-};
-
-template <>
-struct baseline<nonlin::glu> {
-  template <class M, class V>
-  static V eval(nonlin::glu const&, V gate, V up) {
-    return baseline<nonlin::sigmoid>::eval<M>(nonlin::sigmoid{}, gate) * up;
-  }
-};
-
-template <>
-struct baseline<nonlin::swiglu> {
-  template <class M, class V>
-  static V eval(nonlin::swiglu const& f, V gate, V up) {
-    return baseline<nonlin::swish>::eval<M>(nonlin::swish{f.beta}, gate) * up;
-  }
-};
-
-template <>
-struct baseline<nonlin::geglu> {
-  template <class M, class V>
-  static V eval(nonlin::geglu const&, V gate, V up) {
-    return baseline<nonlin::gelu>::eval<M>(nonlin::gelu{}, gate) * up;
-  }
-};
-
-template <>
-struct baseline<nonlin::geglu_tanh> {
-  template <class M, class V>
-  static V eval(nonlin::geglu_tanh const&, V gate, V up) {
-    return baseline<nonlin::gelu_tanh>::eval<M>(nonlin::gelu_tanh{}, gate) * up;
+  static V eval(F const& g, V gate, V up) {
+    return S::def::template textbook<M>(gate, static_cast<float>(nonlin_spec::param_of(g))) * up;
   }
 };
 
@@ -407,16 +315,20 @@ void check_peers() {
 // The fast tier ("fast::sigmoid") is registered as the variant nonlin_fast
 // of its function ("sigmoid/nonlin_fast/<n>"), next to the precise tier and
 // the same peers.
-constexpr bool is_fast_tier(const char* name) {
-  return name[0] == 'f' && name[1] == 'a' && name[2] == 's' && name[3] == 't' && name[4] == ':';
+template <class F>
+constexpr bool is_fast_tier() {
+  return F::tier == nonlin::tier::fast;
 }
-std::string base_function(const char* name) { return is_fast_tier(name) ? std::string(name + 6) : name; }
+template <class F>
+std::string base_function() {
+  return nonlin_spec::spec_of<F>::def::name;
+}
 
 template <class F>
 void register_unary(F const& f) {
-  if constexpr (is_fast_tier(F::name)) {
+  if constexpr (is_fast_tier<F>()) {
     for (std::size_t n : kSizes)
-      benchmark::RegisterBenchmark(bench_name(base_function(F::name).c_str(), "nonlin_fast", n).c_str(),
+      benchmark::RegisterBenchmark(bench_name(base_function<F>().c_str(), "nonlin_fast", n).c_str(),
                                    [f, n](benchmark::State& st) {
                                      run(st, n, n, [&](const float* in, float* out) { nonlin::apply(f, in, out, n); });
                                    });
@@ -440,10 +352,10 @@ void register_unary(F const& f) {
 
 template <class G>
 void register_gated(G const& g) {
-  if constexpr (is_fast_tier(G::name)) {
+  if constexpr (is_fast_tier<G>()) {
     for (std::size_t n : kSizes)
       benchmark::RegisterBenchmark(
-          bench_name(base_function(G::name).c_str(), "nonlin_fast", n).c_str(), [g, n](benchmark::State& st) {
+          bench_name(std::string(G::name).substr(6).c_str(), "nonlin_fast", n).c_str(), [g, n](benchmark::State& st) {
             run(st, n, 2 * n, [&](const float* in, float* out) { nonlin::apply(g, in, in + n, out, n); });
           });
   } else {
@@ -476,14 +388,7 @@ void register_gated(G const& g) {
 
 template <class F>
 float param_of(F const& f) {
-  if constexpr (std::is_same_v<F, nonlin::leaky_relu>) {
-    return static_cast<float>(f.alpha);
-  } else if constexpr (std::is_same_v<F, nonlin::swish> || std::is_same_v<F, nonlin::fast::swish>) {
-    return static_cast<float>(f.beta);
-  } else {
-    (void)f;
-    return 0.0f;
-  }
+  return static_cast<float>(nonlin_spec::param_of(f));
 }
 
 template <class F>
@@ -498,11 +403,11 @@ std::function<nonlin_bench::kernel(std::size_t)> nonlin_kernel(F const& f) {
 bool accuracy_kernels(std::vector<nonlin_bench::accuracy_function>& functions,
                       std::vector<nonlin_bench::accuracy_kernel>& kernels) {
   bool ok = true;
-  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+  nonlin_spec::for_each_unary([&](auto const& f) {
     using F = std::decay_t<decltype(f)>;
-    const std::string name = base_function(F::name);
+    const std::string name = base_function<F>();
     const float param = param_of(f);
-    if constexpr (is_fast_tier(F::name)) {
+    if constexpr (is_fast_tier<F>()) {
       auto it = std::find_if(functions.begin(), functions.end(),
                              [&](nonlin_bench::accuracy_function const& a) { return a.name == name; });
       if (it == functions.end() || it->param != param) {
@@ -517,7 +422,7 @@ bool accuracy_kernels(std::vector<nonlin_bench::accuracy_function>& functions,
       std::string label = name;
       if constexpr (std::is_same_v<F, nonlin::leaky_relu>) label += std::string(" (α = ") + value + ")";
       if constexpr (std::is_same_v<F, nonlin::swish>) label += std::string(" (β = ") + value + ")";
-      functions.push_back({name, label, param});
+      functions.push_back({name, label, param, &nonlin_spec::spec_of<F>::def::template ref<long double>});
       kernels.push_back({name, "nonlin", F::max_ulp_float, nonlin_kernel(f)});
       kernels.push_back({name, "std_loop", -1, [f](std::size_t n) -> nonlin_bench::kernel {
                            return [f, n](const float* in, float* out) { std_loop(f, in, out, n); };
@@ -617,8 +522,8 @@ int main(int argc, char** argv) {
   }
 
   register_copy();
-  nonlin::for_each_function(nonlin::unary_functions(), [](auto const& f) { register_unary(f); });
-  nonlin::for_each_function(nonlin::gated_functions(), [](auto const& g) { register_gated(g); });
+  nonlin_spec::for_each_unary([](auto const& f) { register_unary(f); });
+  nonlin_spec::for_each_gated([](auto const& g) { register_gated(g); });
 
   for (auto const& kv : context(threads)) benchmark::AddCustomContext(kv.first, kv.second);
 

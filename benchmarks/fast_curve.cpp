@@ -5,7 +5,7 @@
 // reciprocal estimate, plus the precise kernel, prints one row:
 //   max ULP error over the float bit patterns k * stride (default 61: every
 //   binade, ~70M inputs; --stride 1 is exhaustive), against a long double
-//   reference (tests/reference.hpp), and ns per element of a 4096-float
+//   reference (tests/spec.hpp), and ns per element of a 4096-float
 //   array (L1-resident), best of 7 timed runs of 20000 passes.
 // The fast tier uses the knee: see benchmarks/fast_curve.md, written from
 // this output by benchmarks/fast_curve.py (which also draws the plot).
@@ -25,7 +25,7 @@
 #include <nonlin/nonlin.hpp>
 
 #include "common.hpp"
-#include "reference.hpp"
+#include "spec.hpp"
 
 namespace {
 
@@ -72,7 +72,7 @@ row measure(std::string name, int d, int r, K const& k, std::uint64_t stride) {
         run_kernel(k, in.data(), out.data(), kChunk);
         for (std::size_t i = 0; i < kChunk; ++i) {
           if (std::isnan(in[i])) continue;
-          const long double ref = nonlin_ref::sigmoid<long double>(in[i]);
+          const long double ref = nonlin_spec::def_sigmoid::ref<long double>(in[i], 0);
           const long double e = nonlin_test::ulp_error<float>(out[i], ref);
           if (e > worst[t]) {
             worst[t] = static_cast<double>(e);

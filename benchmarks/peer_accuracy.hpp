@@ -2,7 +2,7 @@
 // nonlin_bench -- nonlin's precise and fast tiers, the std loop and xsimd math
 // baselines and every peer -- measured the way nonlin measures its own
 // (tests/sweep/): float32 bit patterns k * STRIDE against a long double
-// reference (tests/reference.hpp), ULP as nonlin_test::ulp_error<float>
+// reference (tests/spec.hpp), ULP as nonlin_test::ulp_error<float>
 // (tests/common.hpp), normal and subnormal-or-zero results apart.
 //
 // bench_activations.cpp builds the list of kernels (it owns the baselines
@@ -35,13 +35,15 @@ struct accuracy_options {
 // _out/_threads flag without --peer_accuracy.
 bool take_accuracy_flags(int& argc, char** argv, accuracy_options& opt, std::string& error);
 
-// One mathematical function: its base name as nonlin_ref::unary takes it,
-// the table label and its parameter (leaky_relu's alpha, swish's beta) as the
-// float the kernels use; 0 when it has none.
+// One mathematical function: its name (its spec row's, tests/spec.hpp), the
+// table label, its parameter (leaky_relu's alpha, swish's beta) as the float
+// the kernels use (0 when it has none), and its reference in long double
+// (the row's ref<long double>(x, param)).
 struct accuracy_function {
   std::string name;
   std::string label;
   float param = 0;
+  long double (*ref)(long double x, long double param) = nullptr;
 };
 
 // One kernel of one function. column: nonlin, nonlin_fast, std_loop,

@@ -21,9 +21,10 @@
 #
 # Then the digests (tests/digest: every function's outputs, float and double,
 # unary and gated, over a fixed set of inputs) are compared across the
-# builds: builds with FMA must agree bit for bit, builds without FMA must
-# agree bit for bit, and relu / leaky_relu must agree everywhere (README,
-# "Guarantees"). Every build and step prints its wall time.
+# builds by the digest group of each function's spec row (tests/spec.hpp):
+# exact ones agree in every build, fma ones in every build with FMA and in
+# every build without, isa ones (the fast tier) in every build without FMA
+# (README, "Guarantees"). Every build and step prints its wall time.
 #
 # Usage: scripts/test.sh [extra ctest args]
 # Environment: NONLIN_TEST_CONFIGS="sse2 avx2 ..." (a subset, in this order),
@@ -116,7 +117,7 @@ for config in $configs; do
     # Valgrind models neither FTZ/DAZ nor 80-bit long double, so the tests
     # that set MXCSR or compare against long-double references are left out.
     echo "=== nonlin tests: valgrind memcheck ($config build) ==="
-    for t in test_bulk test_bulk_stream test_special test_accuracy test_guard_pages test_guard_pages_stream test_hostile; do
+    for t in test_bulk test_bulk_stream test_special test_ops test_guard_pages test_guard_pages_stream test_hostile; do
       valgrind -q --error-exitcode=99 "$dir/tests/$t" --gtest_brief=1 \
         --gtest_filter='-Denormals*:Parameters*' >"$dir.valgrind-$t.log" 2>&1 \
         && echo "valgrind $t: clean" \
@@ -151,9 +152,6 @@ for config in $configs; do
 done
 
 # ------------------------------------------------------------ bit identity --
-# README "Guarantees": builds with FMA agree bit for bit (precise tier; the
-# fast tier differs between AVX-512 and the rest), builds without FMA agree
-# bit for bit (both tiers), and relu / leaky_relu agree in every build.
 echo "=== nonlin tests: output digests across builds ==="
 t0=$(date +%s)
 tool=""
@@ -181,17 +179,17 @@ compare() {  # compare A B REQUIRE LABEL
 if [ -z "$tool" ]; then
   echo "digest: no digests (the digest test did not run)"
 else
-  # The precise tier only: the fast tier's reciprocal is vrcp14ps on AVX-512
-  # and a division elsewhere, so its float outputs differ between FMA builds.
-  precise=relu,leaky_relu,tanh,sigmoid,gelu,gelu_tanh,silu,swish,glu,swiglu,geglu,geglu_tanh
+  # The digest groups of tests/spec.hpp: exact (every build), fma (every
+  # FMA build; every no-FMA build), isa (every no-FMA build only: the fast
+  # tier's approximate ops differ by instruction set).
   for ((i = 1; i < ${#fma[@]}; i++)); do
-    compare "${fma[0]}" "${fma[$i]}" "$precise" "FMA builds, precise tier (${fma[0]} vs ${fma[$i]})"
+    compare "${fma[0]}" "${fma[$i]}" exact,fma "FMA builds (${fma[0]} vs ${fma[$i]})"
   done
   for ((i = 1; i < ${#nofma[@]}; i++)); do
     compare "${nofma[0]}" "${nofma[$i]}" all "no-FMA builds (${nofma[0]} vs ${nofma[$i]})"
   done
   if [ ${#fma[@]} -gt 0 ] && [ ${#nofma[@]} -gt 0 ]; then
-    compare "${nofma[0]}" "${fma[0]}" relu,leaky_relu "no FMA vs FMA (${nofma[0]} vs ${fma[0]})"
+    compare "${nofma[0]}" "${fma[0]}" exact "no FMA vs FMA (${nofma[0]} vs ${fma[0]})"
   fi
 fi
 summary+=("$(printf '%-9s %-6s %4d s  (%d with FMA, %d without)' digests "$digest_result" $(($(date +%s) - t0)) \

@@ -43,8 +43,6 @@ long double ulp_error(T actual, long double ref_hi, long double ref_lo = 0) {
   return std::fabs(diff) / ulp_of<T>(ref_hi + ref_lo);
 }
 
-// Identical bits, or both NaN: nonlin promises NaN for NaN, not a payload
-// (which NaN of two survives an operation depends on operand order).
 // Names typed tests by their type (Bulk/float.X rather than Bulk/0.X); also
 // gives TYPED_TEST_SUITE its optional third argument, without which clang's
 // -Wpedantic warns about an empty variadic macro argument.
@@ -55,6 +53,16 @@ struct TypeNames {
   }
 };
 
+// The reference as the (hi, lo) long double pair ulp_error takes: hi + lo =
+// ref to the wide type's precision.
+template <class R>
+void split(R ref, long double& hi, long double& lo) {
+  hi = static_cast<long double>(ref);
+  lo = std::isfinite(hi) ? static_cast<long double>(ref - R(hi)) : 0.0L;
+}
+
+// Identical bits, or both NaN: nonlin promises NaN for NaN, not a payload
+// (which NaN of two survives an operation depends on operand order).
 template <class T>
 bool same_bits(T a, T b) {
   return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));

@@ -31,6 +31,7 @@ int ilogbq(__float128);
 int isnanq(__float128);
 int isinfq(__float128);
 int quadmath_snprintf(char*, std::size_t, const char*, ...);
+__float128 strtoflt128(const char*, char**);
 }
 #endif
 

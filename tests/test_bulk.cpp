@@ -24,19 +24,21 @@ using nonlin_test::show;
 using nonlin_test::vector_width;
 
 // Which functors apply() may stream (test_bulk_stream runs this file with
-// every such output streamed): the memory-speed ones, the fast tier in
-// float only (its double runs the precise kernels), never the precise tier.
-static_assert(nonlin::detail::memory_bound<nonlin::relu, float>::value, "relu streams");
-static_assert(nonlin::detail::memory_bound<nonlin::leaky_relu, double>::value, "leaky_relu streams");
-static_assert(nonlin::detail::memory_bound<nonlin::fast::sigmoid, float>::value, "fast float streams");
-static_assert(nonlin::detail::memory_bound<nonlin::fast::swiglu, float>::value, "fast gated float streams");
-static_assert(!nonlin::detail::memory_bound<nonlin::fast::gelu, double>::value, "fast double does not");
-static_assert(!nonlin::detail::memory_bound<nonlin::sigmoid, float>::value, "precise does not");
-static_assert(!nonlin::detail::memory_bound<nonlin::geglu, float>::value, "precise gated does not");
-// Which functors choose their kernel once per apply() call (with_kernel).
-static_assert(nonlin::detail::has_with_kernel<nonlin::fast::swish, float>::value, "fast::swish chooses per call");
-static_assert(nonlin::detail::has_with_kernel<nonlin::fast::swiglu, double>::value, "fast::swiglu chooses per call");
-static_assert(!nonlin::detail::has_with_kernel<nonlin::swish, float>::value, "precise swish runs as it is");
+// every such output streamed): the memory-speed ones (tier::all), the fast
+// tier in float only (its double runs the precise kernels), never the
+// precise tier.
+static_assert(nonlin::detail::streams<nonlin::relu, float>(), "relu streams");
+static_assert(nonlin::detail::streams<nonlin::leaky_relu, double>(), "leaky_relu streams");
+static_assert(nonlin::detail::streams<nonlin::hardswish, float>(), "hardswish streams");
+static_assert(nonlin::detail::streams<nonlin::fast::sigmoid, float>(), "fast float streams");
+static_assert(nonlin::detail::streams<nonlin::fast::swiglu, float>(), "fast gated float streams");
+static_assert(!nonlin::detail::streams<nonlin::fast::gelu, double>(), "fast double does not");
+static_assert(!nonlin::detail::streams<nonlin::sigmoid, float>(), "precise does not");
+static_assert(!nonlin::detail::streams<nonlin::geglu, float>(), "precise gated does not");
+// Which functors choose their kernel once per apply() call.
+static_assert(nonlin::detail::kernel_choice<nonlin::fast::swish, float>::any, "fast::swish chooses per call");
+static_assert(nonlin::detail::kernel_choice<nonlin::fast::swiglu, float>::any, "fast::swiglu chooses per call");
+static_assert(!nonlin::detail::kernel_choice<nonlin::swish, float>::any, "precise swish runs as it is");
 
 // Inputs: a seeded mix of ordinary values, tails and special values.
 template <class T>

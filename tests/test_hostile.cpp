@@ -25,8 +25,7 @@
 
 #include "common.hpp"
 #include "nonlin/nonlin.hpp"
-#include "params.hpp"
-#include "reference.hpp"
+#include "spec.hpp"
 
 #if defined(__SSE2__) || defined(_M_X64)
 #include <pmmintrin.h>
@@ -177,7 +176,7 @@ long double max_ulp(F const&) {
 // result is subnormal in T, found with the reference.
 template <class T>
 std::vector<T> denormal_inputs(std::string const& name, double param) {
-  using R = nonlin_ref::wide;
+  using R = nonlin_spec::wide;
   const T mn = std::numeric_limits<T>::min(), dm = std::numeric_limits<T>::denorm_min();
   std::vector<T> xs = {T(-30), T(-5), T(-1), T(-0.25), T(0), -T(0), T(0.5), T(3), T(20), mn, -mn, T(4) * mn,
                        // the named cases: sigmoid(-100), silu(-95), gelu(-13.5), tanh(1e-40) in float
@@ -196,7 +195,7 @@ std::vector<T> denormal_inputs(std::string const& name, double param) {
   // family.
   int found = 0, zeros = 0;
   for (double x = -0.125; zeros < 2 && x > -2000; x -= 0.125) {
-    const R r = nonlin_ref::unary<R>(name, R(static_cast<T>(x)), R(static_cast<T>(param)));
+    const R r = nonlin_spec::reference_by_name<R>(name, R(static_cast<T>(x)), R(static_cast<T>(param)));
     const T rt = static_cast<T>(r);
     if (rt == 0) {
       if (r == 0) break;
@@ -227,14 +226,14 @@ TYPED_TEST_SUITE(Denormals, Types, nonlin_test::TypeNames);
 TYPED_TEST(Denormals, UnaryDefaultModeWithinBound) {
   using T = TypeParam;
   require_default_env<T>();
-  using R = nonlin_ref::wide;
+  using R = nonlin_spec::wide;
   nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
-    const double p = param_of(f);
+    const double p = nonlin_spec::param_of(f);
     const auto xs = denormal_inputs<T>(f.name, p);
     const auto ys = run_unary(Mode::standard, f, xs);
     for (std::size_t i = 0; i < xs.size(); ++i) {
       long double hi, lo;
-      nonlin_ref::split(nonlin_ref::unary<R>(f.name, R(xs[i]), R(static_cast<T>(p))), hi, lo);
+      nonlin_test::split(nonlin_spec::reference_by_name<R>(f.name, R(xs[i]), R(static_cast<T>(p))), hi, lo);
       const long double err = ulp_error<T>(ys[i], hi, lo);
       EXPECT_LE(err, max_ulp<T>(f)) << f.name << "<" << type_name<T>() << ">(" << show(xs[i]) << ") = " << show(ys[i])
                                     << ", reference " << hi;
@@ -265,9 +264,9 @@ TYPED_TEST(Denormals, UnaryFlushModes) {
   using T = TypeParam;
   require_default_env<T>();
   nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
-    const auto xs = denormal_inputs<T>(f.name, param_of(f));
+    const auto xs = denormal_inputs<T>(f.name, nonlin_spec::param_of(f));
     const auto y0 = run_unary(Mode::standard, f, xs);
-    const bool passthrough = std::string(f.name) == "relu" || std::string(f.name) == "leaky_relu";
+    const bool passthrough = nonlin_spec::spec_of<decltype(f)>::def::passthrough;
     std::vector<T> zeros;
     for (T x : xs) zeros.push_back(std::signbit(x) ? -T(0) : T(0));
     const auto y_of_zero = run_unary(Mode::standard, f, zeros);
@@ -329,7 +328,7 @@ TYPED_TEST(Denormals, PrintTable) {
   std::cout << "[ hostile ] " << type_name<T>() << ": function(x) | default | FTZ | DAZ | FTZ+DAZ  (rows where a mode"
             << " differs from the default)\n";
   nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
-    const auto xs = denormal_inputs<T>(f.name, param_of(f));
+    const auto xs = denormal_inputs<T>(f.name, nonlin_spec::param_of(f));
     const auto y0 = run_unary(Mode::standard, f, xs);
     const auto y1 = run_unary(Mode::ftz, f, xs);
     const auto y2 = run_unary(Mode::daz, f, xs);
@@ -353,14 +352,14 @@ TYPED_TEST(Denormals, GatedFlushModes) {
 #else
   using T = TypeParam;
   require_default_env<T>();
-  using R = nonlin_ref::wide;
+  using R = nonlin_spec::wide;
   const T mn = std::numeric_limits<T>::min(), dm = std::numeric_limits<T>::denorm_min();
   nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
-    const double beta = param_of(g);
+    const double beta = nonlin_spec::param_of(g);
     // gate values whose activation is subnormal (on a 1/8 grid)
     std::vector<T> sub_gates;
     for (double x = -0.125; sub_gates.size() < 2 && x > -2000; x -= 0.125) {
-      const T a = static_cast<T>(nonlin_ref::gate_act<R>(g.name, R(static_cast<T>(x)), R(static_cast<T>(beta))));
+      const T a = static_cast<T>(nonlin_spec::reference_by_name<R>(g.name, R(static_cast<T>(x)), R(static_cast<T>(beta))));
       if (a == 0) break;
       if (is_subnormal(a)) sub_gates.push_back(static_cast<T>(x));
     }
@@ -496,7 +495,7 @@ TYPED_TEST(Parameters, LeakyReluAlpha) {
 // swish_beta(x) = x sigmoid(beta x); swiglu_beta(x, up) = swish_beta(x) up.
 TYPED_TEST(Parameters, SwishAndSwigluBeta) {
   using T = TypeParam;
-  using R = nonlin_ref::wide;
+  using R = nonlin_spec::wide;
   const auto xs = param_xs<T>();
   std::ostringstream head;
   head << "[ hostile ] " << type_name<T>() << " swish{beta}(x), x =";
@@ -535,7 +534,7 @@ TYPED_TEST(Parameters, SwishAndSwigluBeta) {
           EXPECT_TRUE(same_bits(y, T(x / 2))) << ctx.str();
         } else {
           long double hi, lo;
-          nonlin_ref::split(nonlin_ref::swish<R>(R(x), R(b)), hi, lo);
+          nonlin_test::split(nonlin_spec::def_swish::ref(R(x), R(b)), hi, lo);
           EXPECT_LE(ulp_error<T>(y, hi, lo), nonlin::swish::max_ulp_float) << ctx.str() << ", reference " << hi;
           if (y == 0) {
             EXPECT_EQ(std::signbit(y), std::signbit(x)) << ctx.str();

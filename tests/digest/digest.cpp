@@ -13,14 +13,16 @@
 //       consecutive patterns: the check that a rewrite gives the same bits
 //       everywhere, not only on the fixed input set (about a minute).
 //   nonlin_digest --compare-all A B    compares two such files: per
-//       function, identical or the first block that differs. Exit status 1
-//       if any differs.
-//   nonlin_digest --compare A B [--require-equal all|none|NAME,NAME...]
-//       compares two such files function by function: how many outputs
-//       differ and by how many ULP at most (the distance in representable
-//       values), with the first input where they differ. Exit status 1 if a
-//       function named in --require-equal (default all) differs, 2 if the
-//       files do not describe the same inputs.
+//       function (matched by name), identical or the first block that
+//       differs. Exit status 1 if any differs.
+//   nonlin_digest --compare A B [--require-equal all|none|GROUP|NAME,...]
+//       compares two such files function by function (matched by name):
+//       how many outputs differ and by how many ULP at most (the distance in
+//       representable values), with the first input where they differ. Exit
+//       status 1 if a function required equal differs -- named, or in a
+//       named digest group of tests/spec.hpp (exact, fma, isa); default all
+//       -- and 2 if one is missing from a file or the files do not describe
+//       the same inputs.
 //
 // Inputs: 65536 bit patterns k * s (mod 2^32 or 2^64, s the odd golden-ratio
 // constant, so every exponent and mantissa bit varies), 4097 evenly spaced
@@ -29,9 +31,10 @@
 // with input N-1-i as up. NaN outputs are written as one canonical NaN:
 // nonlin promises NaN, not a payload.
 //
-// File format: a text line "nonlin-digest 1 <abi> fma=<0|1> sections=<k>",
-// then per section a line "<float|double> <unary|gated> <name> <count>"
-// followed by count raw output values.
+// File format: a text line "nonlin-digest 2 <abi> fma=<0|1> sections=<k>",
+// then per section a line "<float|double> <unary|gated> <name> <group>
+// <count>" followed by count raw output values. (Format 1, without the
+// group, is read too.)
 #include <cinttypes>
 #include <cmath>
 #include <cstdint>
@@ -48,7 +51,7 @@
 #include <vector>
 
 #include "common.hpp"
-#include "nonlin/nonlin.hpp"
+#include "spec.hpp"
 
 #define NONLIN_DIGEST_STR2(x) #x
 #define NONLIN_DIGEST_STR(x) NONLIN_DIGEST_STR2(x)
@@ -112,8 +115,8 @@ struct Writer {
   int mismatches = 0;
 
   template <class T>
-  void section(const char* kind, const char* name, std::vector<T> const& ys) {
-    body << dtype<T>() << " " << kind << " " << name << " " << ys.size() << "\n";
+  void section(const char* kind, const char* name, const char* group, std::vector<T> const& ys) {
+    body << dtype<T>() << " " << kind << " " << name << " " << group << " " << ys.size() << "\n";
     body.write(reinterpret_cast<const char*>(ys.data()), static_cast<std::streamsize>(ys.size() * sizeof(T)));
     ++sections;
     std::printf("%-6s %-5s %-10s %8zu outputs  fnv1a %016" PRIx64 "\n", dtype<T>(), kind, name, ys.size(),
@@ -134,7 +137,7 @@ void run_type(Writer& w) {
   const std::size_t n = xs.size();
   std::vector<T> ups(n);
   for (std::size_t i = 0; i < n; ++i) ups[i] = xs[n - 1 - i];
-  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+  nonlin_spec::for_each_unary([&](auto const& f) {
     std::vector<T> ys(n);
     nonlin::apply(f, xs.data(), ys.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -142,9 +145,9 @@ void run_type(Writer& w) {
       if (!nonlin_test::same_bits(s, ys[i])) w.mismatch(f.name, "x = " + nonlin_test::show(xs[i]), ys[i], s);
       ys[i] = canonical(ys[i]);
     }
-    w.section("unary", f.name, ys);
+    w.section("unary", f.name, nonlin_spec::group_name(nonlin_spec::spec_of<decltype(f)>::digest), ys);
   });
-  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+  nonlin_spec::for_each_gated([&](auto const& g) {
     std::vector<T> ys(n);
     nonlin::apply(g, xs.data(), ups.data(), ys.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -153,7 +156,7 @@ void run_type(Writer& w) {
         w.mismatch(g.name, "gate = " + nonlin_test::show(xs[i]) + ", up = " + nonlin_test::show(ups[i]), ys[i], s);
       ys[i] = canonical(ys[i]);
     }
-    w.section("gated", g.name, ys);
+    w.section("gated", g.name, nonlin_spec::group_name(nonlin_spec::spec_of<decltype(g)>::digest), ys);
   });
 }
 
@@ -163,7 +166,7 @@ int write_digest(const char* path) {
   run_type<float>(w);
   run_type<double>(w);
   std::ofstream out(path, std::ios::binary);
-  out << "nonlin-digest 1 " << NONLIN_DIGEST_STR(NONLIN_ABI) << " fma=" << NONLIN_HAS_FMA << " sections=" << w.sections
+  out << "nonlin-digest 2 " << NONLIN_DIGEST_STR(NONLIN_ABI) << " fma=" << NONLIN_HAS_FMA << " sections=" << w.sections
       << "\n"
       << w.body.str();
   if (!out) {
@@ -181,19 +184,24 @@ int write_digest(const char* path) {
 // ------------------------------------------------------------- compare --
 
 struct Section {
-  std::string dtype, kind, name;
+  std::string dtype, kind, name, group;
   std::size_t count = 0;
   std::string data;
 };
 
+// Reads a digest file: format 2, or format 1 (no group per section).
 bool read_digest(const char* path, std::string& header, std::vector<Section>& out) {
   std::ifstream in(path, std::ios::binary);
-  if (!in || !std::getline(in, header) || header.rfind("nonlin-digest 1 ", 0) != 0) return false;
+  if (!in || !std::getline(in, header)) return false;
+  const bool v1 = header.rfind("nonlin-digest 1 ", 0) == 0;
+  if (!v1 && header.rfind("nonlin-digest 2 ", 0) != 0) return false;
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream ls(line);
     Section s;
-    if (!(ls >> s.dtype >> s.kind >> s.name >> s.count)) return false;
+    if (!(ls >> s.dtype >> s.kind >> s.name)) return false;
+    if (!v1 && !(ls >> s.group)) return false;
+    if (!(ls >> s.count)) return false;
     const std::size_t size = s.dtype == "float" ? 4 : 8;
     s.data.resize(s.count * size);
     if (!in.read(&s.data[0], static_cast<std::streamsize>(s.data.size()))) return false;
@@ -258,28 +266,44 @@ int compare(const char* pa, const char* pb, std::string const& require) {
     return 2;
   }
   std::printf("A: %s (%s)\nB: %s (%s)\n", pa, ha.c_str(), pb, hb.c_str());
-  if (a.size() != b.size()) {
-    std::fprintf(stderr, "nonlin_digest: different sections\n");
-    return 2;
-  }
-  const auto required = [&](std::string const& name) {
+  // require: all, none, or a list of digest groups (exact, fma, isa) and
+  // function names.
+  const auto required = [&](Section const& s) {
     if (require == "all") return true;
     if (require == "none") return false;
-    std::string list = "," + require + ",";
-    return list.find("," + name + ",") != std::string::npos;
+    const std::string list = "," + require + ",";
+    return list.find("," + s.name + ",") != std::string::npos ||
+           (!s.group.empty() && list.find("," + s.group + ",") != std::string::npos);
   };
   int status = 0;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    if (a[k].dtype != b[k].dtype || a[k].kind != b[k].kind || a[k].name != b[k].name || a[k].count != b[k].count) {
-      std::fprintf(stderr, "nonlin_digest: section %zu differs in kind\n", k);
+  for (Section const& sa : a) {
+    const Section* sb = nullptr;
+    for (Section const& c : b)
+      if (c.dtype == sa.dtype && c.kind == sa.kind && c.name == sa.name) sb = &c;
+    if (sb == nullptr) {
+      std::printf("        %-6s %-16s only in A\n", sa.dtype.c_str(), sa.name.c_str());
+      if (required(sa)) status = 2;
+      continue;
+    }
+    if (sa.count != sb->count) {
+      std::fprintf(stderr, "nonlin_digest: %s %s: different input sets\n", sa.dtype.c_str(), sa.name.c_str());
       return 2;
     }
     std::size_t differ = 0;
     const std::string what =
-        a[k].dtype == "float" ? compare_section<float>(a[k], b[k], differ) : compare_section<double>(a[k], b[k], differ);
-    const bool fail = differ != 0 && required(a[k].name);
+        sa.dtype == "float" ? compare_section<float>(sa, *sb, differ) : compare_section<double>(sa, *sb, differ);
+    const bool fail = differ != 0 && required(sa);
     if (fail) status = 1;
-    std::printf("%s %-6s %-10s %s\n", fail ? "DIFFERS" : "       ", a[k].dtype.c_str(), a[k].name.c_str(), what.c_str());
+    std::printf("%s %-6s %-16s %-5s %s\n", fail ? "DIFFERS" : "       ", sa.dtype.c_str(), sa.name.c_str(),
+                sa.group.c_str(), what.c_str());
+  }
+  for (Section const& sb : b) {
+    bool in_a = false;
+    for (Section const& c : a) in_a = in_a || (c.dtype == sb.dtype && c.kind == sb.kind && c.name == sb.name);
+    if (!in_a) {
+      std::printf("        %-6s %-16s only in B\n", sb.dtype.c_str(), sb.name.c_str());
+      if (required(sb)) status = 2;
+    }
   }
   return status;
 }
@@ -308,7 +332,7 @@ std::uint64_t block_hash(std::vector<float>& ys) {
 int write_all_floats(const char* path) {
   std::ofstream out(path);
   out << "nonlin-all-floats 1 " << NONLIN_DIGEST_STR(NONLIN_ABI) << " fma=" << NONLIN_HAS_FMA << "\n";
-  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+  nonlin_spec::for_each_unary([&](auto const& f) {
     std::vector<std::uint64_t> hashes(kBlocks);
     auto work = [&](std::size_t first) {
       std::vector<float> xs(kBlock), ys(kBlock);
@@ -346,32 +370,49 @@ int compare_all_floats(const char* a, const char* b) {
     return 2;
   }
   std::printf("A: %s (%s)\nB: %s (%s)\n", a, la.c_str(), b, lb.c_str());
-  int differ = 0;
-  while (std::getline(fa, la) && std::getline(fb, lb)) {
-    std::istringstream sa(la), sb(lb);
-    std::string na, nb;
-    sa >> na;
-    sb >> nb;
-    if (na != nb) {
-      std::fprintf(stderr, "nonlin_digest: functions differ (%s, %s)\n", na.c_str(), nb.c_str());
-      return 2;
+  // name -> hashes, per file
+  const auto read_rest = [](std::ifstream& in) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      std::pair<std::string, std::vector<std::string>> r;
+      ls >> r.first;
+      std::string h;
+      while (ls >> h) r.second.push_back(h);
+      rows.push_back(std::move(r));
     }
-    std::size_t block = 0, first = kBlocks, count = 0;
-    std::string ha, hb;
-    while (sa >> ha && sb >> hb) {
-      if (ha != hb) {
+    return rows;
+  };
+  const auto ra = read_rest(fa), rb = read_rest(fb);
+  int differ = 0;
+  for (auto const& x : ra) {
+    const std::vector<std::string>* y = nullptr;
+    for (auto const& c : rb)
+      if (c.first == x.first) y = &c.second;
+    if (y == nullptr) {
+      std::printf("  float %-18s only in A\n", x.first.c_str());
+      continue;
+    }
+    std::size_t first = kBlocks, count = 0;
+    for (std::size_t block = 0; block < x.second.size() && block < y->size(); ++block) {
+      if (x.second[block] != (*y)[block]) {
         if (first == kBlocks) first = block;
         ++count;
       }
-      ++block;
     }
     if (count == 0) {
-      std::printf("  float %-18s identical over all 2^32 inputs\n", na.c_str());
+      std::printf("  float %-18s identical over all 2^32 inputs\n", x.first.c_str());
     } else {
       ++differ;
-      std::printf("  float %-18s DIFFERS in %zu of %zu blocks, first bit patterns 0x%08zx..0x%08zx\n", na.c_str(),
+      std::printf("  float %-18s DIFFERS in %zu of %zu blocks, first bit patterns 0x%08zx..0x%08zx\n", x.first.c_str(),
                   count, kBlocks, first * kBlock, (first + 1) * kBlock - 1);
     }
+  }
+  for (auto const& y : rb) {
+    bool in_a = false;
+    for (auto const& c : ra) in_a = in_a || c.first == y.first;
+    if (!in_a) std::printf("  float %-18s only in B\n", y.first.c_str());
   }
   return differ == 0 ? 0 : 1;
 }
@@ -392,6 +433,7 @@ int main(int argc, char** argv) {
                "usage: nonlin_digest OUT\n"
                "       nonlin_digest --all-floats OUT\n"
                "       nonlin_digest --compare-all A B\n"
-               "       nonlin_digest --compare A B [--require-equal all|none|NAME,NAME...]\n");
+               "       nonlin_digest --compare A B [--require-equal all|none|GROUP|NAME,...]\n"
+               "       (GROUP: exact, fma or isa, the digest groups of tests/spec.hpp)\n");
   return 2;
 }

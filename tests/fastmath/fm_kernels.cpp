@@ -10,7 +10,7 @@
 
 #include "fm_api.hpp"
 #include "nonlin/nonlin.hpp"
-#include "params.hpp"
+#include "spec.hpp"
 
 #ifndef FM_TABLE_FN
 #error "define FM_TABLE_FN, the name of this copy's table function"
@@ -44,7 +44,7 @@ template <std::size_t I>
 fm::entry unary_entry() {
   using F = std::tuple_element_t<I, decltype(nonlin::unary_functions())>;
   const F f = std::get<I>(nonlin::unary_functions());
-  return {F::name,          false,           param_of(f),     F::max_ulp_float, F::max_ulp_double,
+  return {F::name,          false,           nonlin_spec::param_of(f),     F::max_ulp_float, F::max_ulp_double,
           &ubulk<I, float>, &uscalar<I, float>, &ubulk<I, double>, &uscalar<I, double>,
           nullptr,          nullptr,         nullptr,         nullptr};
 }
@@ -52,7 +52,7 @@ template <std::size_t I>
 fm::entry gated_entry() {
   using F = std::tuple_element_t<I, decltype(nonlin::gated_functions())>;
   const F g = std::get<I>(nonlin::gated_functions());
-  return {F::name, true,    param_of(g), F::max_ulp_float, F::max_ulp_double, nullptr, nullptr, nullptr, nullptr,
+  return {F::name, true,    nonlin_spec::param_of(g), F::max_ulp_float, F::max_ulp_double, nullptr, nullptr, nullptr, nullptr,
           &gbulk<I, float>, &gscalar<I, float>, &gbulk<I, double>, &gscalar<I, double>};
 }
 

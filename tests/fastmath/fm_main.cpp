@@ -1,7 +1,7 @@
 // nonlin compiled with -ffast-math (or -Ofast), as a user might compile their
 // whole program, measured from a driver that is compiled normally:
 //  (a) accuracy over a few thousand finite inputs per function and type
-//      against a wide reference (reference.hpp), max ULP printed and checked
+//      against a wide reference (spec.hpp), max ULP printed and checked
 //      against the documented bound (max_ulp_float / max_ulp_double) --
 //      reassociation or contraction that broke nonlin's error-free
 //      transformations would show here;
@@ -35,7 +35,7 @@
 
 #include "common.hpp"
 #include "fm_api.hpp"
-#include "reference.hpp"
+#include "spec.hpp"
 
 #if defined(__SSE2__) || defined(_M_X64)
 #include <xmmintrin.h>
@@ -55,7 +55,7 @@ namespace {
 using nonlin_test::same_bits;
 using nonlin_test::show;
 using nonlin_test::ulp_error;
-using R = nonlin_ref::wide;
+using R = nonlin_spec::wide;
 
 #if FM_HAVE_MXCSR
 constexpr unsigned kFtzDaz = 0x8040;
@@ -143,8 +143,8 @@ struct Stats {
 template <class T>
 R reference(fm::entry const& e, T x, T up = T(1)) {
   const R p = R(static_cast<T>(e.param));
-  if (!e.gated) return nonlin_ref::unary<R>(e.name, R(x), p);
-  return nonlin_ref::gate_act<R>(e.name, R(x), p) * R(up);
+  if (!e.gated) return nonlin_spec::reference_by_name<R>(e.name, R(x), p);
+  return nonlin_spec::reference_by_name<R>(e.name, R(x), p) * R(up);
 }
 
 template <class T>
@@ -191,11 +191,11 @@ Stats measure(fm::entry const& e, std::vector<T> const& xs, std::vector<T> const
     if (!same_bits(bulk[i], scalar[i])) ++st.scalar_mismatch;
     const R ref = reference<T>(e, x, up);
     long double hi, lo;
-    nonlin_ref::split(ref, hi, lo);
+    nonlin_test::split(ref, hi, lo);
     const T rt = static_cast<T>(hi);
     bool tiny = subnormal(x) || subnormal(up) || (rt != 0 && std::fabs(hi) < mn) || subnormal(rt);
     if (e.gated && !tiny) {
-      const T act = static_cast<T>(nonlin_ref::gate_act<R>(e.name, R(x), R(static_cast<T>(e.param))));
+      const T act = static_cast<T>(nonlin_spec::reference_by_name<R>(e.name, R(x), R(static_cast<T>(e.param))));
       // the gated bound needs act(gate) normal or |up| <= 1
       if (subnormal(act) && std::fabs(up) > 1) continue;
       tiny = subnormal(act);
@@ -208,7 +208,7 @@ Stats measure(fm::entry const& e, std::vector<T> const& xs, std::vector<T> const
     const long double low_limit = std::ldexp(static_cast<long double>(mn), std::numeric_limits<T>::digits);
     bool low = std::fabs(hi) < low_limit;
     if (e.gated)
-      low = low || std::fabs(static_cast<long double>(nonlin_ref::gate_act<R>(
+      low = low || std::fabs(static_cast<long double>(nonlin_spec::reference_by_name<R>(
                        e.name, R(x), R(static_cast<T>(e.param))))) < low_limit;
     if (flush && low) {
       ++st.low;

@@ -7,17 +7,19 @@
 // from a generator seeded with a hash of the whole input (fill_value below),
 // so that even a short input exercises many different values.
 //
-//   byte 0       function: index into nonlin's function list, modulo 12
-//                (0-7 the unary functions in unary_functions() order, 8-11
-//                the gated ones in gated_functions() order)
+//   byte 0       function: index into nonlin's function list, modulo its
+//                length (the unary functions in unary_functions() order,
+//                then the gated ones in gated_functions() order)
 //   byte 1       bit 0: dtype (0 float, 1 double)
 //                bits 1-2: entry point of a gated function (0 apply with two
 //                  inputs, 1 apply_packed with gate_half::first, 2 with
 //                  gate_half::second, 3 the contiguous apply_packed overload)
 //                bit 3: in place (out == in)
-//                bits 4-5: parameter (0 the functor's default, 1 the table
-//                  below, 2 the raw double in bytes 3-10, 3 the table)
-//   byte 2       index into the parameter table
+//                bits 4-5: parameter (0 the functor's default, 1 its row's
+//                  hostile values, 2 the raw double in bytes 3-10, 3 the
+//                  hostile values)
+//   byte 2       index into the row's hostile values (tests/spec.hpp),
+//                modulo their count
 //   bytes 3-10   a raw double parameter (little-endian bit pattern)
 //   bytes 11-12  n (little-endian) modulo kMaxN + 1: elements of a unary or
 //                two-input call
@@ -40,11 +42,13 @@
 #include <limits>
 #include <vector>
 
+#include "spec.hpp"
+
 namespace nonlin_fuzz {
 
 constexpr std::size_t kHeader = 19;
-constexpr std::size_t kFunctions = 22;  // 14 unary + 8 gated (both tiers)
-constexpr std::size_t kUnary = 14;
+constexpr std::size_t kUnary = nonlin_spec::kUnaryCount;
+constexpr std::size_t kFunctions = nonlin_spec::kUnaryCount + nonlin_spec::kGatedCount;
 constexpr std::size_t kMaxN = 300;  // > 4 vectors of 64 bytes in float, plus a tail
 constexpr std::size_t kMaxRows = 6;
 constexpr std::size_t kMaxHidden = 80;
@@ -53,35 +57,6 @@ constexpr std::size_t kMaxStrideExtra = 8;
 
 enum class Entry { two_inputs = 0, packed_first = 1, packed_second = 2, packed_contiguous = 3 };
 enum class ParamMode { fixed = 0, table = 1, raw = 2 };
-
-// Parameters worth hitting often: the defaults and the documented special
-// cases (0, -0, negative, NaN, +-inf, too large for float, too small for
-// float, subnormal).
-inline const std::vector<double>& param_table() {
-  static const std::vector<double> t = {0.01,
-                                        1.0,
-                                        1.702,
-                                        0.5,
-                                        0.0,
-                                        -0.0,
-                                        -0.5,
-                                        -1.0,
-                                        -1.702,
-                                        std::numeric_limits<double>::quiet_NaN(),
-                                        std::numeric_limits<double>::infinity(),
-                                        -std::numeric_limits<double>::infinity(),
-                                        1e300,
-                                        -1e300,
-                                        static_cast<double>(std::numeric_limits<float>::max()),
-                                        1e-300,
-                                        1e-40,
-                                        std::numeric_limits<double>::denorm_min(),
-                                        3.0e38,
-                                        1e5,
-                                        -1e5,
-                                        100.0};
-  return t;
-}
 
 // 64-bit FNV-1a of the whole input: the seed of fill_value.
 inline std::uint64_t input_hash(const std::uint8_t* data, std::size_t size) {
@@ -132,7 +107,8 @@ struct Case {
   Entry entry = Entry::two_inputs;
   bool in_place = false;
   ParamMode param_mode = ParamMode::fixed;
-  double param = 0;  // used unless param_mode == fixed
+  std::size_t param_index = 0;  // ParamMode::table: into the row's hostile values
+  double param = 0;             // ParamMode::raw
   std::size_t n = 0;
   std::size_t in_offset = 0, out_offset = 0;
   bool in_place_on_up = false;
@@ -155,7 +131,7 @@ inline Case decode(const std::uint8_t* data, std::size_t size) {
   c.in_place = (h[1] & 8) != 0;
   const unsigned pm = (h[1] >> 4) & 3;
   c.param_mode = pm == 0 ? ParamMode::fixed : pm == 2 ? ParamMode::raw : ParamMode::table;
-  if (c.param_mode == ParamMode::table) c.param = param_table()[h[2] % param_table().size()];
+  c.param_index = h[2];
   if (c.param_mode == ParamMode::raw) std::memcpy(&c.param, h + 3, sizeof c.param);
   c.n = (static_cast<std::size_t>(h[11]) | static_cast<std::size_t>(h[12]) << 8) % (kMaxN + 1);
   c.in_offset = h[13] % kMaxOffset;
@@ -182,12 +158,7 @@ inline std::vector<std::uint8_t> encode(Case const& c) {
   h[1] = static_cast<std::uint8_t>((c.is_double ? 1u : 0u) | static_cast<unsigned>(c.entry) << 1 |
                                    (c.in_place ? 8u : 0u) | pm << 4);
   if (c.param_mode == ParamMode::raw) std::memcpy(h.data() + 3, &c.param, sizeof c.param);
-  if (c.param_mode == ParamMode::table) {
-    for (std::size_t i = 0; i < param_table().size(); ++i) {
-      const double t = param_table()[i];
-      if (std::memcmp(&t, &c.param, sizeof t) == 0) h[2] = static_cast<std::uint8_t>(i);
-    }
-  }
+  h[2] = static_cast<std::uint8_t>(c.param_index);
   h[11] = static_cast<std::uint8_t>(c.n & 0xFF);
   h[12] = static_cast<std::uint8_t>(c.n >> 8);
   h[13] = static_cast<std::uint8_t>(c.in_offset | (c.in_place_on_up ? 0x10u : 0u));

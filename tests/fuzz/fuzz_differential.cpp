@@ -8,15 +8,15 @@
 // layout). Every output is then checked:
 //   * bit for bit against the scalar functor on the same input (NaN matches
 //     NaN: nonlin promises NaN, not a payload);
-//   * against a reference computed in a wider type (tests/reference.hpp:
-//     long double for float, __float128 for double) within the bound the
-//     functor documents (max_ulp_float / max_ulp_double, the ones the
-//     accuracy tests use), with tests/common.hpp's ulp_error; a result past
-//     the overflow threshold must be the infinity;
-//   * the documented special values: NaN in -> NaN out, the limits at
-//     +-inf, signed zeros, and the parameter rules of README "Guarantees"
-//     (swish with beta = 0 is x/2, NaN beta -> NaN, 0 * inf -> NaN, ...);
-//     leaky_relu is checked exactly: x, or the product alpha * x rounded once;
+//   * against the reference of its spec row (tests/spec.hpp: long double
+//     for float, __float128 for double) within the bound the functor
+//     documents (max_ulp_float / max_ulp_double, the ones the accuracy tests
+//     use), with tests/common.hpp's ulp_error; a result past the overflow
+//     threshold must be the infinity;
+//   * bit for bit where the contract fixes the value (the row's special
+//     values: NaN in -> NaN out, the limits at +-inf, signed zeros; its
+//     parameter rules: swish with beta = 0 is x/2, NaN beta -> NaN, 0 * inf
+//     -> NaN, ...; leaky_relu, relu, relu6 everywhere);
 //   * gated functions: out = act(gate) * up with act(gate) the unary
 //     functor's result, bit for bit (the product rounds once), and within
 //     the composition bound where it holds (act(gate) normal or |up| <= 1);
@@ -44,9 +44,7 @@
 #include "canary.hpp"
 #include "common.hpp"
 #include "fuzz_case.hpp"
-#include "nonlin/nonlin.hpp"
-#include "params.hpp"
-#include "reference.hpp"
+#include "spec.hpp"
 
 namespace {
 
@@ -56,24 +54,7 @@ using nonlin_fuzz::ParamMode;
 using nonlin_test::same_bits;
 using nonlin_test::show;
 
-// The reference type: long double carries a float result to ~2^-64; a double
-// result needs __float128 (reference.hpp: the tails of gelu amplify the
-// argument's rounding by x^2).
-template <class T>
-struct wide_of {
-  using type = long double;
-};
-#if NONLIN_TEST_HAVE_QUADMATH
-template <>
-struct wide_of<double> {
-  using type = nonlin_ref::quad;
-};
-#endif
-
-template <class F, class T>
-double bound_of() {
-  return std::is_same<T, float>::value ? F::max_ulp_float : F::max_ulp_double;
-}
+using nonlin_spec::bound_of;
 
 const char* entry_name(Case const& c) {
   if (!c.gated()) return "apply(f, in, out, n)";
@@ -86,42 +67,19 @@ const char* entry_name(Case const& c) {
   return "?";
 }
 
-// The functor with the case's parameter (leaky_relu alpha, swish / swiglu
-// beta); the other functors have none.
+// The functor with the case's parameter: the default, one of the row's
+// hostile values, or any double.
 template <class F>
-F with_param(F f, Case const&) {
+F with_param(F const& f, Case const& c) {
+  if constexpr (nonlin_spec::has_param<F>()) {
+    if (c.param_mode == ParamMode::raw) return nonlin_spec::with_param(f, c.param);
+    if (c.param_mode == ParamMode::table) {
+      auto const& h = nonlin_spec::spec_of<F>::param::hostile;
+      return nonlin_spec::with_param(f, h[c.param_index % (sizeof h / sizeof h[0])]);
+    }
+  }
   return f;
 }
-nonlin::leaky_relu with_param(nonlin::leaky_relu f, Case const& c) {
-  if (c.param_mode != ParamMode::fixed) f.alpha = c.param;
-  return f;
-}
-nonlin::swish with_param(nonlin::swish f, Case const& c) {
-  if (c.param_mode != ParamMode::fixed) f.beta = c.param;
-  return f;
-}
-nonlin::swiglu with_param(nonlin::swiglu f, Case const& c) {
-  if (c.param_mode != ParamMode::fixed) f.beta = c.param;
-  return f;
-}
-nonlin::fast::swish with_param(nonlin::fast::swish f, Case const& c) {
-  if (c.param_mode != ParamMode::fixed) f.beta = c.param;
-  return f;
-}
-nonlin::fast::swiglu with_param(nonlin::fast::swiglu f, Case const& c) {
-  if (c.param_mode != ParamMode::fixed) f.beta = c.param;
-  return f;
-}
-
-// The activation of a gated functor, as the unary functor (glu.hpp).
-nonlin::sigmoid act_of(nonlin::glu const&) { return {}; }
-nonlin::swish act_of(nonlin::swiglu const& g) { return nonlin::swish{g.beta}; }
-nonlin::gelu act_of(nonlin::geglu const&) { return {}; }
-nonlin::gelu_tanh act_of(nonlin::geglu_tanh const&) { return {}; }
-nonlin::fast::sigmoid act_of(nonlin::fast::glu const&) { return {}; }
-nonlin::fast::swish act_of(nonlin::fast::swiglu const& g) { return nonlin::fast::swish{g.beta}; }
-nonlin::fast::gelu act_of(nonlin::fast::geglu const&) { return {}; }
-nonlin::fast::gelu_tanh act_of(nonlin::fast::geglu_tanh const&) { return {}; }
 
 // ------------------------------------------------------------ reporting --
 
@@ -179,7 +137,7 @@ long double ulp_error_ovf(T actual, long double hi, long double lo) {
 template <class T, class R>
 void check_ulp(Report const& rep, std::string const& where, std::string const& input, R ref, T y, double bound) {
   long double hi, lo;
-  nonlin_ref::split(ref, hi, lo);
+  nonlin_test::split(ref, hi, lo);
   const T rounded = static_cast<T>(hi);
   std::ostringstream u;
   if (std::isinf(rounded)) {
@@ -203,93 +161,28 @@ void expect_bits(Report const& rep, const char* rule, std::string const& where, 
 
 // --------------------------------------------------- the unary contract --
 
-// The range of |beta| over which swish and swiglu are held to their bounds
-// (README "Guarantees", Parameters): [2^-80, 2^90] in float, [2^-940, 2^960]
-// in double, with margin. Beyond the top, at inputs near the smallest normal
-// number, beta x moves sigmoid away from 1/2 while the result lies at the
-// subnormal boundary, where the kernel's correction terms are themselves
-// subnormal (the bound is first exceeded near 2^98 / 2^968). Below the
-// bottom, |x| can be so large that x sigmoid(beta x) is representable where
-// beta x is past the kernel's zero cutoff (-170 / -1410), or x e^(beta x)
-// overflows before its final scaling (from 2^-89 / 2^-950 down).
-// The fast tier (float) clamps |x| at 2^64 in swish's numerator, so its
-// range starts at 2^-56 (its doc comment).
-template <class T>
-bool beta_in_bounded_range(T b, bool fast_tier = false) {
-  const bool f = std::is_same<T, float>::value;
-  const T a = std::fabs(b);
-  const int lo = f ? (fast_tier ? -56 : -80) : -940;
-  return a >= std::ldexp(T(1), lo) && a <= std::ldexp(T(1), f ? 90 : 960);
-}
-
 // Checks y = f(x) against everything f documents. f's parameter has been
 // rounded to T (nonlin holds it in double and rounds it once).
 template <class F, class T>
 void check_unary_value(F const& f, Report const& rep, std::string const& where, T x, T y) {
-  using R = typename wide_of<T>::type;
-  const std::string name = nonlin_ref::base_name(F::name);  // either tier
+  using R = typename nonlin_spec::wide_of<T>::type;
+  using S = nonlin_spec::spec_of<F>;
   const std::string input = "x = " + show(x);
-  const T inf = std::numeric_limits<T>::infinity();
-  if (std::isnan(x)) {
-    if (!std::isnan(y)) fail(rep, "NaN input must give NaN", where, input, "NaN", show(y), "-");
+  T fixed;
+  if (nonlin_spec::fixed_value(f, x, fixed)) {
+    expect_bits(rep, "the value the contract fixes (special values, parameter rules)", where, input, fixed, y);
     return;
   }
-  if (name == "relu") {
-    expect_bits(rep, "relu(x) = max(x, 0) exactly (-inf -> +0, -0 -> -0)", where, input, x < 0 ? T(0) : x, y);
+  if (std::isinf(x)) fail(rep, "no documented value at +-inf (tests/spec.hpp out of date)", where, input, "-", show(y), "-");
+  if (!nonlin_spec::bound_holds<F, T>(f)) {
+    // Outside the parameter's bounded range the bound is not promised: only
+    // no NaN, and for the x * p(x) rows a zero with the sign of x.
+    if (std::isnan(y) || (S::def::sign_of_x && y == 0 && std::signbit(y) != std::signbit(x)))
+      fail(rep, "outside the bounded parameter range: NaN or a zero of the wrong sign", where, input,
+           "no NaN; a zero has the sign of x", show(y), "-");
     return;
   }
-  if (name == "leaky_relu") {
-    const T a = static_cast<T>(param_of(f));
-    expect_bits(rep, "leaky_relu(x) = x for x >= 0, alpha * x rounded once for x < 0", where, input,
-                x < 0 ? T(a * x) : x, y);
-    return;
-  }
-  if (name == "swish") {
-    const T b = static_cast<T>(param_of(f));
-    if (std::isnan(b)) {
-      if (!std::isnan(y)) fail(rep, "swish with a NaN beta must give NaN", where, input, "NaN", show(y), "-");
-      return;
-    }
-    if (b == 0) {
-      if (std::isinf(x)) {
-        if (!std::isnan(y)) fail(rep, "swish{0}(+-inf) is 0 * inf: NaN", where, input, "NaN", show(y), "-");
-      } else {
-        expect_bits(rep, "swish{0}(x) = x / 2", where, input, T(x / 2), y);
-      }
-      return;
-    }
-    if (std::isinf(b) && x == 0) {
-      if (!std::isnan(y)) fail(rep, "swish{+-inf}(+-0) is 0 * inf: NaN", where, input, "NaN", show(y), "-");
-      return;
-    }
-    if (std::isinf(x) || std::isinf(b)) {
-      // the limit of x sigmoid(beta x): x when beta x -> +inf, a zero with
-      // the sign of x when beta x -> -inf
-      const bool to_pos = (b > 0) == (x > 0);
-      expect_bits(rep, "swish at infinite x or beta: the limit", where, input, to_pos ? x : std::copysign(T(0), x), y);
-      return;
-    }
-    if (!beta_in_bounded_range(b, std::string(F::name).rfind("fast::", 0) == 0)) {
-      // Outside the documented range of beta the bound is not promised: only
-      // no NaN, and a zero carries the sign of x.
-      if (std::isnan(y) || (y == 0 && std::signbit(y) != std::signbit(x)))
-        fail(rep, "swish outside the bounded beta range: NaN or a zero of the wrong sign", where, input,
-             "no NaN; a zero has the sign of x", show(y), "-");
-      return;
-    }
-    check_ulp<T>(rep, where, input, nonlin_ref::swish<R>(R(x), R(b)), y, bound_of<F, T>());
-    return;
-  }
-  if (std::isinf(x)) {
-    T lim = y;
-    if (name == "tanh") lim = std::copysign(T(1), x);
-    else if (name == "sigmoid") lim = x > 0 ? T(1) : T(0);
-    else if (name == "gelu" || name == "gelu_tanh" || name == "silu") lim = x > 0 ? inf : -T(0);
-    else fail(rep, "no documented limit for this function (fuzz target out of date)", where, input, "-", show(y), "-");
-    expect_bits(rep, "documented limit at +-inf", where, input, lim, y);
-    return;
-  }
-  check_ulp<T>(rep, where, input, nonlin_ref::unary<R>(name, R(x), R(0)), y, bound_of<F, T>());
+  check_ulp<T>(rep, where, input, nonlin_spec::reference<R>(f, x), y, bound_of<T, F>());
 }
 
 // ---------------------------------------------------- buffers and runs --
@@ -323,17 +216,11 @@ std::string param_text(double p) {
 }
 
 template <class F>
-std::string function_text(F const& f, bool has_param) {
+std::string function_text(F const& f, bool with_value) {
   std::string s = F::name;
-  if (has_param) s += std::string(std::is_same<F, nonlin::leaky_relu>::value ? "{alpha = " : "{beta = ") +
-                      param_text(param_of(f)) + "}";
+  if constexpr (nonlin_spec::has_param<F>())
+    if (with_value) s += std::string("{") + nonlin_spec::spec_of<F>::param::name + " = " + param_text(nonlin_spec::param_of(f)) + "}";
   return s;
-}
-
-template <class F>
-constexpr bool has_param() {
-  return std::is_same<F, nonlin::leaky_relu>::value || std::is_same<F, nonlin::swish>::value ||
-         std::is_same<F, nonlin::swiglu>::value;
 }
 
 // Guards and untouched inputs.
@@ -363,7 +250,7 @@ void run_unary(F const& f, Case const& c) {
   call << dtype<T>() << ", " << entry_name(c) << ", n = " << n << ", in offset " << c.in_offset;
   if (c.in_place) call << ", in place";
   else call << ", out offset " << c.out_offset;
-  const Report rep{function_text(f, has_param<F>() && c.param_mode != ParamMode::fixed), call.str()};
+  const Report rep{function_text(f, c.param_mode != ParamMode::fixed), call.str()};
 
   nonlin::apply(f, static_cast<const T*>(in.data() + c.in_offset), o, n);
 
@@ -390,11 +277,11 @@ void run_unary(F const& f, Case const& c) {
 // One gated output: y = g(gate, up) from the kernel.
 template <class G, class T>
 void check_gated_value(G const& g, Report const& rep, std::string const& where, T gate, T up, T y) {
-  using R = typename wide_of<T>::type;
+  using R = typename nonlin_spec::wide_of<T>::type;
   const std::string input = "gate = " + show(gate) + ", up = " + show(up);
   const T s = g(gate, up);
   if (!same_bits(y, s)) fail(rep, "bulk kernel differs from the scalar functor", where, input, show(s) + " (scalar)", show(y), "-");
-  const auto act = act_of(g);
+  const auto act = nonlin_spec::act_of(g);
   const T a = act(gate);
   check_unary_value(act, rep, where + " (act(gate))", gate, a);
   expect_bits(rep, "out = act(gate) * up, the product rounded once", where, input, T(a * up), y);
@@ -403,21 +290,19 @@ void check_gated_value(G const& g, Report const& rep, std::string const& where, 
     return;
   }
   if (!std::isfinite(gate) || !std::isfinite(up)) return;  // the product of the checked limits, checked above
-  const T beta = static_cast<T>(param_of(g));
-  if ((std::is_same<G, nonlin::swiglu>::value || std::is_same<G, nonlin::fast::swiglu>::value) &&
-      !(std::isfinite(beta) && beta != 0 && beta_in_bounded_range(beta, std::string(G::name).rfind("fast::", 0) == 0)))
-    return;  // swish's rules, checked above on act(gate)
-  const R act_ref = nonlin_ref::gate_act<R>(G::name, R(gate), R(beta));
+  T fixed;
+  if (nonlin_spec::fixed_value(act, gate, fixed) || !nonlin_spec::bound_holds<G, T>(g)) return;  // checked above
+  const R act_ref = nonlin_spec::reference<R>(act, gate);
   const T mn = std::numeric_limits<T>::min();
   const bool act_tiny = std::fabs(a) < mn || std::fabs(static_cast<T>(static_cast<long double>(act_ref))) < mn;
   if (act_tiny && std::fabs(up) > 1) return;  // outside the contract (glu.hpp): only the exact product holds
-  check_ulp<T>(rep, where, input, act_ref * R(up), y, bound_of<G, T>());
+  check_ulp<T>(rep, where, input, act_ref * R(up), y, bound_of<T, G>());
 }
 
 template <class G, class T>
 void run_gated(G const& g, Case const& c) {
   std::size_t cursor = 0;
-  const bool has_p = has_param<G>() && c.param_mode != ParamMode::fixed;
+  const bool has_p = c.param_mode != ParamMode::fixed;
   if (c.entry == Entry::two_inputs) {
     const std::size_t n = c.n;
     std::vector<T> gate = values<T>(c, c.in_offset + n, cursor), up = values<T>(c, c.in_offset + n, cursor);
@@ -498,21 +383,16 @@ void run_gated(G const& g, Case const& c) {
   }
 }
 
-static_assert(std::tuple_size<decltype(nonlin::unary_functions())>::value == nonlin_fuzz::kUnary &&
-                  std::tuple_size<decltype(nonlin::gated_functions())>::value ==
-                      nonlin_fuzz::kFunctions - nonlin_fuzz::kUnary,
-              "nonlin's function list changed: update fuzz_case.hpp and the checks here");
-
 template <class T>
 void run(Case const& c) {
   std::size_t k = 0;
   if (!c.gated()) {
-    nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    nonlin_spec::for_each_unary([&](auto const& f) {
       if (k++ == c.function) run_unary<std::decay_t<decltype(f)>, T>(with_param(f, c), c);
     });
   } else {
     k = nonlin_fuzz::kUnary;
-    nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    nonlin_spec::for_each_gated([&](auto const& g) {
       if (k++ == c.function) run_gated<std::decay_t<decltype(g)>, T>(with_param(g, c), c);
     });
   }

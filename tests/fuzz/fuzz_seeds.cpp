@@ -2,8 +2,8 @@
 // (created if missing), one file per case: every function in float and double, every entry point
 // (unary apply; gated apply with two inputs, in place on gate and on up;
 // apply_packed with either gate half and padded strides; the contiguous
-// overload), in place and not, the default parameter and each value of the
-// parameter table (fuzz_case.hpp), at lengths around the vector widths, with
+// overload), in place and not, the default parameter and each hostile value
+// of the row's parameter (tests/spec.hpp), at lengths around the vector widths, with
 // a payload of special values (NaN, +-inf, +-0, subnormals, the extremes)
 // and ordinary ones from the core and both tails.
 #include <cstddef>
@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "fuzz_case.hpp"
-#include "nonlin/function_list.hpp"
 
 namespace {
 
@@ -48,17 +47,20 @@ std::vector<std::uint8_t> payload() {
   return bytes;
 }
 
-// The functions that take a parameter, by their index in nonlin's list.
-std::vector<bool> param_functions() {
-  std::vector<bool> p;
+// Per function of nonlin's list (unary, then gated): how many hostile
+// values its parameter has (0: no parameter).
+std::vector<std::size_t> hostile_counts() {
+  std::vector<std::size_t> n;
   const auto add = [&](auto const& f) {
-    const std::string name = f.name;
-    p.push_back(name == "leaky_relu" || name == "swish" || name == "swiglu" || name == "fast::swish" ||
-                name == "fast::swiglu");
+    using F = std::decay_t<decltype(f)>;
+    if constexpr (nonlin_spec::has_param<F>())
+      n.push_back(sizeof(nonlin_spec::spec_of<F>::param::hostile) / sizeof(double));
+    else
+      n.push_back(0);
   };
-  nonlin::for_each_function(nonlin::unary_functions(), add);
-  nonlin::for_each_function(nonlin::gated_functions(), add);
-  return p;
+  nonlin_spec::for_each_unary(add);
+  nonlin_spec::for_each_gated(add);
+  return n;
 }
 
 }  // namespace
@@ -77,21 +79,16 @@ int main(int argc, char** argv) {
   }
   const std::size_t lengths[] = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 47, 64, 65, 100, 257};
   const std::size_t hiddens[] = {1, 5, 8, 16, 17, 33, 64};
-  const std::vector<bool> has_param = param_functions();
-  if (has_param.size() != nonlin_fuzz::kFunctions) {
-    std::fprintf(stderr, "nonlin_fuzz_seeds: nonlin's function list changed; update fuzz_case.hpp\n");
-    return 1;
-  }
+  const std::vector<std::size_t> hostile = hostile_counts();
   std::size_t count = 0;
   for (std::size_t f = 0; f < nonlin_fuzz::kFunctions; ++f) {
     for (int d = 0; d < 2; ++d) {
       const bool gated = f >= nonlin_fuzz::kUnary;
       for (int e = 0; e < (gated ? 4 : 1); ++e) {
         for (int ip = 0; ip < (gated && e == 0 ? 3 : 2); ++ip) {
-          std::vector<double> params = {0};  // placeholder for the default
-          if (has_param[f] && ip == 0 && e == 0)
-            params.insert(params.end(), nonlin_fuzz::param_table().begin(), nonlin_fuzz::param_table().end());
-          for (std::size_t p = 0; p < params.size(); ++p) {
+          // the default, then each hostile value
+          const std::size_t params = 1 + (ip == 0 && e == 0 ? hostile[f] : 0);
+          for (std::size_t p = 0; p < params; ++p) {
             Case c;
             c.function = f;
             c.is_double = d == 1;
@@ -99,7 +96,7 @@ int main(int argc, char** argv) {
             c.in_place = ip != 0;
             c.in_place_on_up = ip == 2;
             c.param_mode = p == 0 ? ParamMode::fixed : ParamMode::table;
-            c.param = params[p];
+            c.param_index = p == 0 ? 0 : p - 1;
             c.n = lengths[count % (sizeof lengths / sizeof lengths[0])];
             c.in_offset = count % 5;
             c.out_offset = (count / 5) % 7;

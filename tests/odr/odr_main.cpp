@@ -24,7 +24,7 @@
 
 #include "common.hpp"
 #include "odr_api.hpp"
-#include "reference.hpp"
+#include "spec.hpp"
 
 namespace {
 
@@ -106,7 +106,7 @@ void run(odr::entry const& e, std::vector<T> const& a, std::vector<T> const& b, 
 
 template <class T>
 void compare_results() {
-  using R = nonlin_ref::wide;
+  using R = nonlin_spec::wide;
   const auto us = units();
   const auto xs = inputs<T>(1), ups0 = inputs<T>(2);
   std::vector<T> ups(ups0.size());
@@ -131,10 +131,10 @@ void compare_results() {
                                                    << "): bulk " << show(bulk[i]) << " != scalar " << show(scalar[i]);
         if (!std::isfinite(xs[i]) || !std::isfinite(ups[i])) continue;
         const R p = R(static_cast<T>(e.param));
-        const R ref = e.gated ? nonlin_ref::gate_act<R>(name, R(xs[i]), p) * R(ups[i])
-                              : nonlin_ref::unary<R>(name, R(xs[i]), p);
+        const R ref = e.gated ? nonlin_spec::reference_by_name<R>(name, R(xs[i]), p) * R(ups[i])
+                              : nonlin_spec::reference_by_name<R>(name, R(xs[i]), p);
         long double hi, lo;
-        nonlin_ref::split(ref, hi, lo);
+        nonlin_test::split(ref, hi, lo);
         const long double err = ulp_error<T>(bulk[i], hi, lo);
         if (err > worst) worst = err;
         EXPECT_LE(err, bound) << u.tu->label << " " << name << "(" << show(xs[i]) << (e.gated ? ", " : "")

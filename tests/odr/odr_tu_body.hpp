@@ -1,6 +1,6 @@
 // The body of every ISA translation unit of the ODR test; tu_<isa>.cpp
 // defines ODR_TU_LABEL and ODR_TU_FN and includes this. It deliberately uses
-// nothing but nonlin and plain arrays (tests/params.hpp's param_of has
+// nothing but nonlin and plain arrays (tests/spec.hpp's param_of has
 // internal linkage): every inline function it shares with the other TUs
 // (compiled for other ISAs) is one the linker may take from any of them, and
 // the test is about nonlin's.
@@ -12,7 +12,7 @@
 
 #include "nonlin/nonlin.hpp"
 #include "odr_api.hpp"
-#include "params.hpp"
+#include "spec.hpp"
 
 #if !defined(ODR_TU_LABEL) || !defined(ODR_TU_FN)
 #error "define ODR_TU_LABEL and ODR_TU_FN before including odr_tu_body.hpp"
@@ -45,14 +45,14 @@ void gscalar(const T* a, const T* b, T* out, std::size_t n) {
 template <std::size_t I>
 odr::entry unary_entry() {
   using F = std::tuple_element_t<I, decltype(nonlin::unary_functions())>;
-  return {F::name, false, param_of(std::get<I>(nonlin::unary_functions())), F::max_ulp_float, F::max_ulp_double,
+  return {F::name, false, nonlin_spec::param_of(std::get<I>(nonlin::unary_functions())), F::max_ulp_float, F::max_ulp_double,
           &ubulk<I, float>, &uscalar<I, float>,
           &ubulk<I, double>, &uscalar<I, double>};
 }
 template <std::size_t I>
 odr::entry gated_entry() {
   using F = std::tuple_element_t<I, decltype(nonlin::gated_functions())>;
-  return {F::name, true, param_of(std::get<I>(nonlin::gated_functions())), F::max_ulp_float, F::max_ulp_double,
+  return {F::name, true, nonlin_spec::param_of(std::get<I>(nonlin::gated_functions())), F::max_ulp_float, F::max_ulp_double,
           &gbulk<I, float>, &gscalar<I, float>,
           &gbulk<I, double>, &gscalar<I, double>};
 }

@@ -40,8 +40,7 @@
 #include <vector>
 
 #include "common.hpp"
-#include "quad.hpp"
-#include <nonlin/nonlin.hpp>
+#include "spec.hpp"
 
 #ifndef NONLIN_SWEEP_FLAGS
 #define NONLIN_SWEEP_FLAGS "(unknown: built without the NONLIN_SWEEP_FLAGS definition)"
@@ -52,7 +51,7 @@
 
 namespace {
 
-__extension__ typedef __float128 quad;
+using nonlin_spec::quad;
 
 // ---------------------------------------------------------------- options
 
@@ -96,138 +95,17 @@ bool parse_u64(const char* s, std::uint64_t& out) {
   return true;
 }
 
-// ---------------------------------------------------------------- special values
-
-struct special_case {
-  double x;
-  double expected;  // compared bit for bit (sign of zero included)
-};
-
-// A fast-tier functor is checked against the function of its precise twin
-// (same references, same special values; only the bound differs).
-template <class F>
-F const& precise_of(F const& f) {
-  return f;
-}
-inline nonlin::tanh precise_of(nonlin::fast::tanh const&) { return {}; }
-inline nonlin::sigmoid precise_of(nonlin::fast::sigmoid const&) { return {}; }
-inline nonlin::silu precise_of(nonlin::fast::silu const&) { return {}; }
-inline nonlin::swish precise_of(nonlin::fast::swish const& f) { return {f.beta}; }
-inline nonlin::gelu precise_of(nonlin::fast::gelu const&) { return {}; }
-inline nonlin::gelu_tanh precise_of(nonlin::fast::gelu_tanh const&) { return {}; }
-
-template <class F>
-std::vector<special_case> special_cases(F const&) {
-  const double inf = INFINITY;
-  using nonlin::gelu;
-  using nonlin::gelu_tanh;
-  using nonlin::leaky_relu;
-  using nonlin::relu;
-  using nonlin::sigmoid;
-  using nonlin::silu;
-  using nonlin::swish;
-  if (std::is_same<F, relu>::value) return {{inf, inf}, {-inf, 0.0}, {0.0, 0.0}, {-0.0, -0.0}};
-  if (std::is_same<F, leaky_relu>::value) return {{inf, inf}, {-inf, -inf}, {0.0, 0.0}, {-0.0, -0.0}};
-  if (std::is_same<F, nonlin::tanh>::value) return {{inf, 1.0}, {-inf, -1.0}, {0.0, 0.0}, {-0.0, -0.0}};
-  if (std::is_same<F, sigmoid>::value) return {{inf, 1.0}, {-inf, 0.0}, {0.0, 0.5}, {-0.0, 0.5}};
-  // gelu, gelu_tanh, silu, swish (beta > 0)
-  return {{inf, inf}, {-inf, -0.0}, {0.0, 0.0}, {-0.0, -0.0}};
-}
-
 // ---------------------------------------------------------------- references
 //
-// Written once for R = double (fast float sweep) and R = quad (worst-case
-// re-check, double sweep). No formula subtracts nearly equal numbers:
-//   sigmoid(z) = 1/(1+e^-z) (z >= 0), e^z/(1+e^z) (z < 0)
-//   x sigmoid(z) likewise, with x multiplied in before the division
-//   gelu(x)    = x erfc(-x/sqrt 2)/2
-//   gelu_tanh  = x sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3)) (x and x^3 have
-//                one sign, so the sum does not cancel either)
+// The spec's (tests/spec.hpp), in R = double for the float sweep's first
+// pass (re-checked in __float128 on the worst cases) and R = quad for the
+// double sweep; at +-inf the value the contract fixes.
 
-inline double r_exp(double x) { return std::exp(x); }
-inline double r_erfc(double x) { return std::erfc(x); }
-inline double r_tanh(double x) { return std::tanh(x); }
-inline quad r_exp(quad x) { return expq(x); }
-inline quad r_erfc(quad x) { return erfcq(x); }
-inline quad r_tanh(quad x) { return tanhq(x); }
-
-template <class R>
-struct consts;
-template <>
-struct consts<double> {
-  static double rsqrt2() { return 0.70710678118654752440; }
-  static double gt_c1() { return 2 * 0.79788456080286535588; }  // 2 sqrt(2/pi)
-  static double gt_c2() { return 0.044715; }
-};
-template <>
-struct consts<quad> {
-  static quad rsqrt2() { return sqrtq(quad(0.5)); }
-  static quad gt_c1() { return 2 * sqrtq(2 / (4 * atanq(quad(1)))); }
-  static quad gt_c2() { return quad(44715) / quad(1000000); }
-};
-
-template <class R>
-R ref_x_sigmoid(R x, R z) {
-  if (z >= 0) return x / (1 + r_exp(-z));
-  const R e = r_exp(z);
-  return x * e / (1 + e);
-}
-
-template <class R>
-R ref_sigmoid(R z) {
-  if (z >= 0) return 1 / (1 + r_exp(-z));
-  const R e = r_exp(z);
-  return e / (1 + e);
-}
-
-// The mathematical value of f at the T input x, in precision R. Parameters
-// (leaky_relu alpha, swish beta) are rounded to T first, as the functors
-// document; the product of two T values is exact in R.
-template <class R, class T>
-R reference(nonlin::relu const&, T x) {
-  return x < 0 ? R(0) : R(x);
-}
-template <class R, class T>
-R reference(nonlin::leaky_relu const& f, T x) {
-  return x < 0 ? R(static_cast<T>(f.alpha)) * R(x) : R(x);
-}
-template <class R, class T>
-R reference(nonlin::tanh const&, T x) {
-  return r_tanh(R(x));
-}
-template <class R, class T>
-R reference(nonlin::sigmoid const&, T x) {
-  return ref_sigmoid(R(x));
-}
-template <class R, class T>
-R reference(nonlin::silu const&, T x) {
-  return ref_x_sigmoid(R(x), R(x));
-}
-template <class R, class T>
-R reference(nonlin::swish const& f, T x) {
-  return ref_x_sigmoid(R(x), R(static_cast<T>(f.beta)) * R(x));
-}
-template <class R, class T>
-R reference(nonlin::gelu const&, T x) {
-  const R r = R(x);
-  return r * r_erfc(-r * consts<R>::rsqrt2()) / 2;
-}
-template <class R, class T>
-R reference(nonlin::gelu_tanh const&, T x) {
-  const R r = R(x);
-  const R z = consts<R>::gt_c1() * (r + consts<R>::gt_c2() * (r * r * r));
-  return ref_x_sigmoid(r, z);
-}
-
-// The reference for any non-NaN input: the formulas above, and at +-inf the
-// limits of the special-value table (the formulas would give inf * 0 there).
 template <class R, class T, class F>
 R reference_at(F const& f, T x) {
-  if (std::isinf(x)) {
-    for (auto const& c : special_cases(precise_of(f)))
-      if (c.x == static_cast<double>(x)) return R(c.expected);
-  }
-  return reference<R>(precise_of(f), x);
+  T y;
+  if (std::isinf(x) && nonlin_spec::fixed_value(f, x, y)) return R(y);
+  return nonlin_spec::reference<R>(f, x);
 }
 
 // ---------------------------------------------------------------- ULP error
@@ -312,23 +190,9 @@ std::string fmt_ulp(double e) {
 }
 
 template <class F>
-std::string display_name(F const&) {
-  return F::name;
+std::string display_name(F const& f) {
+  return nonlin_spec::label_of(f);
 }
-std::string display_name(nonlin::swish const& f) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "swish(beta=%g)", f.beta);
-  return buf;
-}
-std::string display_name(nonlin::fast::swish const& f) { return "fast::" + display_name(precise_of(f)); }
-
-template <class T>
-struct bound_of {
-  template <class F>
-  static double get() {
-    return std::is_same<T, float>::value ? F::max_ulp_float : F::max_ulp_double;
-  }
-};
 
 // ---------------------------------------------------------------- statistics
 
@@ -431,7 +295,7 @@ std::string special_msg(T x, T y, const char* what) {
 // Checks one (x, y = f(x)) pair for the per-input special rules. Returns
 // false when y must not enter the ULP statistics.
 template <class T>
-bool check_pair(stats& s, bool is_sigmoid, T x, T y) {
+bool check_pair(stats& s, double out_lo, double out_hi, T x, T y) {
   if (std::isnan(x)) {
     if (!std::isnan(y)) s.fail(special_msg(x, y, "NaN input must give NaN"));
     return false;
@@ -440,17 +304,22 @@ bool check_pair(stats& s, bool is_sigmoid, T x, T y) {
     s.fail(special_msg(x, y, "non-NaN input gave NaN"));
     return false;
   }
-  if (is_sigmoid && !(y >= 0 && y <= 1)) s.fail(special_msg(x, y, "sigmoid result outside [0, 1]"));
+  if (!(y >= static_cast<T>(out_lo) && y <= static_cast<T>(out_hi))) s.fail(special_msg(x, y, "result outside the function's range"));
   return true;
 }
 
 // Explicit special inputs: through the bulk kernel and the scalar functor.
 template <class T, class F>
 void check_specials(F const& f, stats& s) {
-  const bool is_sigmoid = std::is_same<F, nonlin::sigmoid>::value;
+  using Def = typename nonlin_spec::spec_of<F>::def;
   std::vector<T> xs;
-  std::vector<special_case> cases = special_cases(precise_of(f));
-  for (auto const& c : cases) xs.push_back(static_cast<T>(c.x));
+  std::vector<T> expect;
+  for (auto const& c : Def::specials) {
+    xs.push_back(nonlin_spec::special_value<T>(c.x));
+    T y;
+    if (!nonlin_spec::fixed_value(f, xs.back(), y)) y = nonlin_spec::special_value<T>(c.y);
+    expect.push_back(y);
+  }
   const std::size_t n_cases = xs.size();
   const T nans[] = {std::numeric_limits<T>::quiet_NaN(), -std::numeric_limits<T>::quiet_NaN(),
                     std::numeric_limits<T>::signaling_NaN()};
@@ -467,9 +336,9 @@ void check_specials(F const& f, stats& s) {
     const T sc = f(xs[i]);
     for (int path = 0; path < 2; ++path) {
       const T y = path == 0 ? ys[i] : sc;
-      check_pair(s, is_sigmoid, xs[i], y);
+      check_pair(s, Def::out_lo, Def::out_hi, xs[i], y);
       if (i < n_cases) {
-        const T e = static_cast<T>(cases[i].expected);
+        const T e = expect[i];
         if (!nonlin_test::same_bits(y, e))
           s.fail(special_msg(xs[i], y, ((path == 0 ? "apply: expected " : "scalar: expected ") + fmt(e)).c_str()));
       }
@@ -533,11 +402,11 @@ template <class F>
 result sweep_float(F const& f, options const& o) {
   result r;
   r.name = display_name(f);
-  r.bound = F::max_ulp_float;
+  r.bound = nonlin_spec::bound_of<float, F>();
+  using Def = typename nonlin_spec::spec_of<F>::def;
   const std::uint64_t stride = o.stride;
   const std::uint64_t total = ((std::uint64_t(1) << 32) + stride - 1) / stride;
   r.inputs = total;
-  const bool is_sigmoid = std::is_same<F, nonlin::sigmoid>::value;
   constexpr std::uint64_t chunk = 1 << 16;
   std::atomic<std::uint64_t> next{0};
   std::vector<stats> per(o.threads);
@@ -560,7 +429,7 @@ result sweep_float(F const& f, options const& o) {
           if (!nonlin_test::same_bits(sc, y) && !(std::isnan(sc) && std::isnan(y)))
             s.mismatch(fmt(x) + ": scalar " + fmt(sc) + ", bulk " + fmt(y));
         }
-        if (!check_pair(s, is_sigmoid, x, y)) continue;
+        if (!check_pair(s, Def::out_lo, Def::out_hi, x, y)) continue;
         const double ref = reference_at<double>(f, x);
         const double err = ulp_err_fast(y, ref);
         if (std::isnan(err)) {  // a bug of this program, not of nonlin
@@ -592,8 +461,8 @@ template <class F>
 result sweep_double(F const& f, options const& o) {
   result r;
   r.name = display_name(f);
-  r.bound = F::max_ulp_double;
-  const bool is_sigmoid = std::is_same<F, nonlin::sigmoid>::value;
+  r.bound = nonlin_spec::bound_of<double, F>();
+  using Def = typename nonlin_spec::spec_of<F>::def;
   // Binades: sign s in {0, 1}, biased exponent 0 (subnormal) .. 2046.
   constexpr std::uint64_t n_binades = 2 * 2047;
   const std::size_t per_binade = static_cast<std::size_t>(o.double_samples) + 2;
@@ -628,7 +497,7 @@ result sweep_double(F const& f, options const& o) {
         const double sc = f(x);
         if (!nonlin_test::same_bits(sc, y) && !(std::isnan(sc) && std::isnan(y)))
           s.mismatch(fmt(x) + ": scalar " + fmt(sc) + ", bulk " + fmt(y));
-        if (!check_pair(s, is_sigmoid, x, y)) continue;
+        if (!check_pair(s, Def::out_lo, Def::out_hi, x, y)) continue;
         const quad ref = reference_at<quad>(f, x);
         const double err = static_cast<double>(ulp_err_quad<double>(y, ref));
         if (std::isnan(err)) {  // a bug of this program, not of nonlin
@@ -944,10 +813,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   std::vector<result> fr, dr;
-  const auto fns = nonlin::unary_functions();
   auto t0 = std::chrono::steady_clock::now();
   if (o.run_float) {
-    nonlin::for_each_function(fns, [&](auto const& f) {
+    nonlin_spec::for_each_unary([&](auto const& f) {
       if (!selected(o, display_name(f))) return;
       fr.push_back(sweep_float(f, o));
       auto const& r = fr.back();
@@ -957,7 +825,7 @@ int main(int argc, char** argv) {
   const double secs_f = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   t0 = std::chrono::steady_clock::now();
   if (o.run_double) {
-    nonlin::for_each_function(fns, [&](auto const& f) {
+    nonlin_spec::for_each_unary([&](auto const& f) {
       if (!selected(o, display_name(f))) return;
       dr.push_back(sweep_double(f, o));
     });

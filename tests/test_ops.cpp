@@ -1,0 +1,261 @@
+// The ops layer (include/nonlin/detail/ops.hpp): every operation's form for
+// the instruction set of this build against its portable definition, bit
+// for bit, lane by lane, on every input class that matters (zeros of both
+// signs, subnormals, normals across every binade, the largest finite
+// values, infinities, NaNs with payloads); the approximate ops against the
+// bound they state. Each build of scripts/test.sh runs it for its ISA
+// (SSE2, SSE4.2, AVX2, AVX-512, NEON under emulation).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "common.hpp"
+#include "nonlin/nonlin.hpp"
+
+namespace {
+
+using nonlin_test::show;
+namespace d = nonlin::detail;
+
+template <class T>
+struct uint_of;
+template <>
+struct uint_of<float> {
+  using type = std::uint32_t;
+};
+template <>
+struct uint_of<double> {
+  using type = std::uint64_t;
+};
+
+template <class T>
+typename uint_of<T>::type bits(T x) {
+  typename uint_of<T>::type b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+template <class T>
+T from(typename uint_of<T>::type b) {
+  T x;
+  std::memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+// Identical bits (NaNs included: an op that moves bits must keep the payload).
+template <class T>
+bool identical(T a, T b) {
+  return bits(a) == bits(b);
+}
+
+// Every input class: the specials, subnormals, the normal extremes, and
+// random values of every exponent and sign.
+template <class T>
+std::vector<T> inputs() {
+  using L = std::numeric_limits<T>;
+  using U = typename uint_of<T>::type;
+  std::vector<T> v = {T(0),          -T(0),          L::denorm_min(), -L::denorm_min(), L::min(),
+                      -L::min(),     L::max(),       -L::max(),       L::infinity(),    -L::infinity(),
+                      L::quiet_NaN(), -L::quiet_NaN(), T(1),           T(-1),            T(0.5),
+                      T(2),          T(3),           T(-110),         T(1.5)};
+  v.push_back(from<T>(bits(L::quiet_NaN()) | U(0x5A)));  // a payload
+  v.push_back(from<T>(bits(L::min()) - 1));              // the largest subnormal
+  std::mt19937_64 rng(42);
+  constexpr int mant = L::digits - 1;
+  const U exps = sizeof(T) == 4 ? 255 : 2047;
+  for (U e = 0; e < exps; e += (sizeof(T) == 4 ? 1 : 7))
+    for (int i = 0; i < 4; ++i)
+      v.push_back(from<T>((U(rng() & 1) << (sizeof(T) * 8 - 1)) | (e << mant) | (U(rng()) & ((U(1) << mant) - 1))));
+  while (v.size() % 64 != 0) v.push_back(T(0.25));
+  return v;
+}
+
+template <class T>
+class Ops : public ::testing::Test {};
+using Types = ::testing::Types<float, double>;
+TYPED_TEST_SUITE(Ops, Types, nonlin_test::TypeNames);
+
+#if NONLIN_USE_XSIMD
+
+template <class T>
+using B = xsimd::batch<T>;
+template <class T>
+constexpr std::size_t W = B<T>::size;
+
+// out[i] = batch_op(a, b, c)[lane], for whole vectors of the inputs.
+template <class T, class Op>
+std::vector<T> on_batches(std::vector<T> const& a, std::vector<T> const& b, std::vector<T> const& c, Op op) {
+  std::vector<T> out(a.size());
+  for (std::size_t i = 0; i + W<T> <= a.size(); i += W<T>)
+    xsimd::store_unaligned(out.data() + i, op(xsimd::load_unaligned(a.data() + i), xsimd::load_unaligned(b.data() + i),
+                                              xsimd::load_unaligned(c.data() + i)));
+  return out;
+}
+
+// A shuffled copy, so that each lane meets other classes.
+template <class T>
+std::vector<T> shuffled(std::vector<T> v, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::shuffle(v.begin(), v.end(), rng);
+  return v;
+}
+
+template <class T>
+void expect_identical(const char* op, std::vector<T> const& batch, std::vector<T> const& portable,
+                      std::vector<T> const& a, std::vector<T> const& b, std::vector<T> const& c) {
+  int bad = 0;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (identical(batch[i], portable[i])) continue;
+    if (bad++ < 10)
+      ADD_FAILURE() << op << "(" << show(a[i]) << ", " << show(b[i]) << ", " << show(c[i]) << "): ISA form "
+                    << show(batch[i]) << ", portable " << show(portable[i]);
+  }
+  EXPECT_EQ(bad, 0) << op;
+}
+
+TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
+  using T = TypeParam;
+  const auto a = inputs<T>();
+  const auto b = shuffled(a, 1), c = shuffled(a, 2);
+  std::vector<T> p(a.size());
+
+  // fma: one rounding where the target fuses, a*b + c otherwise.
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::fma(a[i], b[i], c[i]);
+  auto r = on_batches(a, b, c, [](auto x, auto y, auto z) { return d::fma(x, y, z); });
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::isnan(p[i]) && std::isnan(r[i])) r[i] = p[i];  // fma keeps a NaN, not a payload
+  expect_identical("fma", r, p, a, b, c);
+
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::copysign(a[i], b[i]);
+  expect_identical("copysign", on_batches(a, b, c, [](auto x, auto y, auto) { return d::copysign(x, y); }), p, a, b,
+                   c);
+
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::neg_abs(a[i]);
+  expect_identical("neg_abs", on_batches(a, b, c, [](auto x, auto, auto) { return d::neg_abs(x); }), p, a, b, c);
+
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::max_keep_nan(a[i], b[i]);
+  expect_identical("max_keep_nan", on_batches(a, b, c, [](auto x, auto y, auto) { return d::max_keep_nan(x, y); }),
+                   p, a, b, c);
+
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::select(a[i] < b[i], a[i], c[i]);
+  expect_identical("select", on_batches(a, b, c, [](auto x, auto y, auto z) { return d::select(x < y, x, z); }), p,
+                   a, b, c);
+
+  // shl on the bit patterns.
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::from_bits<T>(d::shl(d::to_bits(a[i]), 3));
+  expect_identical("shl", on_batches(a, b, c, [](auto x, auto, auto) {
+                     using V = decltype(x);
+                     return d::from_bits<V>(d::shl(d::to_bits(x), 3));
+                   }),
+                   p, a, b, c);
+}
+
+// The powers of two: pow2_split + scale, and ldexp, against v * 2^k rounded
+// once (std::ldexp), for every k they accept and v of every class they
+// document, subnormal results included.
+TYPED_TEST(Ops, PowersOfTwoRoundOnce) {
+  using T = TypeParam;
+  using V = B<T>;
+  const T shifter = static_cast<T>(d::fp<T>::shifter);
+  const int kmax = std::is_same<T, float>::value ? 250 : 2000;
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> mant(0.5, 2.0);
+  int bad = 0;
+  for (int k = -kmax; k <= kmax; ++k) {
+    alignas(64) T v[W<T>], kk[W<T>], out[W<T>];
+    for (std::size_t l = 0; l < W<T>; ++l) {
+      v[l] = static_cast<T>(mant(rng));
+      if (l == 0) v[l] = T(1);
+      if (l == 1) v[l] = std::nextafter(T(2), T(0));
+      if (l == 2 && W<T> > 2) v[l] = T(-1.5);
+      kk[l] = static_cast<T>(k);
+    }
+    // pow2_split from the shifted index, as exp_neg makes it.
+    const V kv = xsimd::load_aligned(kk);
+    const V t = kv + V(shifter);
+    const V t1 = d::fma(kv, V(T(0.5)), V(shifter));
+    const auto s = d::pow2_split(t, t - V(shifter), t1);
+    xsimd::store_aligned(out, d::scale(xsimd::load_aligned(v), s));
+    for (std::size_t l = 0; l < W<T>; ++l) {
+      const T want = std::ldexp(v[l], k);
+      if (!identical(out[l], want) && bad++ < 10)
+        ADD_FAILURE() << "scale(" << show(v[l]) << ", 2^" << k << ") = " << show(out[l]) << ", want " << show(want);
+    }
+    if (std::abs(k) <= 250) {
+      xsimd::store_aligned(out, d::ldexp(xsimd::load_aligned(v), kv));
+      for (std::size_t l = 0; l < W<T>; ++l) {
+        const T want = std::ldexp(v[l], k);
+        if (!identical(out[l], want) && bad++ < 10)
+          ADD_FAILURE() << "ldexp(" << show(v[l]) << ", " << k << ") = " << show(out[l]) << ", want " << show(want);
+      }
+    }
+  }
+  EXPECT_EQ(bad, 0);
+}
+
+TYPED_TEST(Ops, StreamingStoresWriteTheVector) {
+  using T = TypeParam;
+  if constexpr (d::can_stream<B<T>>()) {
+    alignas(64) T in[W<T>], out[W<T>];
+    for (std::size_t l = 0; l < W<T>; ++l) in[l] = static_cast<T>(l) - T(2.5);
+    d::stream_store(out, xsimd::load_aligned(in));
+    d::stream_fence();
+    for (std::size_t l = 0; l < W<T>; ++l) EXPECT_TRUE(identical(out[l], in[l])) << l;
+  } else {
+    GTEST_SKIP() << "no streaming stores on this target";
+  }
+}
+
+// The approximate ops: within their stated bounds.
+TYPED_TEST(Ops, ApproximateOpsWithinTheirBounds) {
+  using T = TypeParam;
+  using V = B<T>;
+  std::mt19937_64 rng(5);
+  int bad = 0;
+  // approx_rcp: relative error < 2^-14 for d >= 1, exact at powers of two;
+  // the correctly rounded 1/d where it is not an estimate.
+  std::uniform_real_distribution<double> dd(1.0, 1e6);
+  for (int i = 0; i < 4096; ++i) {
+    alignas(64) T dv[W<T>], out[W<T>];
+    for (std::size_t l = 0; l < W<T>; ++l) dv[l] = l == 0 ? std::ldexp(T(1), i % 60) : static_cast<T>(dd(rng));
+    xsimd::store_aligned(out, d::approx_rcp(xsimd::load_aligned(dv)));
+    for (std::size_t l = 0; l < W<T>; ++l) {
+      const T exact = T(1) / dv[l];
+      const bool ok = d::approx_rcp_is_estimate<V>()
+                          ? (l == 0 ? out[l] == exact : std::fabs(double(out[l]) * double(dv[l]) - 1) < 0x1p-14)
+                          : identical(out[l], exact);
+      if (!ok && bad++ < 10) ADD_FAILURE() << "approx_rcp(" << show(dv[l]) << ") = " << show(out[l]);
+    }
+  }
+  // approx_round_product: the integer nearest a*b, of the exact or of the
+  // rounded product.
+  std::uniform_real_distribution<double> aa(-300.0, 300.0);
+  const T c = static_cast<T>(1.4426950408889634);
+  for (int i = 0; i < 4096; ++i) {
+    alignas(64) T av[W<T>], out[W<T>];
+    for (std::size_t l = 0; l < W<T>; ++l) av[l] = static_cast<T>(aa(rng));
+    xsimd::store_aligned(out, d::approx_round_product(xsimd::load_aligned(av), V(c)));
+    for (std::size_t l = 0; l < W<T>; ++l) {
+      const T of_rounded = std::nearbyint(av[l] * c);
+      const T of_exact = static_cast<T>(std::nearbyint(static_cast<long double>(av[l]) * c));
+      if (out[l] != of_rounded && out[l] != of_exact && bad++ < 10)
+        ADD_FAILURE() << "approx_round_product(" << show(av[l]) << ", log2e) = " << show(out[l]);
+    }
+  }
+  EXPECT_EQ(bad, 0);
+}
+
+#else
+
+TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
+  GTEST_SKIP() << "the portable path without xsimd: every op is its own definition";
+}
+
+#endif
+
+}  // namespace
