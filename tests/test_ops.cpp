@@ -131,6 +131,13 @@ TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
     if (std::isnan(p[i]) && std::isnan(r[i])) r[i] = p[i];  // fma keeps a NaN, not a payload
   expect_identical("fma", r, p, a, b, c);
 
+  // div: the IEEE quotient (NaN payloads aside).
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = a[i] / b[i];
+  r = on_batches(a, b, c, [](auto x, auto y, auto) { return d::div(x, y); });
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::isnan(p[i]) && std::isnan(r[i])) r[i] = p[i];
+  expect_identical("div", r, p, a, b, c);
+
   for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::copysign(a[i], b[i]);
   expect_identical("copysign", on_batches(a, b, c, [](auto x, auto y, auto) { return d::copysign(x, y); }), p, a, b,
                    c);

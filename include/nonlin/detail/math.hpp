@@ -242,7 +242,7 @@ NONLIN_INLINE V hardswish(V const& x) noexcept {
 // FiniteNum: the caller knows nh is finite (no guard for an infinite quotient).
 template <bool FiniteNum = false, class V>
 NONLIN_INLINE V div_dd(V const& nh, V const& nl, V const& dh, V const& dl) noexcept {
-  const V r = V(1) / dh;
+  const V r = detail::div(V(1), dh);
   const V y = nh * r;
   const V rho = fma_x(-y, dh, nh) + detail::fma(-y, dl, nl);
   if constexpr (FiniteNum) {
@@ -381,7 +381,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   // cost gelu up to 2 ulps.
   V sl;
   const V sh = two_sum(t, splat<V>(C::tail_shift), sl);
-  const V u0 = V(1) / sh;
+  const V u0 = detail::div(V(1), sh);
   const V rho = detail::fma(-u0, sl, fma_x(-u0, sh, V(1)));
   const V d = u0 - splat<V>(C::phi_tail_centre);  // exact while u0 is within 2x of the centre
   const V w = detail::fma(u0, rho, d);
