@@ -328,6 +328,86 @@ struct fast_coeffs<6> {
 static constexpr double fast_gelu_shift = 3;
 static constexpr double fast_gelu_end = 14.5;
 
+// The default tier (nonlin::f, math_std.hpp), float only.
+struct std_coeffs {
+  // e^r = c[0] + c[1]*r + ... (c[0] = 1)
+  // interval [-(ln2/2 + 2^-12), ln2/2 + 2^-12], degree 5, max relative error 9.126961231231689453125e-8
+  static constexpr float exp5[] = {
+    1.0f,
+    0.999999701976776123046875f,
+    0.499991476535797119140625f,
+    0.16667650640010833740234375f,
+    4.189820587635040283203125e-2f,
+    8.289518766105175018310546875e-3f
+  };
+  // e^r = c[0] + c[1]*r + ... (c[0] = 1)
+  // interval [-(ln2/2 + 2^-12), ln2/2 + 2^-12], degree 6, max relative error 3.7252902984619140625e-9
+  static constexpr float exp6[] = {
+    1.0f,
+    1.0f,
+    0.49999988079071044921875f,
+    0.1666651666164398193359375f,
+    4.1669614613056182861328125e-2f,
+    8.369094692170619964599609375e-3f,
+    1.374852261506021022796630859375e-3f
+  };
+  // e^(2h) - 1 = h*(c[0] + c[1]*h + ...), c[0] = 2
+  // interval [-(ln2/4 + 2^-13), ln2/4 + 2^-13], degree 5, max relative error 1.3969838619232177734375e-8
+  static constexpr float tanh_em1[] = {
+    2.0f,
+    1.99999988079071044921875f,
+    1.33332347869873046875f,
+    0.6666800975799560546875f,
+    0.267729461193084716796875f,
+    8.87311398983001708984375e-2f
+  };
+  // A of G(t) = B(t) / (sqrt(2 pi) (t B(t) + A(t))); the error is that of G
+  // interval [0, 16], degree 4, max relative error 1.9208528101444244384765625e-9
+  static constexpr float gelu_a[] = {
+    1.53853285312652587890625f,
+    0.976223409175872802734375f,
+    0.3237009942531585693359375f,
+    5.84308989346027374267578125e-2f,
+    4.916205070912837982177734375e-3f
+  };
+  // B: scripts/fit_gelu_rational.py 4 5 16, times b0, rounded
+  // interval [0, 16], degree 5, max relative error that of gelu_a
+  static constexpr float gelu_b[] = {
+    1.92826497554779052734375f,
+    2.101703643798828125f,
+    1.099436283111572265625f,
+    0.3330495059490203857421875f,
+    5.845235288143157958984375e-2f,
+    4.9157929606735706329345703125e-3f
+  };
+  // e^r / sqrt(2 pi) = (c0_hi + c0_lo) + r*(c[0] + c[1]*r + ...)
+  // interval [-(ln2/2 + 2^-12), ln2/2 + 2^-12], degree 5, max relative error 2.09547579288482666015625e-9
+  static constexpr float gelu_exp[] = {
+    0.398942291736602783203125f,
+    0.19947111606597900390625f,
+    6.6489480435848236083984375e-2f,
+    1.6623161733150482177734375e-2f,
+    3.34057421423494815826416015625e-3f,
+    5.520611885003745555877685546875e-4f
+  };
+  static constexpr double gelu_c0_hi = 0.398942291736602783203125;
+  static constexpr double gelu_c0_lo = -1.133517013585105814854614436626434326171875e-8;
+  static constexpr double gelu_end = 14.5;   // gelu: t = min(|x|, 14.5) (t Phi(-t) < 2^-150 beyond 14.36)
+  static constexpr double geglu_end = 16;    // geglu: t = min(|gate|, 16)
+  // ln 2 = ln2_hi + ln2_lo (ln2_hi has 15 significant bits: n ln2_hi is exact for |n| < 512).
+  static constexpr double ln2_hi = 0.693145751953125;
+  static constexpr double ln2_lo = 1.428606765330187045037746429443359375e-6;
+  static constexpr double ln2_half = 0.3465735912322998046875;
+  static constexpr double log2e = 1.44269502162933349609375;
+  static constexpr double log2e_twice = 2.8853900432586669921875;
+  static constexpr double log2e_half = 0.721347510814666748046875;
+  // gelu_tanh: z = x (c1 + c2 x^2), c1 = 2 sqrt(2/pi) = c1_hi + c1_lo (c1_hi a multiple of 2^-20), c2 = 0.044715 c1.
+  static constexpr double gt_c1_hi = 1.59576892852783203125;
+  static constexpr double gt_c1_lo = 1.930778950054445886053144931793212890625e-7;
+  static constexpr double gt_c2_hi = 7.1354813873767852783203125e-2;
+  static constexpr double gt_c2_lo = 2.3988324659995896581676788628101348876953125e-9;
+};
+
 }  // namespace detail
 NONLIN_END_NAMESPACE  // namespace nonlin
 

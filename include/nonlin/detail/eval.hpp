@@ -33,6 +33,20 @@ NONLIN_INLINE V eval(V const& x, K const& k) noexcept {
   }
 }
 
+// The same for a kernel of two arguments (the gated functions).
+template <class V, class K>
+NONLIN_INLINE V eval2(V const& a, V const& b, K const& k) noexcept {
+  static_assert(is_supported<V>::value, "nonlin functors take float, double or xsimd::batch<float|double>");
+#if NONLIN_USE_XSIMD
+  if constexpr (std::is_floating_point<V>::value) {
+    return k(xsimd::batch<V>(a), xsimd::batch<V>(b)).get(0);
+  } else
+#endif
+  {
+    return k(a, b);
+  }
+}
+
 }  // namespace detail
 NONLIN_END_NAMESPACE  // namespace nonlin
 

@@ -198,6 +198,56 @@ NONLIN_INLINE T max_keep_nan(T a, T lo) noexcept {
   return a < lo ? lo : a;
 }
 
+// min(a, hi), and a itself when a is NaN.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T min_keep_nan(T a, T hi) noexcept {
+  return hi < a ? hi : a;
+}
+
+// a*b - c, -(a*b) + c and -(a*b) - c, rounded once where the target has an
+// FMA. (The kernels of the default tier never negate a vector: GCC 12 turns
+// a sign-bit XOR on vectors into 0 - v, which loses the sign of a zero.)
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T fms(T a, T b, T c) noexcept {
+  if constexpr (has_fma) return std::fma(a, b, -c);
+  else return a * b - c;
+}
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T fnma(T a, T b, T c) noexcept {
+  if constexpr (has_fma) return std::fma(-a, b, c);
+  else return c - a * b;
+}
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T fnms(T a, T b, T c) noexcept {
+  if constexpr (has_fma) return std::fma(-a, b, -c);
+  else return -(a * b) - c;
+}
+
+// a where the sign bit of s is set (negative numbers, -0, negative NaNs),
+// b elsewhere.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T sign_select(T s, T a, T b) noexcept {
+  return std::signbit(s) ? a : b;
+}
+
+// The lanes where the bit pattern of a, read as a signed integer, is below
+// the integer b (a mask of V).
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE bool bits_below(T a, typename int_of<T>::type b) noexcept {
+  typename int_of<T>::type i;
+  std::memcpy(&i, &a, sizeof i);
+  return i < b;
+}
+
+// The integer c where m is set, 0 elsewhere, as V's integer type.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE typename int_of<T>::type mask_bits(bool m, typename int_of<T>::type c) noexcept {
+  return m ? c : 0;
+}
+
+// Whether any lane of m is set.
+NONLIN_INLINE bool any_lane(bool m) noexcept { return m; }
+
 // ------------------------------------------------------ exact: batches --
 #if NONLIN_USE_XSIMD
 
@@ -304,7 +354,94 @@ NONLIN_INLINE xsimd::batch<T, A> max_keep_nan(xsimd::batch<T, A> const& a, xsimd
     else return _mm512_maskz_max_pd(__mmask8(0xFF), lo, a);
   }
 #endif
+#if defined(__AVX__)
+  if constexpr (reg_bytes<xsimd::batch<T, A>>() == 32) {
+    if constexpr (std::is_same<T, float>::value) return _mm256_max_ps(lo, a);
+    else return _mm256_max_pd(lo, a);
+  }
+#endif
   return xsimd::select(a < lo, lo, a);
+}
+
+// min(a, hi), and a itself when a is NaN: vminps(hi, a) = hi < a ? hi : a.
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> min_keep_nan(xsimd::batch<T, A> const& a, xsimd::batch<T, A> const& hi) noexcept {
+  constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
+  constexpr bool f32 = std::is_same<T, float>::value;
+  (void)bytes;
+  (void)f32;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64 && f32) return _mm512_maskz_min_ps(__mmask16(0xFFFF), hi, a);
+  if constexpr (bytes == 64 && !f32) return _mm512_maskz_min_pd(__mmask8(0xFF), hi, a);
+#endif
+#if defined(__AVX__)
+  if constexpr (bytes == 32 && f32) return _mm256_min_ps(hi, a);
+  if constexpr (bytes == 32 && !f32) return _mm256_min_pd(hi, a);
+#endif
+  return xsimd::select(hi < a, hi, a);
+}
+
+// a*b - c, -(a*b) + c, -(a*b) - c: fused where the target has an FMA (the
+// forms of fma above; xsimd's are not always fused).
+template <int Kind, class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> fma_kind(xsimd::batch<T, A> const& a, xsimd::batch<T, A> const& b,
+                                          xsimd::batch<T, A> const& c) noexcept {
+  constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
+  constexpr bool f32 = std::is_same<T, float>::value;
+  (void)bytes;
+  (void)f32;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64 && f32) {
+    if constexpr (Kind == 0) return _mm512_fmsub_ps(a, b, c);
+    else if constexpr (Kind == 1) return _mm512_fnmadd_ps(a, b, c);
+    else return _mm512_fnmsub_ps(a, b, c);
+  }
+  if constexpr (bytes == 64 && !f32) {
+    if constexpr (Kind == 0) return _mm512_fmsub_pd(a, b, c);
+    else if constexpr (Kind == 1) return _mm512_fnmadd_pd(a, b, c);
+    else return _mm512_fnmsub_pd(a, b, c);
+  }
+#endif
+#if defined(__FMA__)
+  if constexpr (bytes == 32 && f32) {
+    if constexpr (Kind == 0) return _mm256_fmsub_ps(a, b, c);
+    else if constexpr (Kind == 1) return _mm256_fnmadd_ps(a, b, c);
+    else return _mm256_fnmsub_ps(a, b, c);
+  }
+  if constexpr (bytes == 32 && !f32) {
+    if constexpr (Kind == 0) return _mm256_fmsub_pd(a, b, c);
+    else if constexpr (Kind == 1) return _mm256_fnmadd_pd(a, b, c);
+    else return _mm256_fnmsub_pd(a, b, c);
+  }
+  if constexpr (bytes == 16 && f32) {
+    if constexpr (Kind == 0) return _mm_fmsub_ps(a, b, c);
+    else if constexpr (Kind == 1) return _mm_fnmadd_ps(a, b, c);
+    else return _mm_fnmsub_ps(a, b, c);
+  }
+  if constexpr (bytes == 16 && !f32) {
+    if constexpr (Kind == 0) return _mm_fmsub_pd(a, b, c);
+    else if constexpr (Kind == 1) return _mm_fnmadd_pd(a, b, c);
+    else return _mm_fnmsub_pd(a, b, c);
+  }
+#endif
+  if constexpr (Kind == 0) return xsimd::fms(a, b, c);
+  else if constexpr (Kind == 1) return xsimd::fnma(a, b, c);
+  else return xsimd::fnms(a, b, c);
+}
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> fms(xsimd::batch<T, A> const& a, xsimd::batch<T, A> const& b,
+                                     xsimd::batch<T, A> const& c) noexcept {
+  return fma_kind<0>(a, b, c);
+}
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> fnma(xsimd::batch<T, A> const& a, xsimd::batch<T, A> const& b,
+                                      xsimd::batch<T, A> const& c) noexcept {
+  return fma_kind<1>(a, b, c);
+}
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> fnms(xsimd::batch<T, A> const& a, xsimd::batch<T, A> const& b,
+                                      xsimd::batch<T, A> const& c) noexcept {
+  return fma_kind<2>(a, b, c);
 }
 
 // xsimd changed the template argument of bitwise_cast in 11.0 (from the batch
@@ -344,6 +481,75 @@ struct from_bits_impl<xsimd::batch<T, A>> {
     return bit_cast_batch<T>(i);
   }
 };
+
+// a where the sign bit of s is set, b elsewhere: vblendvps reads exactly
+// the sign bit, as vpmovd2m does on AVX-512.
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> sign_select(xsimd::batch<T, A> const& s, xsimd::batch<T, A> const& a,
+                                             xsimd::batch<T, A> const& b) noexcept {
+  constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
+  constexpr bool f32 = std::is_same<T, float>::value;
+  (void)bytes;
+  (void)f32;
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+  if constexpr (bytes == 64 && f32) return _mm512_mask_mov_ps(b, _mm512_movepi32_mask(_mm512_castps_si512(s)), a);
+  if constexpr (bytes == 64 && !f32) return _mm512_mask_mov_pd(b, _mm512_movepi64_mask(_mm512_castpd_si512(s)), a);
+#endif
+#if defined(__AVX__)
+  if constexpr (bytes == 32 && f32) return _mm256_blendv_ps(b, a, s);
+  if constexpr (bytes == 32 && !f32) return _mm256_blendv_pd(b, a, s);
+#endif
+#if defined(__SSE4_1__)
+  if constexpr (bytes == 16 && f32) return _mm_blendv_ps(b, a, s);
+  if constexpr (bytes == 16 && !f32) return _mm_blendv_pd(b, a, s);
+#endif
+  return xsimd::select(xsimd::copysign(xsimd::batch<T, A>(T(1)), s) < xsimd::batch<T, A>(T(0)), a, b);
+}
+
+// The lanes where the bit pattern of a, read as a signed integer, is below b.
+template <class T, class A>
+NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, typename int_of<T>::type b) noexcept {
+  using I = typename int_of<T>::type;
+  constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
+  constexpr bool f32 = std::is_same<T, float>::value;
+  (void)bytes;
+  (void)f32;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64 && f32)
+    return xsimd::batch_bool<T, A>(_mm512_cmplt_epi32_mask(_mm512_castps_si512(a), _mm512_set1_epi32(b)));
+  if constexpr (bytes == 64 && !f32)
+    return xsimd::batch_bool<T, A>(_mm512_cmplt_epi64_mask(_mm512_castpd_si512(a), _mm512_set1_epi64(b)));
+#endif
+#if defined(__AVX2__)
+  if constexpr (bytes == 32 && f32)
+    return xsimd::batch_bool<T, A>(_mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(b), _mm256_castps_si256(a))));
+#endif
+  const xsimd::batch<I, A> ia = to_bits(a);
+  return bit_cast_batch<T>(xsimd::select(ia < xsimd::batch<I, A>(b), xsimd::batch<I, A>(I(-1)), xsimd::batch<I, A>(I(0)))) !=
+         xsimd::batch<T, A>(T(0));
+}
+
+// The integer c where m is set, 0 elsewhere.
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<typename int_of<T>::type, A> mask_bits(xsimd::batch_bool<T, A> const& m,
+                                                                 typename int_of<T>::type c) noexcept {
+  using I = typename int_of<T>::type;
+  constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
+  constexpr bool f32 = std::is_same<T, float>::value;
+  (void)bytes;
+  (void)f32;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64 && f32) return _mm512_maskz_mov_epi32(m, _mm512_set1_epi32(c));
+  if constexpr (bytes == 64 && !f32) return _mm512_maskz_mov_epi64(m, _mm512_set1_epi64(c));
+#endif
+  return to_bits(xsimd::select(m, from_bits<xsimd::batch<T, A>>(xsimd::batch<I, A>(c)), xsimd::batch<T, A>(T(0))));
+}
+
+// Whether any lane of m is set.
+template <class T, class A>
+NONLIN_INLINE bool any_lane(xsimd::batch_bool<T, A> const& m) noexcept {
+  return xsimd::any(m);
+}
 
 #else
 template <class V>

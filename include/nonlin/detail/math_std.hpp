@@ -1,0 +1,545 @@
+// nonlin::detail::standard: the float math of the default tier (nonlin::f),
+// written once over V = float | xsimd::batch<float, A>.
+//
+// The tier's contract: within 4 ULP over every float input (on the
+// subnormal grid below the smallest normal), tails and subnormal results
+// included; the special values of the other tiers; the same bits on every
+// target with an FMA; no microcode assists (time independent of the data).
+// So:
+//  * only operations whose results IEEE-754 fixes (add, mul, fma, div,
+//    compares and selects, integer and bit operations, max/min with the NaN
+//    rule written out in ops.hpp); and no vector negation (the ops' fms,
+//    fnma, fnms instead: GCC 12 turns a sign-bit XOR into 0 - v);
+//  * exp only of a <= 0, clamped where the result no longer changes;
+//    e^a = p 2^n with n = round(a log2e) by the 1.5 * 2^23 magic number in
+//    one fma (its low bits, shifted into the exponent field, are 2^(n + K)),
+//    r = a - n ln2 by a two-constant reduction, p = e^r a polynomial;
+//  * a result that can be subnormal is carried scaled by 2^K, every
+//    intermediate normal, until one last fma whose result is normal:
+//    fma(q, 2^-K, C) with C = 2^-126 (the sign of q) in the lanes below
+//    2^-126 lands in [2^-126, 2^-125), whose ulp is the subnormal grid, so it
+//    is 2^-126 plus the correctly rounded result; an integer subtraction of
+//    the bit pattern of 2^-126 then leaves the result. No floating-point
+//    operation produces or consumes a subnormal;
+//  * nothing is computed as 1 - e^a, 1 + erf(z) or 1 + tanh(z) for z < 0;
+//  * the gated functions multiply up into the scaled numerator before the
+//    division and the final scaling, so a tiny act(gate) is never rounded on
+//    its own. Lanes with |up| > 2^32 (or |x| > 2^32 for swish), an infinite
+//    or NaN up, are recomputed in double by the precise tier's kernels (the
+//    same bits on every FMA target too), only when a vector has one.
+#ifndef NONLIN_DETAIL_MATH_STD_HPP
+#define NONLIN_DETAIL_MATH_STD_HPP
+
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "eval.hpp"
+#include "math.hpp"
+
+NONLIN_BEGIN_NAMESPACE
+namespace detail {
+namespace standard {
+
+using C = std_coeffs;
+
+// 2^e as a float, for -126 <= e <= 127.
+constexpr float pow2f(int e) {
+  float r = 1.0f;
+  for (int i = 0; i < (e > 0 ? e : -e); ++i) r = e > 0 ? r * 2.0f : r * 0.5f;
+  return r;
+}
+constexpr std::int32_t bits_of_pow2(int e) { return (e + 127) << 23; }
+constexpr double kMagic = 12582912.0;  // 1.5 * 2^23
+
+// Results carried scaled by 2^K (unary) and 2^KG (gated, where up is
+// folded in): every intermediate stays normal for the clamps below.
+constexpr int K = 40;
+constexpr int KG = 80;
+
+template <class V>
+using ibits = bits_t<V>;
+
+// a - b on bit patterns, wrapping (no overflow is possible for the values
+// used, but the scalar form is written without undefined behaviour).
+template <class V>
+NONLIN_INLINE ibits<V> bits_sub(ibits<V> const& a, ibits<V> const& b) noexcept {
+  if constexpr (is_scalar<V>::value) {
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(a) - static_cast<std::uint32_t>(b));
+  } else {
+    return a - b;
+  }
+}
+
+// 2^e from t = fma(a, log2e, kMagic + 127 + e0): the low mantissa bits of t
+// hold e = n + 127 + e0, which the shift moves into the exponent field
+// (the bits of 1.5 * 2^23 above them are shifted out).
+template <class V>
+NONLIN_INLINE V pow2_of_magic(V const& t) noexcept {
+  return from_bits<V>(shl(to_bits(t), 23));
+}
+
+template <class V>
+NONLIN_INLINE V exp_poly6(V const& r) noexcept {
+  return horner(r, C::exp6);
+}
+template <class V>
+NONLIN_INLINE V exp_poly5(V const& r) noexcept {
+  return horner(r, C::exp5);
+}
+
+// e^(a + alo) = p * sK * 2^-KK for a <= 0 (or NaN) with round(a log2e) >=
+// -126 - KK: sK = 2^(n + KK), p = e^r. alo (HasLo): a small correction,
+// added to the exact first reduction step.
+template <class V>
+struct exp_k {
+  V p, sK;
+};
+template <int KK, int Degree = 6, bool HasLo = false, class V>
+NONLIN_INLINE exp_k<V> exp_neg_k(V const& a, V const& alo = V(0.0f)) noexcept {
+  constexpr double magic = kMagic + 127 + KK;
+  const V t = detail::fma(a, splat<V>(C::log2e), splat<V>(magic));
+  const V n = t - splat<V>(magic);
+  V r = detail::fma(n, splat<V>(-C::ln2_hi), a);  // exact: n ln2_hi exact, Sterbenz
+  if constexpr (HasLo) r = r + alo;
+  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+  if constexpr (Degree == 6) return {exp_poly6(r), pow2_of_magic(t)};
+  else return {exp_poly5(r), pow2_of_magic(t)};
+}
+
+// q * 2^-K rounded once for q >= 0 (or NaN), subnormal results included.
+template <class V>
+NONLIN_INLINE V scale_down_pos(V const& q) noexcept {
+  const auto tiny = q < splat<V>(pow2f(K - 126));
+  const ibits<V> c = mask_bits(tiny, bits_of_pow2(-126));
+  const V z = detail::fma(q, splat<V>(pow2f(-K)), from_bits<V>(c));
+  return from_bits<V>(bits_sub<V>(to_bits(z), c));
+}
+
+// q * s rounded once for a signed q, s = 2^-K where q < 0 may be tiny and
+// s = 1 where q >= 0: the tiny lanes, -2^(K-126) < q <= -0, are found by
+// one signed integer compare of the bit pattern.
+template <class V>
+NONLIN_INLINE V scale_down_signed(V const& q, V const& s) noexcept {
+  const auto tiny = bits_below(q, std::numeric_limits<std::int32_t>::min() + bits_of_pow2(K - 126));
+  const ibits<V> cf = mask_bits(tiny, static_cast<std::int32_t>(0x80800000u));  // -2^-126
+  const ibits<V> cs = mask_bits(tiny, std::int32_t(0x00800000));
+  const V z = detail::fma(q, s, from_bits<V>(cf));
+  return from_bits<V>(bits_sub<V>(to_bits(z), cs));
+}
+
+// w * s rounded once, w any sign; the lanes of tiny_ok may be subnormal
+// (s = 2^-KG there), elsewhere the product is exact or normal.
+template <class V, class M>
+NONLIN_INLINE V scale_down_any(V const& w, V const& s, M const& tiny_ok) noexcept {
+  const auto tiny = tiny_ok & (detail::abs(w) < splat<V>(pow2f(KG - 126)));
+  const ibits<V> cs = mask_bits(tiny, std::int32_t(0x00800000));
+  const V c = from_bits<V>(cs | (to_bits(w) & ibits<V>(std::numeric_limits<std::int32_t>::min())));
+  const V z = detail::fma(w, s, c);
+  return from_bits<V>(bits_sub<V>(to_bits(z), cs));
+}
+
+// The lanes where the sign bit of x is set, as a mask.
+template <class V>
+NONLIN_INLINE auto negative_lanes(V const& x) noexcept {
+  return bits_below(x, 0);
+}
+
+// The value of a batch that holds one value in every lane.
+template <class V>
+NONLIN_INLINE float first_lane(V const& v) noexcept {
+  if constexpr (is_scalar<V>::value) return v;
+  else return v.get(0);
+}
+
+// ------------------------------------------------------------- unary --
+
+// sigmoid(x) = 1/(1 + E) (x >= 0) or E/(1 + E) (x < 0), E = e^-|x|;
+// -|x| is clamped at -104 (sigmoid(-104) < 2^-150: +0).
+template <class V>
+NONLIN_INLINE V sigmoid(V const& x) noexcept {
+  const V a = max_keep_nan(neg_abs(x), splat<V>(-104.0));
+  const exp_k<V> e = exp_neg_k<K>(a);
+  const V eK = e.p * e.sK;                                        // E 2^K, normal
+  const V d = detail::fma(eK, splat<V>(pow2f(-K)), V(1.0f));      // 1 + E
+  const V q = sign_select(x, eK, splat<V>(pow2f(K))) / d;         // sigmoid(x) 2^K
+  return scale_down_pos(q);
+}
+
+// silu(x) = x sigmoid(x): x/(1 + E) (x >= 0), x E/(1 + E) (x < 0); below
+// -109 the result is -0 (x is clamped with the exp argument).
+template <class V>
+NONLIN_INLINE V silu(V const& x) noexcept {
+  const V a = max_keep_nan(neg_abs(x), splat<V>(-109.0));
+  const exp_k<V> e = exp_neg_k<K>(a);
+  const V eK = e.p * e.sK;
+  const V d = detail::fma(eK, splat<V>(pow2f(-K)), V(1.0f));
+  const V num = sign_select(x, a * eK, x);                        // x < 0: a = max(x, -109)
+  const V s = sign_select(x, splat<V>(pow2f(-K)), V(1.0f));
+  return scale_down_signed(num / d, s);
+}
+
+// tanh(x) = copysign(q/(2 + q), x), q = e^-2|x| - 1 = 2^n (e^(2hr) - 1) +
+// (2^n - 1), with e^(2hr) - 1 by its own polynomial (no cancellation near
+// 0). |x| is clamped at 9.1 (tanh rounds to 1 from 9.011 on): nothing is
+// subnormal. The reduction runs on h = -|x|: n = round(2h log2e), hr = h -
+// n ln2/2, one constant (|n| <= 27).
+template <class V>
+NONLIN_INLINE V tanh(V const& x) noexcept {
+  const V h = max_keep_nan(neg_abs(x), splat<V>(-9.1));
+  const V t = detail::fma(h, splat<V>(C::log2e_twice), splat<V>(kMagic + 127));
+  const V n = t - splat<V>(kMagic + 127);
+  const V hr = detail::fma(n, splat<V>(-C::ln2_half), h);
+  const V em1 = hr * horner(hr, C::tanh_em1);                     // e^(2hr) - 1
+  const V s = pow2_of_magic(t);                                   // 2^n
+  const V q = detail::fma(s, em1, s - V(1.0f));                   // e^-2|x| - 1 <= 0
+  return detail::copysign(q / (q + V(2.0f)), x);
+}
+
+// gelu_tanh(x) = x sigmoid(z), z = x (c1 + c2 x^2); the error of z is
+// multiplied by |z| in the result, so z is carried to about 2^-40:
+// S = c1 + c2 x^2 = Sh + Sl (x^2 an exact pair; c1_hi on a 2^-20 grid, so
+// c1_hi - Sh is exact for |x| <= 11), and the reduction takes |z| = |x| (Sh
+// + Sl) directly, r = -|x| Sh - n ln2_hi (one fnma) - |x| Sl - n ln2_lo, so
+// |x| Sh is never rounded. x is clamped to [-11, 11] for z (below -10.77 the
+// result is -0, above 11 it is x).
+template <class V>
+NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
+  const V xc = max_keep_nan(min_keep_nan(x, V(11.0f)), V(-11.0f));
+  const V ax = detail::abs(xc);
+  const V x2h = ax * ax;
+  const V x2l = detail::fms(ax, ax, x2h);
+  const V sh = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi));
+  V sl = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi) - sh);
+  sl = sl + detail::fma(splat<V>(C::gt_c2_hi), x2l, detail::fma(splat<V>(C::gt_c2_lo), x2h, splat<V>(C::gt_c1_lo)));
+  const V zh = ax * sh;  // |z|, only for n
+  const V t = detail::fma(zh, splat<V>(-C::log2e), splat<V>(kMagic + 127 + K));
+  const V n = t - splat<V>(kMagic + 127 + K);
+  V r = detail::fnma(ax, sh, n * splat<V>(-C::ln2_hi));
+  r = detail::fnma(ax, sl, r);
+  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+  const V eK = exp_poly6(r) * pow2_of_magic(t);
+  const V d = detail::fma(eK, splat<V>(pow2f(-K)), V(1.0f));
+  const V num = sign_select(x, xc * eK, x);
+  const V s = sign_select(x, splat<V>(pow2f(-K)), V(1.0f));
+  return scale_down_signed(num / d, s);
+}
+
+// gelu(x) = x Phi(x). With t = min(|x|, 14.5): Phi(-t) = e^(-t^2/2) G(t),
+// G = B / (sqrt(2 pi) (t B + A)) (std_coeffs: B degree 5, A degree 4; the
+// 1/sqrt(2 pi) is in gelu_exp), v = t Phi(-t) 2^K, then
+//   x >= 0: x - t Phi(-t) = fma(v, -2^-K, x)   (>= x/2: no cancellation)
+//   x < 0:  -t Phi(-t) = fma(v, -2^-K, C) and the integer fix-up.
+// t^2 is carried as an exact pair: an error of 2^-24 in t^2/2 = 100 would
+// cost 100 ulps.
+template <class V>
+NONLIN_INLINE V gelu(V const& x) noexcept {
+  const V t = min_keep_nan(detail::abs(x), splat<V>(C::gelu_end));
+  const V th = t * t;
+  const V tl = detail::fms(t, t, th);
+  const V ah = th * V(-0.5f);  // exact
+  const V tt = detail::fma(th, splat<V>(-C::log2e_half), splat<V>(kMagic + 127 + K));
+  const V n = tt - splat<V>(kMagic + 127 + K);
+  V r = detail::fma(n, splat<V>(-C::ln2_hi), ah);  // exact
+  r = detail::fma(tl, V(-0.5f), r);
+  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+  // e^r / sqrt(2 pi) = c0_hi + e; t B e^r / sqrt(2 pi) = fma(c0_hi, tb, e tb)
+  // (one rounding), and den = tb + A shares tb's rounding with it.
+  const V e = detail::fma(horner(r, C::gelu_exp), r, splat<V>(C::gelu_c0_lo));
+  const V sK = pow2_of_magic(tt);
+  const V tb = t * horner(t, C::gelu_b);
+  const V den = tb + horner(t, C::gelu_a);
+  const V v = (sK * detail::fma(splat<V>(C::gelu_c0_hi), tb, e * tb)) / den;  // t Phi(-t) 2^K
+  // x < 0 lanes whose result is below 2^-126: C = -2^-126 and the fix-up.
+  const auto tiny = v < splat<V>(pow2f(K - 126));
+  const ibits<V> cf = mask_bits(tiny, static_cast<std::int32_t>(0x80800000u));
+  const V base = sign_select(x, from_bits<V>(cf), x);
+  const ibits<V> cs = to_bits(sign_select(x, from_bits<V>(mask_bits(tiny, std::int32_t(0x00800000))), V(0.0f)));
+  const V z = detail::fma(v, splat<V>(-pow2f(-K)), base);
+  return from_bits<V>(bits_sub<V>(to_bits(z), cs));
+}
+
+// ------------------------------------------ swish and the gated forms --
+
+// Lanes where |u| <= 2^32 does not hold (infinities and NaNs included).
+template <class V>
+NONLIN_INLINE auto big_lanes(V const& u) noexcept {
+  return !bits_below(detail::abs(u), to_bits(splat<scalar_t<V>>(pow2f(32))) + 1);
+}
+
+// Recomputes the lanes of `big` as f(g, u) (doubles in, float out).
+template <class V, class M, class F>
+NONLIN_INLINE V fix_lanes(V y, V const& g, V const& u, M const& big, F const& f) noexcept {
+  if constexpr (is_scalar<V>::value) {
+    return big ? static_cast<float>(f(static_cast<double>(g), static_cast<double>(u))) : y;
+  } else {
+    constexpr std::size_t W = V::size;
+    alignas(64) float ys[W], gs[W], us[W], bs[W];
+    y.store_aligned(ys);
+    g.store_aligned(gs);
+    u.store_aligned(us);
+    detail::select(big, V(1.0f), V(0.0f)).store_aligned(bs);
+    for (std::size_t i = 0; i < W; ++i)
+      if (bs[i] != 0.0f) ys[i] = static_cast<float>(f(static_cast<double>(gs[i]), static_cast<double>(us[i])));
+    return V::load_aligned(ys);
+  }
+}
+
+// The precise tier's double kernels, through a batch lane as every scalar
+// call is (eval.hpp), for the rare lanes.
+inline double sigmoid_d(double g) {
+  return eval(g, [](auto const& v) { return detail::sigmoid(v); });
+}
+inline double silu_d(double g) {
+  return eval(g, [](auto const& v) { return detail::silu(v); });
+}
+inline double swish_d(double x, double b) {
+  return eval(x, [b](auto const& v) { return detail::swish(v, splat<std::decay_t<decltype(v)>>(b)); });
+}
+inline double gelu_d(double g) {
+  return eval(g, [](auto const& v) { return detail::gelu(v); });
+}
+inline double gelu_tanh_d(double g) {
+  return eval(g, [](auto const& v) { return detail::gelu_tanh(v); });
+}
+
+// act(g) * u for an infinite u (act(g) has the sign of g, sigmoid is > 0):
+// the limit, NaN for 0 * inf.
+inline double times_inf(double act_sign, double u) { return act_sign == 0 ? u - u : act_sign > 0 ? u : -u; }
+
+// m sigmoid(zh + zl) on the common path (|m| <= 2^32), m folded into the
+// scaled numerator; the core of swish and swiglu.
+template <bool HasLo, class V>
+NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& zh, V const& zl) noexcept {
+  const V a = max_keep_nan(neg_abs(zh), V(-132.0f));
+  V alo = V(0.0f);
+  if constexpr (HasLo) {
+    // -|z| = a + alo: alo = -zl for zh >= 0, zl for zh < 0 (a bit flip, no
+    // negation); dropped where the argument was clamped.
+    alo = from_bits<V>(to_bits(zl) ^ (~to_bits(zh) & ibits<V>(std::numeric_limits<std::int32_t>::min())));
+    alo = detail::select(a == neg_abs(zh), alo, V(0.0f));
+  }
+  const exp_k<V> e = exp_neg_k<KG, 6, HasLo>(a, alo);
+  const V eK = e.p * e.sK;
+  const V d = detail::fma(eK, splat<V>(pow2f(-KG)), V(1.0f));
+  const V num = sign_select(zh, m_neg * eK, m);
+  const V s = sign_select(zh, splat<V>(pow2f(-KG)), V(1.0f));
+  return scale_down_any(num / d, s, negative_lanes(zh));
+}
+
+// swish(x, beta) = x sigmoid(beta x), beta x carried as an exact pair.
+template <class V>
+NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
+  const V zh = beta * x;
+  const V zl = detail::fms(beta, x, zh);
+  V y = times_sigmoid<true>(x, x, zh, zl);
+  const auto big = big_lanes(x);
+  if (any_lane(big)) y = fix_lanes(y, x, beta, big, [](double xx, double b) { return swish_d(xx, b); });
+  return y;
+}
+
+// glu(g, up) = sigmoid(g) up.
+template <class V>
+NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
+  const V a = max_keep_nan(neg_abs(g), V(-132.0f));
+  const exp_k<V> e = exp_neg_k<KG>(a);
+  const V eK = e.p * e.sK;
+  const V d = detail::fma(eK, splat<V>(pow2f(-KG)), V(1.0f));
+  const V w = (up * sign_select(g, eK, splat<V>(pow2f(KG)))) / d;  // up sigmoid(g) 2^KG
+  V y = scale_down_any(w, splat<V>(pow2f(-KG)), w == w);  // every lane may be tiny
+  const auto big = big_lanes(up);
+  if (any_lane(big))
+    y = fix_lanes(y, g, up, big, [](double gg, double u) {
+      if (u != u || gg != gg) return u + gg;
+      if (u - u != 0) return times_inf(gg == -INFINITY ? 0 : 1, u);
+      return u * sigmoid_d(gg);
+    });
+  return y;
+}
+
+// swiglu(g, up) = swish(g) up = up g sigmoid(beta g): the numerator is
+// m = up g, folded in before the division (|m| <= 2^32 on the common path,
+// so that m e^-132 still rounds to 0 where the exp argument is clamped).
+template <class V>
+NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
+  const V zh = beta * g;
+  const V zl = detail::fms(beta, g, zh);
+  const V m = up * g;
+  V y = times_sigmoid<true>(m, m, zh, zl);
+  const auto big = big_lanes(m);
+  if (any_lane(big)) {
+    const double b = first_lane(beta);
+    y = fix_lanes(y, g, up, big, [b](double gg, double u) {
+      if (u != u || gg != gg) return u + gg;
+      if (u - u != 0) return times_inf(gg == 0 || (gg == -INFINITY && b > 0) ? 0 : gg, u);
+      return u * swish_d(gg, b);
+    });
+  }
+  return y;
+}
+
+// swish with beta = 1: silu's exp argument, no beta x product. The same
+// bits as swish(x, 1), where zh = x and zl = +-0.
+template <class V>
+NONLIN_INLINE V swish1(V const& x) noexcept {
+  V y = times_sigmoid<false>(x, x, x, V(0.0f));
+  const auto big = big_lanes(x);
+  if (any_lane(big)) y = fix_lanes(y, x, V(1.0f), big, [](double xx, double) { return swish_d(xx, 1.0); });
+  return y;
+}
+
+// swiglu with beta = 1 (LLaMA's): silu's exp argument, no beta g product.
+// The same bits as swiglu(g, up, 1): there zh = g and zl = +-0.
+template <class V>
+NONLIN_INLINE V swiglu1(V const& g, V const& up) noexcept {
+  const V m = up * g;
+  V y = times_sigmoid<false>(m, m, g, V(0.0f));
+  const auto big = big_lanes(m);
+  if (any_lane(big))
+    y = fix_lanes(y, g, up, big, [](double gg, double u) {
+      if (u != u || gg != gg) return u + gg;
+      if (u - u != 0) return times_inf(gg == 0 || gg == -INFINITY ? 0 : gg, u);
+      return u * silu_d(gg);
+    });
+  return y;
+}
+
+// geglu(g, up) = gelu(g) up: gelu's kernel with KG and t <= 16; u =
+// Phi(-t) 2^KG without the factor t (a tiny gate meets up before any
+// rounding).
+template <class V>
+NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
+  constexpr double magic = kMagic + 127 + KG;
+  const V t = min_keep_nan(detail::abs(g), splat<V>(C::geglu_end));
+  const V th = t * t;
+  const V tl = detail::fms(t, t, th);
+  const V ah = th * V(-0.5f);
+  const V tt = detail::fma(th, splat<V>(-C::log2e_half), splat<V>(magic));
+  const V n = tt - splat<V>(magic);
+  V r = detail::fma(n, splat<V>(-C::ln2_hi), ah);
+  r = detail::fma(tl, V(-0.5f), r);
+  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+  const V e = detail::fma(horner(r, C::gelu_exp), r, splat<V>(C::gelu_c0_lo));
+  const V sK = pow2_of_magic(tt);
+  const V b = horner(t, C::gelu_b);
+  const V den = detail::fma(t, b, horner(t, C::gelu_a));
+  const V u = (sK * detail::fma(splat<V>(C::gelu_c0_hi), b, e * b)) / den;  // Phi(-t) 2^KG
+  // g < 0: -up t Phi(-t) = -((up t) u) 2^-KG (fnms keeps the sign of zero);
+  // g >= 0: up g (1 - Phi(-t)) = fma(-(up g), P, up g), P = u 2^-KG, and
+  // P = 0 for t > 9 (1 - P rounds to 1 there; P would be subnormal past 13).
+  const V pp = detail::select(t > V(9.0f), V(0.0f), u) * splat<V>(pow2f(-KG));
+  const V mg = up * g;
+  // (copysign: mg - mg P is +0 where mg is -0.)
+  const V w = sign_select(g, detail::fnms(up * t, u, V(0.0f)), detail::copysign(detail::fnma(mg, pp, mg), mg));
+  const V s = sign_select(g, splat<V>(pow2f(-KG)), V(1.0f));
+  V y = scale_down_any(w, s, negative_lanes(g));
+  const auto big = big_lanes(up) | big_lanes(mg);  // (up g overflows: inf * 0 in w)
+  if (any_lane(big))
+    y = fix_lanes(y, g, up, big, [](double gg, double uu) {
+      if (uu != uu || gg != gg) return uu + gg;
+      if (uu - uu != 0) return times_inf(gg == 0 || gg == -INFINITY ? 0 : gg, uu);
+      return uu * gelu_d(gg);
+    });
+  return y;
+}
+
+// geglu_tanh(g, up) = gelu_tanh(g) up: gelu_tanh's kernel with KG, x
+// clamped at -12, up folded into the numerator.
+template <class V>
+NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
+  constexpr double magic = kMagic + 127 + KG;
+  const V xc = max_keep_nan(min_keep_nan(x, V(12.0f)), V(-12.0f));
+  const V ax = detail::abs(xc);
+  const V x2h = ax * ax;
+  const V x2l = detail::fms(ax, ax, x2h);
+  const V sh = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi));
+  V sl = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi) - sh);
+  sl = sl + detail::fma(splat<V>(C::gt_c2_hi), x2l, detail::fma(splat<V>(C::gt_c2_lo), x2h, splat<V>(C::gt_c1_lo)));
+  const V zh = ax * sh;
+  const V t = detail::fma(zh, splat<V>(-C::log2e), splat<V>(magic));
+  const V n = t - splat<V>(magic);
+  V r = detail::fnma(ax, sh, n * splat<V>(-C::ln2_hi));
+  r = detail::fnma(ax, sl, r);
+  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+  const V eK = exp_poly6(r) * pow2_of_magic(t);
+  const V d = detail::fma(eK, splat<V>(pow2f(-KG)), V(1.0f));
+  const V w = (up * sign_select(x, xc * eK, x)) / d;
+  const V s = sign_select(x, splat<V>(pow2f(-KG)), V(1.0f));
+  V y = scale_down_any(w, s, negative_lanes(x));
+  const auto big = big_lanes(up);
+  if (any_lane(big))
+    y = fix_lanes(y, x, up, big, [](double gg, double u) {
+      if (u != u || gg != gg) return u + gg;
+      if (u - u != 0) return times_inf(gg == 0 || gg == -INFINITY ? 0 : gg, u);
+      return u * gelu_tanh_d(gg);
+    });
+  return y;
+}
+
+// ---------------------------------------------------- functor kernels --
+// float on a target with an FMA: the kernels above; double, and float
+// without an FMA (where their error-free steps do not hold): the precise
+// tier's.
+
+template <class V>
+using is_float = std::integral_constant<bool, std::is_same<scalar_t<V>, float>::value && has_fma>;
+
+template <class V>
+NONLIN_INLINE V sigmoid_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::sigmoid(x);
+  else return detail::sigmoid(x);
+}
+template <class V>
+NONLIN_INLINE V tanh_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::tanh(x);
+  else return detail::tanh(x);
+}
+template <class V>
+NONLIN_INLINE V silu_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::silu(x);
+  else return detail::silu(x);
+}
+template <class V>
+NONLIN_INLINE V swish_kernel(V const& x, V const& beta) noexcept {
+  if constexpr (is_float<V>::value) return standard::swish(x, beta);
+  else return detail::swish(x, beta);
+}
+template <class V>
+NONLIN_INLINE V gelu_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::gelu(x);
+  else return detail::gelu(x);
+}
+template <class V>
+NONLIN_INLINE V gelu_tanh_kernel(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::gelu_tanh(x);
+  else return detail::gelu_tanh(x);
+}
+
+// The gated kernels: float folded (above); double act(gate) * up with the
+// precise tier's act.
+template <class V>
+NONLIN_INLINE V glu_kernel(V const& g, V const& up) noexcept {
+  if constexpr (is_float<V>::value) return standard::glu(g, up);
+  else return detail::sigmoid(g) * up;
+}
+template <class V>
+NONLIN_INLINE V swiglu_kernel(V const& g, V const& up, V const& beta) noexcept {
+  if constexpr (is_float<V>::value) return standard::swiglu(g, up, beta);
+  else return detail::swish(g, beta) * up;
+}
+template <class V>
+NONLIN_INLINE V geglu_kernel(V const& g, V const& up) noexcept {
+  if constexpr (is_float<V>::value) return standard::geglu(g, up);
+  else return detail::gelu(g) * up;
+}
+template <class V>
+NONLIN_INLINE V geglu_tanh_kernel(V const& g, V const& up) noexcept {
+  if constexpr (is_float<V>::value) return standard::geglu_tanh(g, up);
+  else return detail::gelu_tanh(g) * up;
+}
+
+}  // namespace standard
+}  // namespace detail
+NONLIN_END_NAMESPACE  // namespace nonlin
+
+#endif  // NONLIN_DETAIL_MATH_STD_HPP
