@@ -445,15 +445,21 @@ struct unary_row {
   static constexpr bool fast_tier = F::tier == nonlin::tier::fast;
 };
 
+
 template <class Def, class F, group G, template <class> class P>
 struct unary_param_row : unary_row<Def, F, G> {
   using param = P<F>;
 };
 
 // Gated: out = act(gate) * up, with Act the activation's functor (of the
-// same tier) and Half the documented packed gate half.
+// same tier) and Half the documented packed gate half. folded: up is
+// multiplied into act's numerator before its final scaling (the default
+// tier, float, with an FMA), so the result is not the rounded act(gate) times up, and
+// the bound holds for every pair; otherwise out = act(gate) * up rounded
+// once, and the bound holds where act(gate) is normal or |up| <= 1.
 template <class F, class Act, nonlin::gate_half Half, group G>
 struct gated_row {
+  static_assert(F::packed_gate == Half, "the functor's packed gate half differs from its spec row");
   using functor = F;
   using act = Act;
   using def = typename spec<Act>::def;
@@ -462,6 +468,10 @@ struct gated_row {
   static constexpr nonlin::gate_half half = Half;
   static constexpr group digest = G;
   static constexpr bool fast_tier = F::tier == nonlin::tier::fast;
+  template <class T>
+  static constexpr bool folded() {
+    return F::tier == nonlin::tier::standard && std::is_same<T, float>::value && nonlin::detail::has_fma;
+  }
 };
 
 template <class F, class Act, nonlin::gate_half Half, group G, template <class> class P>
@@ -479,35 +489,38 @@ template <> struct spec<nonlin::relu6> : unary_row<def_relu6, nonlin::relu6, gro
 template <> struct spec<nonlin::hardsigmoid> : unary_row<def_hardsigmoid, nonlin::hardsigmoid, group::fma> {};
 template <> struct spec<nonlin::hardswish> : unary_row<def_hardswish, nonlin::hardswish, group::fma> {};
 
-template <> struct spec<nonlin::tanh> : unary_row<def_tanh, nonlin::tanh, group::fma> {};
-template <> struct spec<nonlin::sigmoid> : unary_row<def_sigmoid, nonlin::sigmoid, group::fma> {};
-template <> struct spec<nonlin::gelu> : unary_row<def_gelu, nonlin::gelu, group::fma> {};
-template <> struct spec<nonlin::gelu_tanh> : unary_row<def_gelu_tanh, nonlin::gelu_tanh, group::fma> {};
-template <> struct spec<nonlin::silu> : unary_row<def_silu, nonlin::silu, group::fma> {};
+// One row per function and tier: default (nonlin::), precise, fast.
+#define NONLIN_SPEC_UNARY(fn)                                                                              \
+  template <> struct spec<nonlin::fn> : unary_row<def_##fn, nonlin::fn, group::fma> {};                   \
+  template <> struct spec<nonlin::precise::fn> : unary_row<def_##fn, nonlin::precise::fn, group::fma> {}; \
+  template <> struct spec<nonlin::fast::fn> : unary_row<def_##fn, nonlin::fast::fn, group::isa> {};
+NONLIN_SPEC_UNARY(tanh)
+NONLIN_SPEC_UNARY(sigmoid)
+NONLIN_SPEC_UNARY(gelu)
+NONLIN_SPEC_UNARY(gelu_tanh)
+NONLIN_SPEC_UNARY(silu)
+#undef NONLIN_SPEC_UNARY
 template <> struct spec<nonlin::swish> : unary_param_row<def_swish, nonlin::swish, group::fma, param_beta> {};
-
-template <> struct spec<nonlin::fast::tanh> : unary_row<def_tanh, nonlin::fast::tanh, group::isa> {};
-template <> struct spec<nonlin::fast::sigmoid> : unary_row<def_sigmoid, nonlin::fast::sigmoid, group::isa> {};
-template <> struct spec<nonlin::fast::gelu> : unary_row<def_gelu, nonlin::fast::gelu, group::isa> {};
-template <> struct spec<nonlin::fast::gelu_tanh> : unary_row<def_gelu_tanh, nonlin::fast::gelu_tanh, group::isa> {};
-template <> struct spec<nonlin::fast::silu> : unary_row<def_silu, nonlin::fast::silu, group::isa> {};
+template <> struct spec<nonlin::precise::swish>
+    : unary_param_row<def_swish, nonlin::precise::swish, group::fma, param_beta> {};
 template <> struct spec<nonlin::fast::swish>
     : unary_param_row<def_swish, nonlin::fast::swish, group::isa, param_beta> {};
 
-template <> struct spec<nonlin::glu> : gated_row<nonlin::glu, nonlin::sigmoid, gate_half::second, group::fma> {};
+#define NONLIN_SPEC_GATED(g, act, half)                                                                  \
+  template <> struct spec<nonlin::g> : gated_row<nonlin::g, nonlin::act, half, group::fma> {};            \
+  template <> struct spec<nonlin::precise::g>                                                             \
+      : gated_row<nonlin::precise::g, nonlin::precise::act, half, group::fma> {};                        \
+  template <> struct spec<nonlin::fast::g> : gated_row<nonlin::fast::g, nonlin::fast::act, half, group::isa> {};
+NONLIN_SPEC_GATED(glu, sigmoid, gate_half::second)
+NONLIN_SPEC_GATED(geglu, gelu, gate_half::first)
+NONLIN_SPEC_GATED(geglu_tanh, gelu_tanh, gate_half::first)
+#undef NONLIN_SPEC_GATED
 template <> struct spec<nonlin::swiglu>
     : gated_param_row<nonlin::swiglu, nonlin::swish, gate_half::first, group::fma, param_beta> {};
-template <> struct spec<nonlin::geglu> : gated_row<nonlin::geglu, nonlin::gelu, gate_half::first, group::fma> {};
-template <> struct spec<nonlin::geglu_tanh>
-    : gated_row<nonlin::geglu_tanh, nonlin::gelu_tanh, gate_half::first, group::fma> {};
-template <> struct spec<nonlin::fast::glu>
-    : gated_row<nonlin::fast::glu, nonlin::fast::sigmoid, gate_half::second, group::isa> {};
+template <> struct spec<nonlin::precise::swiglu>
+    : gated_param_row<nonlin::precise::swiglu, nonlin::precise::swish, gate_half::first, group::fma, param_beta> {};
 template <> struct spec<nonlin::fast::swiglu>
     : gated_param_row<nonlin::fast::swiglu, nonlin::fast::swish, gate_half::first, group::isa, param_beta> {};
-template <> struct spec<nonlin::fast::geglu>
-    : gated_row<nonlin::fast::geglu, nonlin::fast::gelu, gate_half::first, group::isa> {};
-template <> struct spec<nonlin::fast::geglu_tanh>
-    : gated_row<nonlin::fast::geglu_tanh, nonlin::fast::gelu_tanh, gate_half::first, group::isa> {};
 // clang-format on
 
 // ----------------------------------------------------------------- access --
@@ -603,6 +616,40 @@ R reference(F const& f, T x) {
   using S = spec_of<F>;
   static_assert(!S::gated, "reference: unary functors");
   return S::def::ref(R(x), R(static_cast<T>(param_of(f))));
+}
+
+// The value the contract fixes for g(gate, up) in T, if any: NaN in either
+// operand gives NaN; an infinite gate gives act's limit times up (NaN for
+// 0 * inf); a gate whose act the table fixes gives that value times up
+// rounded once. An infinite up with a finite gate: unfolded rows multiply
+// the rounded act(gate) (0 * inf = NaN where it underflowed); folded rows
+// give the limit of the exact product: +-inf with the sign of act (sigmoid
+// > 0; the x * p(x) family has the sign of gate), NaN at gate = +-0 for the
+// latter.
+template <class G, class T>
+bool gated_fixed(G const& g, T gate, T up, T& y) {
+  using S = spec_of<G>;
+  const auto act = act_of(g);
+  if (std::isnan(gate) || std::isnan(up)) {
+    y = std::numeric_limits<T>::quiet_NaN();
+    return true;
+  }
+  T a;
+  if (S::template folded<T>() && std::isfinite(gate) && std::isinf(up)) {
+    const bool x_times_p = S::def::sign_of_x;
+    if (x_times_p && gate == 0) y = std::numeric_limits<T>::quiet_NaN();
+    else y = (x_times_p && gate < 0) ? -up : up;
+    return true;
+  }
+  if (fixed_value(act, gate, a)) {
+    y = a * up;
+    return true;
+  }
+  if (std::isinf(up)) {
+    y = act(gate) * up;  // unfolded: the rounded act times up
+    return true;
+  }
+  return false;
 }
 
 // The exact value of act(gate) * up for finite gate and up, in R.

@@ -24,21 +24,25 @@ using nonlin_test::show;
 using nonlin_test::vector_width;
 
 // Which functors apply() may stream (test_bulk_stream runs this file with
-// every such output streamed): the memory-speed ones (tier::all), the fast
-// tier in float only (its double runs the precise kernels), never the
-// precise tier.
+// every such output streamed): the memory-speed ones (tier::all), the
+// default and fast tiers in float only (their double runs the precise
+// kernels), never the precise tier.
 static_assert(nonlin::detail::streams<nonlin::relu, float>(), "relu streams");
 static_assert(nonlin::detail::streams<nonlin::leaky_relu, double>(), "leaky_relu streams");
 static_assert(nonlin::detail::streams<nonlin::hardswish, float>(), "hardswish streams");
 static_assert(nonlin::detail::streams<nonlin::fast::sigmoid, float>(), "fast float streams");
 static_assert(nonlin::detail::streams<nonlin::fast::swiglu, float>(), "fast gated float streams");
 static_assert(!nonlin::detail::streams<nonlin::fast::gelu, double>(), "fast double does not");
-static_assert(!nonlin::detail::streams<nonlin::sigmoid, float>(), "precise does not");
-static_assert(!nonlin::detail::streams<nonlin::geglu, float>(), "precise gated does not");
+static_assert(nonlin::detail::streams<nonlin::sigmoid, float>(), "default float streams");
+static_assert(!nonlin::detail::streams<nonlin::gelu, double>(), "default double does not");
+static_assert(!nonlin::detail::streams<nonlin::precise::sigmoid, float>(), "precise does not");
+static_assert(!nonlin::detail::streams<nonlin::precise::geglu, float>(), "precise gated does not");
 // Which functors choose their kernel once per apply() call.
 static_assert(nonlin::detail::kernel_choice<nonlin::fast::swish, float>::any, "fast::swish chooses per call");
 static_assert(nonlin::detail::kernel_choice<nonlin::fast::swiglu, float>::any, "fast::swiglu chooses per call");
-static_assert(!nonlin::detail::kernel_choice<nonlin::swish, float>::any, "precise swish runs as it is");
+static_assert(nonlin::detail::kernel_choice<nonlin::swish, float>::any == nonlin::detail::has_fma,
+              "default swish chooses per call where it runs its own kernel");
+static_assert(!nonlin::detail::kernel_choice<nonlin::precise::swish, float>::any, "precise swish runs as it is");
 
 // Inputs: a seeded mix of ordinary values, tails and special values.
 template <class T>
@@ -179,35 +183,40 @@ TYPED_TEST(Bulk, GatedSplitEveryLengthAndOffsetEqualsScalar) {
   });
 }
 
-// fast::swish and fast::swiglu pick their kernel once per apply() call
-// (silu's for float and beta = 1): for every beta the bulk result must still
-// be the scalar functor's, bit for bit.
-TYPED_TEST(Bulk, KernelChosenPerCallEqualsScalar) {
-  using T = TypeParam;
+// The default and fast tiers' swish and swiglu pick their kernel once per
+// apply() call (silu's for float and beta = 1): for every beta the bulk
+// result must still be the scalar functor's, bit for bit.
+template <class Swish, class Swiglu, class T>
+void check_kernel_choice(const char* tier) {
   const std::size_t n = 1000;
   const auto x = make_inputs<T>(n, 4);
   const auto up = make_inputs<T>(n, 5);
   std::vector<T> out(n);
   for (const double beta : {1.0, 1.702, -0.5, 0.0, 1.0 + 1e-12}) {
     std::size_t failures = 0;
-    const nonlin::fast::swish f{beta};
+    const Swish f{beta};
     nonlin::apply(f, x.data(), out.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
       const T expect = f(x[i]);
       if (!same_bits(out[i], expect) && failures++ < 10)
-        ADD_FAILURE() << "fast::swish beta=" << beta << " input " << show(x[i]) << ": bulk " << show(out[i])
+        ADD_FAILURE() << tier << "swish beta=" << beta << " input " << show(x[i]) << ": bulk " << show(out[i])
                       << " != scalar " << show(expect);
     }
-    const nonlin::fast::swiglu g{beta};
+    const Swiglu g{beta};
     nonlin::apply(g, x.data(), up.data(), out.data(), n);
     for (std::size_t i = 0; i < n; ++i) {
       const T expect = g(x[i], up[i]);
       if (!same_bits(out[i], expect) && failures++ < 10)
-        ADD_FAILURE() << "fast::swiglu beta=" << beta << " gate " << show(x[i]) << " up " << show(up[i])
+        ADD_FAILURE() << tier << "swiglu beta=" << beta << " gate " << show(x[i]) << " up " << show(up[i])
                       << ": bulk " << show(out[i]) << " != scalar " << show(expect);
     }
-    EXPECT_EQ(failures, 0u) << "beta=" << beta;
+    EXPECT_EQ(failures, 0u) << tier << " beta=" << beta;
   }
+}
+
+TYPED_TEST(Bulk, KernelChosenPerCallEqualsScalar) {
+  check_kernel_choice<nonlin::swish, nonlin::swiglu, TypeParam>("");
+  check_kernel_choice<nonlin::fast::swish, nonlin::fast::swiglu, TypeParam>("fast::");
 }
 
 TYPED_TEST(Bulk, GatedSplitInPlaceOnEitherOperand) {

@@ -153,6 +153,52 @@ TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
   expect_identical("select", on_batches(a, b, c, [](auto x, auto y, auto z) { return d::select(x < y, x, z); }), p,
                    a, b, c);
 
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::min_keep_nan(a[i], b[i]);
+  expect_identical("min_keep_nan", on_batches(a, b, c, [](auto x, auto y, auto) { return d::min_keep_nan(x, y); }),
+                   p, a, b, c);
+
+  // fms, fnma, fnms: one rounding where the target fuses (NaN payloads aside).
+  const auto fused = [&](const char* name, auto scalar_op, auto batch_op) {
+    for (std::size_t i = 0; i < a.size(); ++i) p[i] = scalar_op(a[i], b[i], c[i]);
+    auto q = on_batches(a, b, c, batch_op);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (std::isnan(p[i]) && std::isnan(q[i])) q[i] = p[i];
+    expect_identical(name, q, p, a, b, c);
+  };
+  fused("fms", [](T x, T y, T z) { return d::fms(x, y, z); }, [](auto x, auto y, auto z) { return d::fms(x, y, z); });
+  fused("fnma", [](T x, T y, T z) { return d::fnma(x, y, z); },
+        [](auto x, auto y, auto z) { return d::fnma(x, y, z); });
+  fused("fnms", [](T x, T y, T z) { return d::fnms(x, y, z); },
+        [](auto x, auto y, auto z) { return d::fnms(x, y, z); });
+
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::sign_select(a[i], b[i], c[i]);
+  expect_identical("sign_select",
+                   on_batches(a, b, c, [](auto x, auto y, auto z) { return d::sign_select(x, y, z); }), p, a, b, c);
+
+  // bits_below and mask_bits: the signed compare of the bit patterns with
+  // one threshold per vector (the op takes a scalar; here lane 0 of b's
+  // vector), and the bits of lane 0 of c's vector where it holds.
+  {
+    using I = typename d::int_of<T>::type;
+    std::vector<T> q(a.size());
+    for (std::size_t i = 0; i + W<T> <= a.size(); i += W<T>) {
+      const I th = d::to_bits(b[i]), k_bits = d::to_bits(c[i]);
+      for (std::size_t k = 0; k < W<T>; ++k)
+        p[i + k] = d::from_bits<T>(d::mask_bits<T>(d::bits_below(a[i + k], th), k_bits));
+      const B<T> x = xsimd::load_unaligned(a.data() + i);
+      xsimd::store_unaligned(q.data() + i, d::from_bits<B<T>>(d::mask_bits(d::bits_below(x, th), k_bits)));
+    }
+    expect_identical("bits_below+mask_bits", q, p, a, b, c);
+  }
+
+  // any_lane: against the lanes one by one.
+  for (std::size_t i = 0; i + W<T> <= a.size(); i += W<T>) {
+    bool any = false;
+    for (std::size_t k = 0; k < W<T>; ++k) any = any || d::any_lane(a[i + k] < b[i + k]);
+    EXPECT_EQ(d::any_lane(xsimd::load_unaligned(a.data() + i) < xsimd::load_unaligned(b.data() + i)), any)
+        << "any_lane at vector " << i / W<T>;
+  }
+
   // shl on the bit patterns.
   for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::from_bits<T>(d::shl(d::to_bits(a[i]), 3));
   expect_identical("shl", on_batches(a, b, c, [](auto x, auto, auto) {

@@ -15,21 +15,25 @@
 
 NONLIN_BEGIN_NAMESPACE
 
-/// Every unary functor of every tier, default-constructed, plus swish at a
-/// non-default beta (1.702, the sigmoid approximation of GELU) so that the
-/// parameter path is covered too. (The functors of tier::all -- relu,
-/// leaky_relu, relu6, hardsigmoid, hardswish -- are listed once.)
+/// Every unary functor of every tier (default, precise, fast),
+/// default-constructed, plus swish at a non-default beta (1.702, the sigmoid
+/// approximation of GELU) so that the parameter path is covered too. (The
+/// functors of tier::all -- relu, leaky_relu, relu6, hardsigmoid,
+/// hardswish -- are listed once.)
 inline auto unary_functions() noexcept {
-  return std::make_tuple(relu{}, leaky_relu{}, relu6{}, hardsigmoid{}, hardswish{}, tanh{}, sigmoid{}, gelu{},
-                         gelu_tanh{}, silu{}, swish{1.702},
-                         fast::tanh{}, fast::sigmoid{}, fast::gelu{}, fast::gelu_tanh{}, fast::silu{},
+  return std::make_tuple(relu{}, leaky_relu{}, relu6{}, hardsigmoid{}, hardswish{},                        //
+                         tanh{}, sigmoid{}, gelu{}, gelu_tanh{}, silu{}, swish{1.702},                    //
+                         precise::tanh{}, precise::sigmoid{}, precise::gelu{}, precise::gelu_tanh{},     //
+                         precise::silu{}, precise::swish{1.702},                                         //
+                         fast::tanh{}, fast::sigmoid{}, fast::gelu{}, fast::gelu_tanh{}, fast::silu{},   //
                          fast::swish{1.702});
 }
 
-/// Every gated functor (out = act(gate) * up), both tiers.
+/// Every gated functor (out = act(gate) * up), every tier.
 inline auto gated_functions() noexcept {
-  return std::make_tuple(glu{}, swiglu{}, geglu{}, geglu_tanh{}, fast::glu{}, fast::swiglu{}, fast::geglu{},
-                         fast::geglu_tanh{});
+  return std::make_tuple(glu{}, swiglu{}, geglu{}, geglu_tanh{},                                      //
+                         precise::glu{}, precise::swiglu{}, precise::geglu{}, precise::geglu_tanh{},  //
+                         fast::glu{}, fast::swiglu{}, fast::geglu{}, fast::geglu_tanh{});
 }
 
 /// Calls fn(functor) for every element of a tuple from the lists above.

@@ -1,15 +1,18 @@
-// nonlin: gelu (exact, erf form) and gelu_tanh (tanh approximation).
+// nonlin: gelu (exact, erf form) and gelu_tanh (tanh approximation), in the
+// three tiers.
 #ifndef NONLIN_GELU_HPP
 #define NONLIN_GELU_HPP
 
 #include "detail/eval.hpp"
 #include "detail/fast_math.hpp"
 #include "detail/math.hpp"
+#include "detail/math_std.hpp"
 #include "tier.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 
-/// gelu(x) = x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), Phi the standard normal
+namespace precise {
+/// nonlin::precise::gelu: gelu(x) = x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), Phi the standard normal
 /// CDF: PyTorch's F.gelu(approximate='none').
 ///
 /// Never computes 1 + erf(z) for negative z: beyond |x| = 0.5 it evaluates
@@ -22,7 +25,7 @@ NONLIN_BEGIN_NAMESPACE
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
 /// +-0 -> +-0.
 struct gelu {
-  static constexpr const char* name = "gelu";
+  static constexpr const char* name = "precise::gelu";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr double max_ulp_float = 2;
   static constexpr double max_ulp_double = 3;
@@ -33,7 +36,7 @@ struct gelu {
   }
 };
 
-/// gelu_tanh(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))):
+/// nonlin::precise::gelu_tanh: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))):
 /// PyTorch's F.gelu(approximate='tanh'), measured against this formula
 /// evaluated exactly (not against gelu).
 ///
@@ -46,7 +49,7 @@ struct gelu {
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
 /// +-0 -> +-0.
 struct gelu_tanh {
-  static constexpr const char* name = "gelu_tanh";
+  static constexpr const char* name = "precise::gelu_tanh";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr double max_ulp_float = 1;
   static constexpr double max_ulp_double = 1;
@@ -56,6 +59,53 @@ struct gelu_tanh {
     return detail::eval(x, [](auto const& v) { return detail::gelu_tanh(v); });
   }
 };
+}  // namespace precise
+
+/// nonlin::gelu: gelu(x) = x Phi(x) (erf form), the default tier.
+///
+/// float: with t = min(|x|, 14.5), Phi(-t) = e^(-t^2/2) B(t) / (sqrt(2 pi)
+/// (t B(t) + A(t))) (a fitted rational whose rounding errors cancel), t^2
+/// an exact pair; x < 0: -t Phi(-t), x >= 0: x - t Phi(-t); never 1 + erf.
+/// Tier: standard (the default). Types: float, double,
+/// xsimd::batch<float|double, A>.
+/// Bound: float 4 ULP; double, and float on a target without an FMA, run
+/// the precise kernel (3 ULP).
+/// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
+/// +-0 -> +-0.
+struct gelu {
+  static constexpr const char* name = "gelu";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr double max_ulp_float = 4;
+  static constexpr double max_ulp_double = precise::gelu::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::standard::gelu_kernel(v); });
+  }
+};
+
+/// nonlin::gelu_tanh: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), the
+/// default tier, measured against this formula evaluated exactly.
+///
+/// float: x sigmoid(z), z = x (c1 + c2 x^2) carried to about 2^-40 (its
+/// error is multiplied by |z|); x clamped to [-11, 11] for z.
+/// Tier: standard (the default). Types: float, double,
+/// xsimd::batch<float|double, A>.
+/// Bound: float 4 ULP; double, and float on a target without an FMA, run
+/// the precise kernel (1 ULP).
+/// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
+/// +-0 -> +-0.
+struct gelu_tanh {
+  static constexpr const char* name = "gelu_tanh";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr double max_ulp_float = 4;
+  static constexpr double max_ulp_double = precise::gelu_tanh::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::standard::gelu_tanh_kernel(v); });
+  }
+};
 
 namespace fast {
 /// nonlin::fast::gelu: x Phi(x) (erf form) for results stored as bf16 or
@@ -63,13 +113,13 @@ namespace fast {
 /// x P (x < 0) or x (1 - P); never 1 + erf.
 /// Tier: fast. Types: as nonlin::gelu.
 /// Bound: float 4096 ULP (relative error below 2^-11); double runs the
-/// precise kernel (nonlin::gelu's bound).
+/// precise kernel.
 /// Special values: as nonlin::gelu.
 struct gelu {
   static constexpr const char* name = "fast::gelu";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr double max_ulp_float = 4096;
-  static constexpr double max_ulp_double = nonlin::gelu::max_ulp_double;
+  static constexpr double max_ulp_double = precise::gelu::max_ulp_double;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
@@ -81,13 +131,13 @@ struct gelu {
 /// x^3), for results stored as bf16 or fp16.
 /// Tier: fast. Types: as nonlin::gelu_tanh.
 /// Bound: float 4096 ULP (relative error below 2^-11); double runs the
-/// precise kernel (nonlin::gelu_tanh's bound).
+/// precise kernel.
 /// Special values: as nonlin::gelu_tanh.
 struct gelu_tanh {
   static constexpr const char* name = "fast::gelu_tanh";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr double max_ulp_float = 4096;
-  static constexpr double max_ulp_double = nonlin::gelu_tanh::max_ulp_double;
+  static constexpr double max_ulp_double = precise::gelu_tanh::max_ulp_double;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {

@@ -1,11 +1,12 @@
-// nonlin: the gated family glu, swiglu, geglu, geglu_tanh.
+// nonlin: the gated family glu, swiglu, geglu, geglu_tanh, in the three
+// tiers.
 //
 // Every gated functor computes   out = act(gate) * up.
 //
-// The bounds hold where act(gate) is a normal number or |up| <= 1: like every
-// framework, the product rounds act(gate) first, so a subnormal act(gate)
-// (gate in the far negative tail) has lost relative precision that a large
-// |up| then scales up.
+// The default tier folds up into act's numerator before its final scaling,
+// so its bound holds for every (gate, up) pair. The precise and fast tiers
+// round act(gate) first, as every framework does: their bounds hold where
+// act(gate) is a normal number or |up| <= 1.
 //
 // !!! Which half of a packed [gate | up] row is the gate differs between
 // !!! frameworks. nonlin makes it explicit (gate_half) and defaults to:
@@ -16,7 +17,10 @@
 #ifndef NONLIN_GLU_HPP
 #define NONLIN_GLU_HPP
 
+#include <type_traits>
+
 #include "detail/eval.hpp"
+#include "detail/math_std.hpp"
 #include "gelu.hpp"
 #include "sigmoid.hpp"
 #include "silu.hpp"
@@ -35,7 +39,8 @@ NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
 }
 }  // namespace detail
 
-/// glu(gate, up) = sigmoid(gate) up.
+namespace precise {
+/// nonlin::precise::glu: glu(gate, up) = sigmoid(gate) up.
 /// Packed default: gate_half::second, so apply_packed(glu{}, ...) equals
 /// PyTorch F.glu(x, dim=-1) = x[..., :H] * sigmoid(x[..., H:]).
 /// Tier: precise. Types: as sigmoid, both operands of one type.
@@ -44,7 +49,7 @@ NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
 /// Special values: NaN in either operand -> NaN; sigmoid(-inf) up = 0 up
 /// (NaN for up = +-inf, a signed zero otherwise).
 struct glu {
-  static constexpr const char* name = "glu";
+  static constexpr const char* name = "precise::glu";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr gate_half packed_gate = gate_half::second;
   static constexpr double max_ulp_float = 2 * sigmoid::max_ulp_float + 0.5;
@@ -52,11 +57,11 @@ struct glu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(sigmoid{}, gate, up);
+    return detail::gated(precise::sigmoid{}, gate, up);
   }
 };
 
-/// swiglu(gate, up) = swish(gate) up = gate sigmoid(beta gate) up, beta = 1
+/// nonlin::precise::swiglu: swiglu(gate, up) = swish(gate) up = gate sigmoid(beta gate) up, beta = 1
 /// by default (LLaMA, Mistral, Qwen: silu(x W1) * (x W3)).
 /// Packed default: gate_half::first (gate = x[..., :H]).
 /// Tier: precise. Types: as swish.
@@ -64,7 +69,7 @@ struct glu {
 /// |up| <= 1, for the beta range of swish.
 /// Special values: NaN in either operand -> NaN; gate = -inf -> -0 up.
 struct swiglu {
-  static constexpr const char* name = "swiglu";
+  static constexpr const char* name = "precise::swiglu";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * swish::max_ulp_float + 0.5;
@@ -73,18 +78,18 @@ struct swiglu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(swish{beta}, gate, up);
+    return detail::gated(precise::swish{beta}, gate, up);
   }
 };
 
-/// geglu(gate, up) = gelu(gate) up, gelu in its exact erf form.
+/// nonlin::precise::geglu: geglu(gate, up) = gelu(gate) up, gelu in its exact erf form.
 /// Packed default: gate_half::first.
 /// Tier: precise. Types: as gelu.
 /// Bound: 2 x gelu's bound + 0.5 ULP, where gelu(gate) is normal or
 /// |up| <= 1.
 /// Special values: NaN in either operand -> NaN; gate = -inf -> -0 up.
 struct geglu {
-  static constexpr const char* name = "geglu";
+  static constexpr const char* name = "precise::geglu";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * gelu::max_ulp_float + 0.5;
@@ -92,11 +97,11 @@ struct geglu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(gelu{}, gate, up);
+    return detail::gated(precise::gelu{}, gate, up);
   }
 };
 
-/// geglu_tanh(gate, up) = gelu_tanh(gate) up (GeGLU with the tanh GELU
+/// nonlin::precise::geglu_tanh: geglu_tanh(gate, up) = gelu_tanh(gate) up (GeGLU with the tanh GELU
 /// approximation, as in Gemma).
 /// Packed default: gate_half::first.
 /// Tier: precise. Types: as gelu_tanh.
@@ -104,7 +109,7 @@ struct geglu {
 /// or |up| <= 1.
 /// Special values: NaN in either operand -> NaN; gate = -inf -> -0 up.
 struct geglu_tanh {
-  static constexpr const char* name = "geglu_tanh";
+  static constexpr const char* name = "precise::geglu_tanh";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * gelu_tanh::max_ulp_float + 0.5;
@@ -112,7 +117,105 @@ struct geglu_tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(gelu_tanh{}, gate, up);
+    return detail::gated(precise::gelu_tanh{}, gate, up);
+  }
+};
+
+}  // namespace precise
+
+/// nonlin::glu: glu(gate, up) = sigmoid(gate) up, the default tier.
+/// Packed default: gate_half::second, so apply_packed(glu{}, ...) equals
+/// PyTorch F.glu(x, dim=-1) = x[..., :H] * sigmoid(x[..., H:]).
+/// float: up folded into sigmoid's scaled numerator before the division and
+/// the final scaling, so the bound holds for every (gate, up) pair.
+/// Tier: standard (the default). Types: as sigmoid.
+/// Bound: float 5 ULP for every pair where the target has an FMA; double,
+/// and float without an FMA: act(gate) up with the precise act
+/// (precise::glu's bound and rule).
+/// Special values: NaN in either operand -> NaN; the limits of the product:
+/// gate = -inf gives 0 up (NaN for up = +-inf), up = +-inf with a finite
+/// gate gives +-inf.
+struct glu {
+  static constexpr const char* name = "glu";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr gate_half packed_gate = gate_half::second;
+  static constexpr double max_ulp_float = 5;
+  static constexpr double max_ulp_double = precise::glu::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::glu_kernel(g, u); });
+  }
+};
+
+/// nonlin::swiglu: swiglu(gate, up) = swish(gate) up = gate sigmoid(beta
+/// gate) up, beta = 1 by default, the default tier.
+/// Packed default: gate_half::first (gate = x[..., :H]).
+/// float: m = up gate folded into the numerator; lanes with |up gate| > 2^32
+/// (or an infinite or NaN one) are evaluated by the precise kernel in double.
+/// Tier: standard (the default). Types: as swish.
+/// Bound: float 5 ULP for every pair where the target has an FMA, for the
+/// beta range of precise::swish; double, and float without an FMA:
+/// act(gate) up with the precise act (precise::swiglu's rule).
+/// Special values: NaN in either operand -> NaN; the limits of the product.
+struct swiglu {
+  static constexpr const char* name = "swiglu";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr gate_half packed_gate = gate_half::first;
+  static constexpr double max_ulp_float = 5;
+  static constexpr double max_ulp_double = precise::swiglu::max_ulp_double;
+  double beta = 1.0;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    const double b = beta;
+    return detail::eval2(gate, up, [b](auto const& g, auto const& u) {
+      using W = typename std::decay<decltype(g)>::type;
+      return detail::standard::swiglu_kernel(g, u, detail::splat<W>(b));
+    });
+  }
+};
+
+/// nonlin::geglu: geglu(gate, up) = gelu(gate) up (erf form), the default
+/// tier. Packed default: gate_half::first.
+/// float: up folded into gelu's scaled Phi before the final scaling.
+/// Tier: standard (the default). Types: as gelu.
+/// Bound: float 5 ULP for every pair where the target has an FMA; double,
+/// and float without an FMA: act(gate) up with the precise act
+/// (precise::geglu's rule).
+/// Special values: NaN in either operand -> NaN; the limits of the product.
+struct geglu {
+  static constexpr const char* name = "geglu";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr gate_half packed_gate = gate_half::first;
+  static constexpr double max_ulp_float = 5;
+  static constexpr double max_ulp_double = precise::geglu::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::geglu_kernel(g, u); });
+  }
+};
+
+/// nonlin::geglu_tanh: geglu_tanh(gate, up) = gelu_tanh(gate) up (as in
+/// Gemma), the default tier. Packed default: gate_half::first.
+/// float: up folded into the numerator before the final scaling.
+/// Tier: standard (the default). Types: as gelu_tanh.
+/// Bound: float 5 ULP for every pair where the target has an FMA; double,
+/// and float without an FMA: act(gate) up with the precise act
+/// (precise::geglu_tanh's rule).
+/// Special values: NaN in either operand -> NaN; the limits of the product.
+struct geglu_tanh {
+  static constexpr const char* name = "geglu_tanh";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr gate_half packed_gate = gate_half::first;
+  static constexpr double max_ulp_float = 5;
+  static constexpr double max_ulp_double = precise::geglu_tanh::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up,
+                         [](auto const& g, auto const& u) { return detail::standard::geglu_tanh_kernel(g, u); });
   }
 };
 
@@ -125,7 +228,7 @@ struct glu {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr gate_half packed_gate = gate_half::second;
   static constexpr double max_ulp_float = 2 * fast::sigmoid::max_ulp_float + 0.5;
-  static constexpr double max_ulp_double = nonlin::glu::max_ulp_double;
+  static constexpr double max_ulp_double = precise::glu::max_ulp_double;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
@@ -138,7 +241,7 @@ struct swiglu {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::swish::max_ulp_float + 0.5;
-  static constexpr double max_ulp_double = nonlin::swiglu::max_ulp_double;
+  static constexpr double max_ulp_double = precise::swiglu::max_ulp_double;
   double beta = 1.0;
 
   template <class V>
@@ -152,7 +255,7 @@ struct geglu {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::gelu::max_ulp_float + 0.5;
-  static constexpr double max_ulp_double = nonlin::geglu::max_ulp_double;
+  static constexpr double max_ulp_double = precise::geglu::max_ulp_double;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
@@ -165,7 +268,7 @@ struct geglu_tanh {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr gate_half packed_gate = gate_half::first;
   static constexpr double max_ulp_float = 2 * fast::gelu_tanh::max_ulp_float + 0.5;
-  static constexpr double max_ulp_double = nonlin::geglu_tanh::max_ulp_double;
+  static constexpr double max_ulp_double = precise::geglu_tanh::max_ulp_double;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {

@@ -13,7 +13,7 @@ NONLIN_BEGIN_NAMESPACE
 /// (PyTorch's Hardsigmoid).
 ///
 /// Evaluated with x + 3 carried exactly and one corrected quotient.
-/// Tier: all (nonlin::fast::hardsigmoid is this functor).
+/// Tier: all (named in nonlin::precise and nonlin::fast too).
 /// Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: 1 ULP.
 /// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5;
@@ -34,7 +34,7 @@ struct hardsigmoid {
 ///
 /// Evaluated with x + 3 and x (x + 3) carried exactly and one corrected
 /// quotient.
-/// Tier: all (nonlin::fast::hardswish is this functor).
+/// Tier: all (named in nonlin::precise and nonlin::fast too).
 /// Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: 1 ULP.
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
@@ -51,6 +51,10 @@ struct hardswish {
   }
 };
 
+namespace precise {
+using nonlin::hardsigmoid;
+using nonlin::hardswish;
+}  // namespace precise
 namespace fast {
 using nonlin::hardsigmoid;
 using nonlin::hardswish;

@@ -12,7 +12,7 @@ NONLIN_BEGIN_NAMESPACE
 
 /// relu(x) = max(x, 0).
 ///
-/// Tier: all (nonlin::fast::relu is this functor).
+/// Tier: all (nonlin::precise::relu and nonlin::fast::relu name it too).
 /// Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: exact (0 ULP).
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> +0; -0 -> -0.
@@ -37,7 +37,7 @@ struct relu {
 ///
 /// Parameter: alpha, default 0.01 (PyTorch's negative_slope); any value.
 /// alpha is held in double and rounded once to the argument's type.
-/// Tier: all (nonlin::fast::leaky_relu is this functor).
+/// Tier: all (named in nonlin::precise and nonlin::fast too).
 /// Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: 0.5 ULP: x itself, or the product alpha x rounded once.
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -inf for alpha > 0;
@@ -63,7 +63,7 @@ struct leaky_relu {
 
 /// relu6(x) = min(max(x, 0), 6) (MobileNet; PyTorch's ReLU6).
 ///
-/// Tier: all (nonlin::fast::relu6 is this functor).
+/// Tier: all (named in nonlin::precise and nonlin::fast too).
 /// Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: exact (0 ULP).
 /// Special values: NaN -> NaN; +inf -> 6; -inf -> +0; -0 -> -0.
@@ -83,6 +83,11 @@ struct relu6 {
   }
 };
 
+namespace precise {
+using nonlin::leaky_relu;
+using nonlin::relu;
+using nonlin::relu6;
+}  // namespace precise
 namespace fast {
 using nonlin::leaky_relu;
 using nonlin::relu;

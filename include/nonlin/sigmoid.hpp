@@ -1,24 +1,26 @@
-// nonlin: sigmoid (the logistic function).
+// nonlin: sigmoid (the logistic function), in the three tiers.
 #ifndef NONLIN_SIGMOID_HPP
 #define NONLIN_SIGMOID_HPP
 
 #include "detail/eval.hpp"
 #include "detail/fast_math.hpp"
 #include "detail/math.hpp"
+#include "detail/math_std.hpp"
 #include "tier.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 
-/// sigmoid(x) = 1 / (1 + e^-x).
+namespace precise {
+/// nonlin::precise::sigmoid: sigmoid(x) = 1 / (1 + e^-x).
 ///
 /// Evaluated from E = e^-|x| as 1/(1 + E) for x >= 0 and E/(1 + E) for
-/// x < 0, so exp never overflows and the result is always in [0, 1];
-/// results in the subnormal range are rounded once, correctly scaled.
+/// x < 0 with E, numerator and denominator as hi + lo pairs and one
+/// corrected quotient; results in the subnormal range are rounded once.
 /// Tier: precise. Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: 1 ULP (float and double).
 /// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5.
 struct sigmoid {
-  static constexpr const char* name = "sigmoid";
+  static constexpr const char* name = "precise::sigmoid";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr double max_ulp_float = 1;
   static constexpr double max_ulp_double = 1;
@@ -28,6 +30,29 @@ struct sigmoid {
     return detail::eval(x, [](auto const& v) { return detail::sigmoid(v); });
   }
 };
+}  // namespace precise
+
+/// nonlin::sigmoid: sigmoid(x) = 1 / (1 + e^-x), the default tier.
+///
+/// float: 1/(1 + E) or E/(1 + E), E = e^-|x| (degree-6 exp, two-constant
+/// reduction), one division; results in the subnormal range rounded once,
+/// without a subnormal intermediate. Always in [0, 1].
+/// Tier: standard (the default). Types: float, double,
+/// xsimd::batch<float|double, A>.
+/// Bound: float 4 ULP; double, and float on a target without an FMA, run
+/// the precise kernel (1 ULP).
+/// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5.
+struct sigmoid {
+  static constexpr const char* name = "sigmoid";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr double max_ulp_float = 4;
+  static constexpr double max_ulp_double = precise::sigmoid::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::standard::sigmoid_kernel(v); });
+  }
+};
 
 namespace fast {
 /// nonlin::fast::sigmoid: sigmoid for results stored as bf16 or fp16, with
@@ -35,13 +60,13 @@ namespace fast {
 /// never negative or NaN; subnormal results scaled once).
 /// Tier: fast. Types: as nonlin::sigmoid.
 /// Bound: float 2048 ULP (relative error below 2^-12); double runs the
-/// precise kernel (nonlin::sigmoid's bound).
+/// precise kernel.
 /// Special values: as nonlin::sigmoid.
 struct sigmoid {
   static constexpr const char* name = "fast::sigmoid";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr double max_ulp_float = 2048;
-  static constexpr double max_ulp_double = nonlin::sigmoid::max_ulp_double;
+  static constexpr double max_ulp_double = precise::sigmoid::max_ulp_double;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {

@@ -1,4 +1,4 @@
-// nonlin: silu and swish.
+// nonlin: silu and swish, in the three tiers.
 #ifndef NONLIN_SILU_HPP
 #define NONLIN_SILU_HPP
 
@@ -7,11 +7,13 @@
 #include "detail/eval.hpp"
 #include "detail/fast_math.hpp"
 #include "detail/math.hpp"
+#include "detail/math_std.hpp"
 #include "tier.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 
-/// silu(x) = x sigmoid(x) (also called swish-1).
+namespace precise {
+/// nonlin::precise::silu: silu(x) = x sigmoid(x) (also called swish-1).
 ///
 /// Evaluated as x/(1 + E) for x >= 0 and x E/(1 + E) for x < 0, E = e^-|x|,
 /// with x folded in before the final power-of-two scaling, so that results
@@ -21,7 +23,7 @@ NONLIN_BEGIN_NAMESPACE
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
 /// +-0 -> +-0.
 struct silu {
-  static constexpr const char* name = "silu";
+  static constexpr const char* name = "precise::silu";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr double max_ulp_float = 1;
   static constexpr double max_ulp_double = 1;
@@ -32,7 +34,7 @@ struct silu {
   }
 };
 
-/// swish(x) = x sigmoid(beta x).
+/// nonlin::precise::swish: swish(x) = x sigmoid(beta x).
 ///
 /// Parameter: beta, default 1 (then equal to silu); held in double and
 /// rounded once to the argument's type. beta x is carried as an exact
@@ -45,7 +47,7 @@ struct silu {
 /// +-0 -> +-0. beta = 0: x/2 for finite x; NaN beta: NaN; 0 * inf (beta = 0
 /// at x = +-inf, beta = +-inf at x = +-0): NaN.
 struct swish {
-  static constexpr const char* name = "swish";
+  static constexpr const char* name = "precise::swish";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr double max_ulp_float = 1;
   static constexpr double max_ulp_double = 1;
@@ -60,19 +62,69 @@ struct swish {
     });
   }
 };
+}  // namespace precise
+
+/// nonlin::silu: silu(x) = x sigmoid(x), the default tier.
+///
+/// float: x/(1 + E) or x E/(1 + E), E = e^-|x|, with x folded in before the
+/// final scaling; below x = -109 the result is -0.
+/// Tier: standard (the default). Types: float, double,
+/// xsimd::batch<float|double, A>.
+/// Bound: float 4 ULP; double, and float on a target without an FMA, run
+/// the precise kernel (1 ULP).
+/// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
+/// +-0 -> +-0.
+struct silu {
+  static constexpr const char* name = "silu";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr double max_ulp_float = 4;
+  static constexpr double max_ulp_double = precise::silu::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::standard::silu_kernel(v); });
+  }
+};
+
+/// nonlin::swish: swish(x) = x sigmoid(beta x), the default tier.
+///
+/// Parameter: beta, default 1; held in double and rounded once to the
+/// argument's type. float: beta x carried as an exact pair; lanes with
+/// |x| > 2^32 are evaluated by the precise kernel in double.
+/// Tier: standard (the default). Types: float, double,
+/// xsimd::batch<float|double, A>.
+/// Bound: float 4 ULP for the beta range of precise::swish; double, and
+/// float on a target without an FMA, run the precise kernel.
+/// Special values: as precise::swish.
+struct swish {
+  static constexpr const char* name = "swish";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr double max_ulp_float = 4;
+  static constexpr double max_ulp_double = precise::swish::max_ulp_double;
+  double beta = 1.0;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    const double b = beta;
+    return detail::eval(x, [b](auto const& v) {
+      using W = typename std::decay<decltype(v)>::type;
+      return detail::standard::swish_kernel(v, detail::splat<W>(b));
+    });
+  }
+};
 
 namespace fast {
 /// nonlin::fast::silu: x sigmoid(x) for results stored as bf16 or fp16;
 /// the formulation of nonlin::fast::sigmoid.
 /// Tier: fast. Types: as nonlin::silu.
 /// Bound: float 4096 ULP (relative error below 2^-11); double runs the
-/// precise kernel (nonlin::silu's bound).
+/// precise kernel.
 /// Special values: as nonlin::silu.
 struct silu {
   static constexpr const char* name = "fast::silu";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr double max_ulp_float = 4096;
-  static constexpr double max_ulp_double = nonlin::silu::max_ulp_double;
+  static constexpr double max_ulp_double = precise::silu::max_ulp_double;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
@@ -84,15 +136,13 @@ struct silu {
 /// fp16. Parameter: beta, default 1 (then the same bits as fast::silu).
 /// Tier: fast. Types: as nonlin::swish.
 /// Bound: float 4096 ULP for 2^-56 <= |beta| <= 2^90 (|x| is clamped at
-/// 2^64 in the numerator), plus the rounding of beta x (|beta x| ulp/2) for
-/// beta other than 1; double runs the precise kernel (nonlin::swish's
-/// bound).
-/// Special values: as nonlin::swish.
+/// 2^64 in the numerator); double runs the precise kernel.
+/// Special values: as precise::swish.
 struct swish {
   static constexpr const char* name = "fast::swish";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr double max_ulp_float = 4096;
-  static constexpr double max_ulp_double = nonlin::swish::max_ulp_double;
+  static constexpr double max_ulp_double = precise::swish::max_ulp_double;
   double beta = 1.0;
 
   template <class V>

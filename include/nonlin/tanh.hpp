@@ -1,15 +1,17 @@
-// nonlin: tanh.
+// nonlin: tanh, in the three tiers.
 #ifndef NONLIN_TANH_HPP
 #define NONLIN_TANH_HPP
 
 #include "detail/eval.hpp"
 #include "detail/fast_math.hpp"
 #include "detail/math.hpp"
+#include "detail/math_std.hpp"
 #include "tier.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 
-/// tanh(x), the hyperbolic tangent.
+namespace precise {
+/// nonlin::precise::tanh: tanh(x), the hyperbolic tangent.
 ///
 /// Evaluated as x + x^3 P(x^2) near 0 and as sign(x) (1 - E)/(1 + E),
 /// E = e^-2|x|, beyond, both sides carried as hi + lo pairs: nothing
@@ -18,7 +20,7 @@ NONLIN_BEGIN_NAMESPACE
 /// Bound: 1 ULP (float and double).
 /// Special values: NaN -> NaN; +-inf -> +-1; +-0 -> +-0.
 struct tanh {
-  static constexpr const char* name = "tanh";
+  static constexpr const char* name = "precise::tanh";
   static constexpr nonlin::tier tier = nonlin::tier::precise;
   static constexpr double max_ulp_float = 1;
   static constexpr double max_ulp_double = 1;
@@ -28,6 +30,29 @@ struct tanh {
     return detail::eval(x, [](auto const& v) { return detail::tanh(v); });
   }
 };
+}  // namespace precise
+
+/// nonlin::tanh: tanh(x), the default tier.
+///
+/// float: -sign(x) q/(2 + q), q = e^-2|x| - 1 evaluated as 2^n (e^(2h) - 1)
+/// + (2^n - 1) with its own polynomial, so it keeps its relative accuracy
+/// at 0; |x| clamped at 9.1, where tanh has rounded to 1.
+/// Tier: standard (the default). Types: float, double,
+/// xsimd::batch<float|double, A>.
+/// Bound: float 4 ULP; double, and float on a target without an FMA, run
+/// the precise kernel (1 ULP).
+/// Special values: NaN -> NaN; +-inf -> +-1; +-0 -> +-0.
+struct tanh {
+  static constexpr const char* name = "tanh";
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
+  static constexpr double max_ulp_float = 4;
+  static constexpr double max_ulp_double = precise::tanh::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::standard::tanh_kernel(v); });
+  }
+};
 
 namespace fast {
 /// nonlin::fast::tanh: tanh for results stored as bf16 or fp16:
@@ -35,13 +60,13 @@ namespace fast {
 /// (2^n - 1), so it keeps its relative accuracy at 0.
 /// Tier: fast. Types: as nonlin::tanh.
 /// Bound: float 1024 ULP (relative error below 2^-13); double runs the
-/// precise kernel (nonlin::tanh's bound).
+/// precise kernel.
 /// Special values: as nonlin::tanh.
 struct tanh {
   static constexpr const char* name = "fast::tanh";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr double max_ulp_float = 1024;
-  static constexpr double max_ulp_double = nonlin::tanh::max_ulp_double;
+  static constexpr double max_ulp_double = precise::tanh::max_ulp_double;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {

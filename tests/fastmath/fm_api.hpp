@@ -25,6 +25,7 @@ struct entry {
   unary_f64 bulk_f64, scalar_f64;
   gated_f32 gbulk_f32, gscalar_f32;
   gated_f64 gbulk_f64, gscalar_f64;
+  bool tier_standard;  // F::tier == tier::standard (the default tier)
 };
 
 struct table {

@@ -46,14 +46,16 @@ fm::entry unary_entry() {
   const F f = std::get<I>(nonlin::unary_functions());
   return {F::name,          false,           nonlin_spec::param_of(f),     F::max_ulp_float, F::max_ulp_double,
           &ubulk<I, float>, &uscalar<I, float>, &ubulk<I, double>, &uscalar<I, double>,
-          nullptr,          nullptr,         nullptr,         nullptr};
+          nullptr,          nullptr,         nullptr,         nullptr,
+          F::tier == nonlin::tier::standard};
 }
 template <std::size_t I>
 fm::entry gated_entry() {
   using F = std::tuple_element_t<I, decltype(nonlin::gated_functions())>;
   const F g = std::get<I>(nonlin::gated_functions());
   return {F::name, true,    nonlin_spec::param_of(g), F::max_ulp_float, F::max_ulp_double, nullptr, nullptr, nullptr, nullptr,
-          &gbulk<I, float>, &gscalar<I, float>, &gbulk<I, double>, &gscalar<I, double>};
+          &gbulk<I, float>, &gscalar<I, float>, &gbulk<I, double>, &gscalar<I, double>,
+          F::tier == nonlin::tier::standard};
 }
 
 template <std::size_t... U, std::size_t... G>

@@ -19,9 +19,9 @@ namespace detail {
 
 // Whether apply() writes large outputs of F in T with streaming stores: the
 // functors that run at memory speed for T -- one implementation for every
-// tier (relu, ...), and the fast tier in float. The precise tier is
-// compute-bound and measured slower with them (benchmarks/README.md), and
-// the fast tier's double arguments run the precise kernels.
+// tier (relu, ...), and the default and fast tiers in float. The precise
+// tier is compute-bound and measured slower with them (benchmarks/README.md),
+// and the other tiers' double arguments run the precise kernels.
 template <class F, class = void>
 struct has_tier : std::false_type {};
 template <class F>
@@ -30,16 +30,17 @@ struct has_tier<F, decltype(void(F::tier))> : std::true_type {};
 template <class F, class T>
 constexpr bool streams() {
   if constexpr (has_tier<F>::value) {
-    return F::tier == tier::all || (F::tier == tier::fast && std::is_same<T, float>::value);
+    return F::tier == tier::all ||
+           ((F::tier == tier::fast || F::tier == tier::standard) && std::is_same<T, float>::value);
   } else {
     return false;
   }
 }
 
 // kernel_choice<F, T>::run(f, fn): calls fn with a functor computing
-// exactly f's values, chosen once per apply() call. fast::swish and
-// fast::swiglu in float with beta = 1 run silu's kernel (no beta x product,
-// no clamp of x: the same bits); deciding per vector would keep the test in
+// exactly f's values, chosen once per apply() call. swish and swiglu of the
+// default and fast tiers in float with beta = 1 run a kernel without the
+// beta x product (the same bits); deciding per vector would keep the test in
 // the loop (too large for the compiler to unswitch) and reload beta every
 // iteration (the loop's vector stores may alias any object). Functors
 // without a choice are run directly, not through a lambda, whose different
@@ -178,6 +179,43 @@ inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) no
   plain_loop(op, out, n, in...);
 }
 #endif
+
+// The default tier's swiglu with beta = 1 (same bits as beta = 1 given).
+struct swiglu_beta1 {
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::swiglu1(g, u); });
+  }
+};
+
+// The default tier's swish with beta = 1 (same bits as beta = 1 given).
+struct swish_beta1 {
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) { return detail::standard::swish1(v); });
+  }
+};
+
+// (Without an FMA the default tier runs the precise kernels: no choice.)
+template <>
+struct kernel_choice<nonlin::swiglu, float> {
+  static constexpr bool any = has_fma;
+  template <class Fn>
+  static void run(nonlin::swiglu const& g, Fn&& fn) {
+    if (g.beta == 1.0) fn(swiglu_beta1{});
+    else fn(g);
+  }
+};
+
+template <>
+struct kernel_choice<nonlin::swish, float> {
+  static constexpr bool any = has_fma;
+  template <class Fn>
+  static void run(nonlin::swish const& f, Fn&& fn) {
+    if (f.beta == 1.0) fn(swish_beta1{});
+    else fn(f);
+  }
+};
 
 }  // namespace detail
 NONLIN_END_NAMESPACE  // namespace nonlin
