@@ -1,15 +1,17 @@
 // nonlin_bench: every function of nonlin::unary_functions() and
 // nonlin::gated_functions(), at several sizes, next to its baselines:
 //
-//   <name>/nonlin/<n>         nonlin::apply (gated: the two-input form)
-//   <name>/nonlin_packed/<n>  gated only: nonlin::apply_packed on [rows x 2*hidden]
-//   <name>/std_loop/<n>       the textbook formula, scalar loop over <cmath>
-//   <name>/xsimd_math/<n>     the same formula on xsimd::batch<float> with
-//                             xsimd::exp/erf/tanh (only when nonlin uses xsimd)
-//   copy/memcpy/<n>           std::memcpy of the input: the bandwidth ceiling
-//   <name>/<peer>/<n>         other libraries, each compiled in only when CMake
-//                             found it (NONLIN_BENCH_PEERS): onednn, xnnpack,
-//                             eigen, sleef, torch -- see peers/*.cpp
+//   <name>/nonlin/<set>/<n>         nonlin::apply (gated: the two-input form)
+//   <name>/nonlin_fast/<set>/<n>    the same for nonlin::fast
+//   <name>/nonlin_packed/<set>/<n>  gated only: nonlin::apply_packed on [rows x 2*hidden]
+//   <name>/std_loop/<set>/<n>       the textbook formula, scalar loop over <cmath>
+//   <name>/xsimd_math/<set>/<n>     the same formula on xsimd::batch<float> with
+//                                   xsimd::exp/erf/tanh (only when nonlin uses xsimd)
+//   copy/memcpy/uniform/<n>         std::memcpy of the input: the bandwidth ceiling
+//   <name>/<peer>/<set>/<n>         other libraries, each compiled in only when
+//                                   CMake found it (NONLIN_BENCH_PEERS): onednn,
+//                                   xnnpack, eigen, sleef, torch -- see peers/*.cpp
+// <set> is the input set (bench_common.hpp): uniform, realistic or tails.
 //
 // Everything runs on one thread (OpenMP, used by oneDNN and libtorch, is
 // limited to one thread in main()). Before the benchmarks run, every peer's
@@ -176,13 +178,13 @@ std::size_t packed_hidden(std::size_t n) { return std::min<std::size_t>(n, 4096)
 
 // ----------------------------------------------------------------- peers --
 
-// Registers <function>/<peer>/<n> for every peer entry of this function.
-void register_peers(const char* function, std::size_t n) {
+// Registers <function>/<peer>/<set>/<n> for every peer entry of this function.
+void register_peers(const char* function, std::size_t n, nonlin_bench::input_set set) {
   const auto& entries = nonlin_bench::peer_entries();
   for (std::size_t e = 0; e < entries.size(); ++e) {
     if (entries[e].function != function) continue;
     benchmark::RegisterBenchmark(
-        bench_name(function, entries[e].peer.c_str(), n).c_str(), [e, n](benchmark::State& st) {
+        bench_name(function, entries[e].peer.c_str(), n, set).c_str(), [e, n, set](benchmark::State& st) {
           const auto& entry = nonlin_bench::peer_entries()[e];
           nonlin_bench::kernel k;
           try {
@@ -191,7 +193,7 @@ void register_peers(const char* function, std::size_t n) {
             st.SkipWithError(ex.what());
             return;
           }
-          run(st, n, entry.gated ? 2 * n : n, k);
+          run(st, n, entry.gated ? 2 * n : n, k, set);
         });
   }
 }
@@ -312,73 +314,92 @@ void check_peers() {
 
 // --------------------------------------------------------------- running --
 
-// The fast tier ("fast::sigmoid") is registered as the variant nonlin_fast
-// of its function ("sigmoid/nonlin_fast/<n>"), next to the precise tier and
-// the same peers.
+// Every functor is registered as the variant of its tier: nonlin (the
+// default tier, and the functors of tier::all), nonlin_precise or
+// nonlin_fast, under its function's name ("sigmoid/nonlin_fast/<set>/<n>");
+// the baselines, the packed layout and the peers once per function, beside
+// the default tier.
 template <class F>
 constexpr bool is_fast_tier() {
   return F::tier == nonlin::tier::fast;
 }
 template <class F>
+constexpr bool is_default() {
+  return F::tier == nonlin::tier::standard || F::tier == nonlin::tier::all;
+}
+template <class F>
+constexpr const char* variant() {
+  return F::tier == nonlin::tier::fast ? "nonlin_fast" : F::tier == nonlin::tier::precise ? "nonlin_precise" : "nonlin";
+}
+template <class F>
 std::string base_function() {
   return nonlin_spec::spec_of<F>::def::name;
+}
+template <class F>
+std::string function_name() {
+  if constexpr (nonlin_spec::spec_of<F>::gated) {
+    const std::string n = F::name;
+    return n.substr(n.find(':') == std::string::npos ? 0 : n.rfind(':') + 1);
+  } else {
+    return base_function<F>();
+  }
+}
+
+// Calls fn(set, n) for every (input set, size) the benchmarks run.
+template <class Fn>
+void for_each_point(Fn&& fn) {
+  for (nonlin_bench::input_set set : nonlin_bench::kSets)
+    for (std::size_t n : kSizes)
+      if (nonlin_bench::runs_on(set, n)) fn(set, n);
 }
 
 template <class F>
 void register_unary(F const& f) {
-  if constexpr (is_fast_tier<F>()) {
-    for (std::size_t n : kSizes)
-      benchmark::RegisterBenchmark(bench_name(base_function<F>().c_str(), "nonlin_fast", n).c_str(),
-                                   [f, n](benchmark::State& st) {
-                                     run(st, n, n, [&](const float* in, float* out) { nonlin::apply(f, in, out, n); });
-                                   });
-  } else {
-  for (std::size_t n : kSizes) {
-    benchmark::RegisterBenchmark(bench_name(F::name, "nonlin", n).c_str(), [f, n](benchmark::State& st) {
-      run(st, n, n, [&](const float* in, float* out) { nonlin::apply(f, in, out, n); });
+  const std::string name = function_name<F>();
+  for_each_point([&](nonlin_bench::input_set set, std::size_t n) {
+    const char* fn = name.c_str();
+    benchmark::RegisterBenchmark(bench_name(fn, variant<F>(), n, set).c_str(), [f, n, set](benchmark::State& st) {
+      run(st, n, n, [&](const float* in, float* out) { nonlin::apply(f, in, out, n); }, set);
     });
-    benchmark::RegisterBenchmark(bench_name(F::name, "std_loop", n).c_str(), [f, n](benchmark::State& st) {
-      run(st, n, n, [&](const float* in, float* out) { std_loop(f, in, out, n); });
-    });
+    if constexpr (is_default<F>()) {
+      benchmark::RegisterBenchmark(bench_name(fn, "std_loop", n, set).c_str(), [f, n, set](benchmark::State& st) {
+        run(st, n, n, [&](const float* in, float* out) { std_loop(f, in, out, n); }, set);
+      });
 #if NONLIN_USE_XSIMD
-    benchmark::RegisterBenchmark(bench_name(F::name, "xsimd_math", n).c_str(), [f, n](benchmark::State& st) {
-      run(st, n, n, [&](const float* in, float* out) { xsimd_loop(f, in, out, n); });
-    });
+      benchmark::RegisterBenchmark(bench_name(fn, "xsimd_math", n, set).c_str(), [f, n, set](benchmark::State& st) {
+        run(st, n, n, [&](const float* in, float* out) { xsimd_loop(f, in, out, n); }, set);
+      });
 #endif
-    register_peers(F::name, n);
-  }
-  }
+      register_peers(fn, n, set);
+    }
+  });
 }
 
 template <class G>
 void register_gated(G const& g) {
-  if constexpr (is_fast_tier<G>()) {
-    for (std::size_t n : kSizes)
-      benchmark::RegisterBenchmark(
-          bench_name(std::string(G::name).substr(6).c_str(), "nonlin_fast", n).c_str(), [g, n](benchmark::State& st) {
-            run(st, n, 2 * n, [&](const float* in, float* out) { nonlin::apply(g, in, in + n, out, n); });
-          });
-  } else {
-  for (std::size_t n : kSizes) {
-    benchmark::RegisterBenchmark(bench_name(G::name, "nonlin", n).c_str(), [g, n](benchmark::State& st) {
-      run(st, n, 2 * n, [&](const float* in, float* out) { nonlin::apply(g, in, in + n, out, n); });
+  const std::string name = function_name<G>();
+  for_each_point([&](nonlin_bench::input_set set, std::size_t n) {
+    const char* fn = name.c_str();
+    benchmark::RegisterBenchmark(bench_name(fn, variant<G>(), n, set).c_str(), [g, n, set](benchmark::State& st) {
+      run(st, n, 2 * n, [&](const float* in, float* out) { nonlin::apply(g, in, in + n, out, n); }, set);
     });
-    benchmark::RegisterBenchmark(bench_name(G::name, "nonlin_packed", n).c_str(), [g, n](benchmark::State& st) {
-      const std::size_t hidden = packed_hidden(n);
-      const std::size_t rows = n / hidden;
-      run(st, n, 2 * n, [&](const float* in, float* out) { nonlin::apply_packed(g, in, out, rows, hidden); });
-    });
-    benchmark::RegisterBenchmark(bench_name(G::name, "std_loop", n).c_str(), [g, n](benchmark::State& st) {
-      run(st, n, 2 * n, [&](const float* in, float* out) { std_loop(g, in, in + n, out, n); });
-    });
+    if constexpr (is_default<G>()) {
+      benchmark::RegisterBenchmark(bench_name(fn, "nonlin_packed", n, set).c_str(), [g, n, set](benchmark::State& st) {
+        const std::size_t hidden = packed_hidden(n);
+        const std::size_t rows = n / hidden;
+        run(st, n, 2 * n, [&](const float* in, float* out) { nonlin::apply_packed(g, in, out, rows, hidden); }, set);
+      });
+      benchmark::RegisterBenchmark(bench_name(fn, "std_loop", n, set).c_str(), [g, n, set](benchmark::State& st) {
+        run(st, n, 2 * n, [&](const float* in, float* out) { std_loop(g, in, in + n, out, n); }, set);
+      });
 #if NONLIN_USE_XSIMD
-    benchmark::RegisterBenchmark(bench_name(G::name, "xsimd_math", n).c_str(), [g, n](benchmark::State& st) {
-      run(st, n, 2 * n, [&](const float* in, float* out) { xsimd_loop(g, in, in + n, out, n); });
-    });
+      benchmark::RegisterBenchmark(bench_name(fn, "xsimd_math", n, set).c_str(), [g, n, set](benchmark::State& st) {
+        run(st, n, 2 * n, [&](const float* in, float* out) { xsimd_loop(g, in, in + n, out, n); }, set);
+      });
 #endif
-    register_peers(G::name, n);
-  }
-  }
+      register_peers(fn, n, set);
+    }
+  });
 }
 
 // ------------------------------------------------------ --peer_accuracy --
@@ -398,8 +419,8 @@ std::function<nonlin_bench::kernel(std::size_t)> nonlin_kernel(F const& f) {
   };
 }
 
-// False (with a message) if a fast functor's parameter differs from its
-// precise twin's, which the reference uses.
+// False (with a message) if a precise or fast functor's parameter differs
+// from its default twin's, which the reference uses.
 bool accuracy_kernels(std::vector<nonlin_bench::accuracy_function>& functions,
                       std::vector<nonlin_bench::accuracy_kernel>& kernels) {
   bool ok = true;
@@ -407,15 +428,15 @@ bool accuracy_kernels(std::vector<nonlin_bench::accuracy_function>& functions,
     using F = std::decay_t<decltype(f)>;
     const std::string name = base_function<F>();
     const float param = param_of(f);
-    if constexpr (is_fast_tier<F>()) {
+    if constexpr (!is_default<F>()) {
       auto it = std::find_if(functions.begin(), functions.end(),
                              [&](nonlin_bench::accuracy_function const& a) { return a.name == name; });
       if (it == functions.end() || it->param != param) {
-        std::fprintf(stderr, "nonlin_bench: --peer_accuracy: %s has no precise twin with its parameter\n", F::name);
+        std::fprintf(stderr, "nonlin_bench: --peer_accuracy: %s has no default twin with its parameter\n", F::name);
         ok = false;
         return;
       }
-      kernels.push_back({name, "nonlin_fast", F::max_ulp_float, nonlin_kernel(f)});
+      kernels.push_back({name, variant<F>(), F::max_ulp_float, nonlin_kernel(f)});
     } else {
       char value[32];
       std::snprintf(value, sizeof value, "%g", static_cast<double>(param));

@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -20,9 +21,25 @@
 
 namespace nonlin_bench {
 
-// n counts output floats.
+// n counts output floats. Every size runs on the uniform input set; the
+// first and the last (4096 and 16M) on every set.
 constexpr std::size_t kSizes[] = {std::size_t(1) << 12, std::size_t(1) << 16, std::size_t(1) << 20,
                                   std::size_t(1) << 24};
+
+// The input sets, the third part of a benchmark's name:
+//   uniform    uniform in [-8, 8): the function's core
+//   realistic  normal, sigma = 3, with 0.1 % outliers uniform in [-100, 100]:
+//              what pre-activations look like
+//   tails      uniform in [-100, 100]: deep tails, subnormal results, where
+//              slow paths and microcode assists show
+enum class input_set { uniform, realistic, tails };
+constexpr input_set kSets[] = {input_set::uniform, input_set::realistic, input_set::tails};
+inline const char* set_name(input_set s) {
+  return s == input_set::uniform ? "uniform" : s == input_set::realistic ? "realistic" : "tails";
+}
+inline bool runs_on(input_set s, std::size_t n) {
+  return s == input_set::uniform || n == kSizes[0] || n == kSizes[sizeof kSizes / sizeof kSizes[0] - 1];
+}
 
 // -------------------------------------------------------------------- data --
 
@@ -39,16 +56,35 @@ inline buffer allocate(std::size_t n) {
   return buffer(p);
 }
 
-// Deterministic (splitmix64), the same on every platform: floats in [-8, 8).
-inline void fill_random(float* p, std::size_t n, std::uint64_t seed) {
-  std::uint64_t s = seed;
-  for (std::size_t i = 0; i < n; ++i) {
+// Deterministic (splitmix64), the same on every platform.
+struct splitmix {
+  std::uint64_t s;
+  std::uint64_t next() {
     s += 0x9E3779B97F4A7C15ull;
     std::uint64_t z = s;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    p[i] = static_cast<float>(z >> 40) * (16.0f / 16777216.0f) - 8.0f;  // 24 random bits
+    return z ^ (z >> 31);
+  }
+  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
+};
+
+inline void fill_random(float* p, std::size_t n, std::uint64_t seed, input_set set = input_set::uniform) {
+  splitmix r{seed};
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (set) {
+      case input_set::uniform: p[i] = static_cast<float>(16 * r.unit() - 8); break;
+      case input_set::tails: p[i] = static_cast<float>(200 * r.unit() - 100); break;
+      case input_set::realistic: {
+        if (r.next() % 1000 == 0) {
+          p[i] = static_cast<float>(200 * r.unit() - 100);
+        } else {  // Box-Muller
+          const double u1 = 1 - r.unit(), u2 = r.unit();
+          p[i] = static_cast<float>(3 * std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+        }
+        break;
+      }
+    }
   }
 }
 
@@ -63,12 +99,12 @@ struct data_set {
   buffer out;
 };
 
-inline data_set& data(std::size_t n) {
-  static std::map<std::size_t, std::unique_ptr<data_set>> sets;
-  auto& slot = sets[n];
+inline data_set& data(std::size_t n, input_set set = input_set::uniform) {
+  static std::map<std::pair<std::size_t, int>, std::unique_ptr<data_set>> sets;
+  auto& slot = sets[{n, static_cast<int>(set)}];
   if (!slot) {
     slot.reset(new data_set{n, allocate(2 * n), allocate(n)});
-    fill_random(slot->in.get(), 2 * n, 0x6E6F6E6C696EULL + n);
+    fill_random(slot->in.get(), 2 * n, 0x6E6F6E6C696EULL + n, set);
     std::memset(slot->out.get(), 0, n * sizeof(float));  // touch the pages outside the timed loop
   }
   return *slot;
@@ -76,10 +112,11 @@ inline data_set& data(std::size_t n) {
 
 // --------------------------------------------------------------- running --
 
-// Runs kernel(in, out) per iteration; `read` and `written` are element counts.
+// Runs kernel(in, out) per iteration on the input set; `read` and `written`
+// are element counts.
 template <class Kernel>
-void run(benchmark::State& st, std::size_t n, std::size_t read, Kernel&& kernel) {
-  data_set& d = data(n);
+void run(benchmark::State& st, std::size_t n, std::size_t read, Kernel&& kernel, input_set set = input_set::uniform) {
+  data_set& d = data(n, set);
   const float* in = d.in.get();
   float* out = d.out.get();
   for (auto _ : st) {
@@ -93,8 +130,9 @@ void run(benchmark::State& st, std::size_t n, std::size_t read, Kernel&& kernel)
                        static_cast<std::int64_t>((read + n) * sizeof(float)));
 }
 
-inline std::string bench_name(const char* function, const char* variant, std::size_t n) {
-  return std::string(function) + "/" + variant + "/" + std::to_string(n);
+inline std::string bench_name(const char* function, const char* variant, std::size_t n,
+                              input_set set = input_set::uniform) {
+  return std::string(function) + "/" + variant + "/" + set_name(set) + "/" + std::to_string(n);
 }
 
 // ----------------------------------------------------------------- peers --

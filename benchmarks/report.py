@@ -5,35 +5,36 @@
         [--compiler TEXT] [--flags TEXT] [--cpu TEXT] [--real-time]
         [--note TEXT ...] [--markdown-out FILE]
 
-Prints header lines (command, compiler, flags, SIMD path, threads, peers, CPU
-model, date, load) and, per size, one table row per function: ns per output
-element for nonlin and for every peer measured (the plain std:: loop, the
-xsimd-math loop, oneDNN, XNNPACK, Eigen, SLEEF, libtorch -- whichever the
-binary was built with), the fastest peer and the ratio fastest peer / nonlin
-(> 1: nonlin is faster), memcpy's ns per element at that size and nonlin's
-fraction of copy bandwidth (memcpy ns / nonlin ns). Then the copy bandwidth
-per size and the peers' agreement with nonlin (the spot check nonlin_bench
-runs at start-up).
+Prints the report of one run: its header (command, compiler, flags, SIMD
+path and vector width, threads, peers, CPU, date, load), a summary per input
+set at the smallest and largest size (nonlin's three tiers beside the
+fastest peer, and memcpy), the data dependence of each kernel (tails and
+realistic inputs against uniform ones), then every size and set in full.
 
-With repetitions, the median is used. Compiler and flags default to the JSON
-context written by nonlin_bench; the CPU model to /proc/cpuinfo of the machine
-running this script. --markdown-out FILE also writes the report, with an
-introduction, to FILE (benchmarks/README.md).
+Benchmark names are <function>/<variant>/<set>/<n> (nonlin_bench): variant
+nonlin (the default tier), nonlin_precise, nonlin_fast, nonlin_packed, or a
+peer; set uniform, realistic or tails. With repetitions, the median is used.
+
+--markdown-out FILE writes FILE (benchmarks/README.md) as the introduction
+followed by one section per machine: the section of this run's machine (CPU
+model and SIMD path) is replaced, the others are kept.
 """
 
 import argparse
 import json
+import os
+import re
 import statistics
 import sys
 from collections import OrderedDict
 
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
-# Variants, in column order, with their column titles. "nonlin" and
-# "nonlin_packed" are nonlin's own; everything else is a peer.
-NONLIN = "nonlin"
+DEFAULT = "nonlin"
+PRECISE = "nonlin_precise"
+FAST = "nonlin_fast"
 PACKED = "nonlin_packed"
-FAST = "nonlin_fast"  # the fast tier, nonlin::fast::<function>
+TIERS = [(PRECISE, "precise"), (DEFAULT, "default"), (FAST, "fast")]
 PEERS = OrderedDict([
     ("std_loop", "std loop"),
     ("xsimd_math", "xsimd math"),
@@ -43,6 +44,12 @@ PEERS = OrderedDict([
     ("sleef", "SLEEF"),
     ("torch", "torch"),
 ])
+SETS = ["uniform", "realistic", "tails"]
+SET_TEXT = {
+    "uniform": "uniform in [-8, 8)",
+    "realistic": "normal, sigma = 3, with 0.1 % outliers uniform in [-100, 100]",
+    "tails": "uniform in [-100, 100]",
+}
 
 
 def cpu_model(fallback="unknown"):
@@ -58,40 +65,37 @@ def cpu_model(fallback="unknown"):
 
 
 def load(path, use_real_time):
-    """Returns (context, {(function, variant, n): ns per element}, function order, cv list, repetitions)."""
+    """Returns (context, {(function, variant, set, n): ns per element}, function order, cvs, repetitions)."""
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
     context = doc.get("context", {})
-    iterations = {}  # name -> list of ns/element
-    medians = {}
-    cvs = []  # (cv, name)
+    iterations, medians, cvs = {}, {}, []
     repetitions = 1
+    field = "real_time" if use_real_time else "cpu_time"
     for b in doc.get("benchmarks", []):
         if b.get("error_occurred"):
             continue
         name = b.get("run_name", b["name"])
         parts = name.split("/")
-        if len(parts) != 3 or not parts[2].isdigit():
+        if len(parts) == 3:
+            parts = [parts[0], parts[1], "uniform", parts[2]]
+        if len(parts) != 4 or not parts[3].isdigit():
             continue
+        key = "/".join(parts)
+        n = int(parts[3])
         repetitions = max(repetitions, int(b.get("repetitions", 1) or 1))
-        n = int(parts[2])
-        field = "real_time" if use_real_time else "cpu_time"
+        value = b[field] * UNIT_NS[b.get("time_unit", "ns")] / n
         if b.get("run_type") == "aggregate":
             if b.get("aggregate_name") == "median":
-                medians[name] = b[field] * UNIT_NS[b.get("time_unit", "ns")] / n
+                medians[key] = value
             elif b.get("aggregate_name") == "cv":
-                cvs.append((b[field], name))
+                cvs.append((b[field], key))
         else:
-            iterations.setdefault(name, []).append(b[field] * UNIT_NS[b.get("time_unit", "ns")] / n)
-    results = OrderedDict()
-    order = []
-    for name in list(iterations) + [m for m in medians if m not in iterations]:
-        function, variant, n = name.split("/")
-        if name in medians:
-            value = medians[name]
-        else:
-            value = statistics.median(iterations[name])
-        results[(function, variant, int(n))] = value
+            iterations.setdefault(key, []).append(value)
+    results, order = OrderedDict(), []
+    for key in list(iterations) + [m for m in medians if m not in iterations]:
+        function, variant, set_, n = key.split("/")
+        results[(function, variant, set_, int(n))] = medians.get(key, None) or statistics.median(iterations[key])
         if function != "copy" and function not in order:
             order.append(function)
     return context, results, order, cvs, repetitions
@@ -100,14 +104,9 @@ def load(path, use_real_time):
 def fmt(x):
     if x is None:
         return "—"
-    if x >= 100:
-        return "%.0f" % x
-    if x >= 10:
-        return "%.1f" % x
-    if x >= 1:
-        return "%.2f" % x
-    if x >= 0.1:
-        return "%.3f" % x
+    for limit, form in ((100, "%.0f"), (10, "%.1f"), (1, "%.2f"), (0.1, "%.3f")):
+        if x >= limit:
+            return form % x
     return "%.4f" % x
 
 
@@ -120,18 +119,17 @@ def size_label(n):
 
 
 def ratio(base, ours):
-    if base is None or ours is None or ours == 0:
-        return "—"
-    return "%.2f×" % (base / ours)
+    return "—" if base is None or ours is None or ours == 0 else "%.2f×" % (base / ours)
+
+
+def machine_key(args, context):
+    return "%s; %s" % (args.cpu or cpu_model(), context.get("nonlin_simd", "unknown SIMD path"))
 
 
 def header_lines(args, context, cvs, repetitions):
-    command = args.command or context.get("executable", "nonlin_bench")
-    compiler = args.compiler or context.get("nonlin_compiler", "unknown")
-    flags = args.flags or context.get("nonlin_cxx_flags", "unknown")
-    lines = ["- Command: `%s`" % command,
-             "- Compiler: %s" % compiler,
-             "- Flags: `%s`" % flags]
+    lines = ["- Command: `%s`" % (args.command or context.get("executable", "nonlin_bench")),
+             "- Compiler: %s" % (args.compiler or context.get("nonlin_compiler", "unknown")),
+             "- Flags: `%s`" % (args.flags or context.get("nonlin_cxx_flags", "unknown"))]
     if "nonlin_simd" in context:
         lines.append("- nonlin: %s%s%s" % (
             ("%s, " % context["nonlin_version"]) if "nonlin_version" in context else "",
@@ -142,97 +140,110 @@ def header_lines(args, context, cvs, repetitions):
     lines.append("- Date: %s" % context.get("date", "unknown"))
     if "nonlin_threads" in context:
         lines.append("- Threads: %s" % context["nonlin_threads"])
-    peers = [(k.split("/", 1)[1], v) for k, v in context.items()
+    peers = [v for k, v in context.items()
              if k.startswith("nonlin_peer/") and not k.startswith("nonlin_peer/impl/")]
     if peers:
-        lines.append("- Peers: " + "; ".join("%s" % v for _, v in peers))
+        lines.append("- Peers: " + "; ".join(peers))
     if context.get("nonlin_peers_missing"):
         lines.append("- Peers not built: %s" % context["nonlin_peers_missing"])
     if "load_avg" in context:
         lines.append("- Load average at start: %s" % ", ".join("%.2f" % x for x in context["load_avg"]))
-    time_kind = "real" if args.real_time else "CPU"
+    kind = "real" if args.real_time else "CPU"
     if repetitions > 1:
-        stat = "median of %d repetitions, %s time" % (repetitions, time_kind)
+        stat = "median of %d repetitions, %s time" % (repetitions, kind)
         if cvs:
             values = sorted(c for c, _ in cvs)
-            noisy = [c for c in values if c > 0.05]
             stat += "; coefficient of variation: median %.1f%%, max %.1f%%, %d of %d benchmarks above 5%%" % (
-                100 * statistics.median(values), 100 * values[-1], len(noisy), len(values))
+                100 * statistics.median(values), 100 * values[-1], sum(1 for c in values if c > 0.05), len(values))
         lines.append("- Statistic: %s" % stat)
     else:
-        lines.append("- Statistic: one run per benchmark, %s time" % time_kind)
-    if context.get("library_build_type") == "debug":
-        lines.append("- Note: Google Benchmark library built as debug (timing loop only; kernels are unaffected)")
+        lines.append("- Statistic: one run per benchmark, %s time" % kind)
     for note in args.note or []:
         lines.append("- Note: %s" % note)
     return lines
 
 
-def tables(results, order):
-    variants = {v for (_, v, _) in results}
-    peers = [p for p in PEERS if p in variants]
-    has_packed = PACKED in variants
-    has_fast = FAST in variants
-    sizes = sorted({n for (_, _, n) in results})
+def fastest_peer(results, function, set_, n):
+    measured = [(results[(function, p, set_, n)], p) for p in PEERS if (function, p, set_, n) in results]
+    return min(measured) if measured else (None, None)
+
+
+def summary(results, order, set_, sizes):
+    """Per size: the tiers, the fastest peer, peer / tier ratios, copy bandwidth."""
+    tiers = [(v, t) for v, t in TIERS if any(k[1] == v for k in results)]
     out = []
     for n in sizes:
-        copy = results.get(("copy", "memcpy", n))
-        title = "### n = %s (%s floats, %s KiB per array)" % (size_label(n), n, n * 4 // 1024)
+        copy = results.get(("copy", "memcpy", "uniform", n))
+        title = "#### %s, n = %s" % (set_, size_label(n))
         if copy:
-            title += " — memcpy %s ns/element, %.1f GB/s" % (fmt(copy), 8.0 / copy)
-        out += [title, ""]
-        cols = ["function", "nonlin"]
-        if has_packed:
-            cols.append("nonlin packed")
-        if has_fast:
-            cols.append("nonlin fast")
-        cols += [PEERS[p] for p in peers]
-        cols += ["fastest peer", "peer / nonlin"]
-        if has_fast:
-            cols.append("peer / fast")
-        cols += ["memcpy", "copy BW"]
-        if has_fast:
-            cols.append("fast copy BW")
-        out.append("| " + " | ".join(cols) + " |")
-        out.append("|" + "|".join(["---"] + ["---:"] * (len(cols) - 1)) + "|")
+            title += " (memcpy %s ns/element, %.1f GB/s)" % (fmt(copy), 8.0 / copy)
+        cols = ["function"] + [t for _, t in tiers] + ["fastest peer"] + ["peer / %s" % t for _, t in tiers]
+        cols += ["copy BW %s" % t for _, t in tiers]
+        out += [title, "", "| " + " | ".join(cols) + " |", "|" + "|".join(["---"] + ["---:"] * (len(cols) - 1)) + "|"]
         for function in order:
-            ours = results.get((function, NONLIN, n))
-            if ours is None:
+            times = [results.get((function, v, set_, n)) for v, _ in tiers]
+            if all(t is None for t in times):
                 continue
-            row = [function, "**%s**" % fmt(ours)]
-            if has_packed:
-                row.append(fmt(results.get((function, PACKED, n))))
-            fast = results.get((function, FAST, n))
-            if has_fast:
-                row.append("**%s**" % fmt(fast) if fast else "—")
-            measured = [(results.get((function, p, n)), p) for p in peers]
-            row += [fmt(t) for t, _ in measured]
-            measured = [(t, p) for t, p in measured if t is not None]
-            if measured:
-                best_t, best_p = min(measured)
-                row += ["%s %s" % (PEERS[best_p], fmt(best_t)), ratio(best_t, ours)]
-                if has_fast:
-                    row.append(ratio(best_t, fast) if fast else "—")
-            else:
-                row += ["—", "—"] + (["—"] if has_fast else [])
-            row.append(fmt(copy))
-            row.append("%.0f%%" % (100.0 * copy / ours) if copy and ours else "—")
-            if has_fast:
-                row.append("%.0f%%" % (100.0 * copy / fast) if copy and fast else "—")
+            best_t, best_p = fastest_peer(results, function, set_, n)
+            row = [function] + [fmt(t) for t in times]
+            row.append("%s %s" % (PEERS[best_p], fmt(best_t)) if best_p else "—")
+            row += [ratio(best_t, t) for t in times]
+            row += ["%.0f%%" % (100.0 * copy / t) if copy and t else "—" for t in times]
             out.append("| " + " | ".join(row) + " |")
         out.append("")
     return out
 
 
-def copy_table(results):
-    sizes = sorted({n for (f, _, n) in results if f == "copy"})
-    if not sizes:
-        return []
-    out = ["| n | memcpy ns/element | GB/s (read + write) |", "|---|---:|---:|"]
+def data_dependence(results, order, sizes):
+    """Time on the tails and realistic sets over the time on the uniform set, per kernel."""
+    out = []
     for n in sizes:
-        t = results[("copy", "memcpy", n)]
-        out.append("| %s | %s | %.1f |" % (size_label(n), fmt(t), 8.0 / t))
-    out.append("")
+        variants = [v for v, _ in TIERS] + list(PEERS)
+        present = [v for v in variants if any(k[1] == v and k[3] == n and k[2] == "tails" for k in results)]
+        if not present:
+            continue
+        names = dict(TIERS)
+        names.update(PEERS)
+        cols = ["function"] + ["%s" % names[v] for v in present]
+        out += ["#### n = %s: time on tails / time on uniform (realistic / uniform in parentheses)" % size_label(n), "",
+                "| " + " | ".join(cols) + " |", "|" + "|".join(["---"] + ["---:"] * (len(cols) - 1)) + "|"]
+        for function in order:
+            row = [function]
+            any_value = False
+            for v in present:
+                u = results.get((function, v, "uniform", n))
+                t = results.get((function, v, "tails", n))
+                r = results.get((function, v, "realistic", n))
+                if u and t:
+                    any_value = True
+                    row.append("%.2f (%.2f)" % (t / u, r / u) if r else "%.2f" % (t / u))
+                else:
+                    row.append("—")
+            if any_value:
+                out.append("| " + " | ".join(row) + " |")
+        out.append("")
+    return out
+
+
+def full_tables(results, order, set_, sizes):
+    variants = [v for v, _ in TIERS] + [PACKED] + list(PEERS)
+    names = dict(TIERS)
+    names.update(PEERS)
+    names[PACKED] = "packed"
+    out = []
+    for n in sizes:
+        present = [v for v in variants if any(k[1] == v and k[2] == set_ and k[3] == n for k in results)]
+        if not present:
+            continue
+        out += ["#### %s, n = %s" % (set_, size_label(n)), "",
+                "| function | " + " | ".join(names[v] for v in present) + " |",
+                "|---|" + "|".join(["---:"] * len(present)) + "|"]
+        for function in order:
+            row = [results.get((function, v, set_, n)) for v in present]
+            if all(t is None for t in row):
+                continue
+            out.append("| %s | %s |" % (function, " | ".join(fmt(t) for t in row)))
+        out.append("")
     return out
 
 
@@ -250,64 +261,70 @@ def check_table(context, order):
             _, _, function, peer = k.split("/")
             impls[(function, peer)] = v
     out = ["| function | peer | agreement with nonlin | implementation |", "|---|---|---|---|"]
-    peer_order = list(PEERS)
     for function in order:
-        for peer in peer_order:
+        for peer in PEERS:
             if (function, peer) in checks:
-                out.append("| %s | %s | %s | %s |" % (function, PEERS.get(peer, peer),
-                                                      checks[(function, peer)].replace("|", "\\|"),
+                out.append("| %s | %s | %s | %s |" % (function, PEERS[peer], checks[(function, peer)].replace("|", "\\|"),
                                                       impls.get((function, peer), "")))
-    out.append("")
-    return out
+    return out + [""]
 
 
 INTRO = """\
 # nonlin performance report
 
-Generated by `benchmarks/compare.sh` (which runs `benchmarks/run.sh` and
-`benchmarks/report.py`); do not edit by hand.
-
 What is measured: the time per output element, in nanoseconds, of every
 nonlin function applied to a float32 array of n elements (gated functions:
-two input arrays, gate and up, one output), beside the same function from
-other libraries ("peers"), all in one `nonlin_bench` binary and one run, one
-thread each. Inputs are uniform in [-8, 8). Buffers are 64-byte aligned and
-reused, so small sizes run from cache and 16M (64 MiB per array) from memory.
-Peer setup (oneDNN primitives, XNNPACK operators, torch tensors) happens
-outside the timed loop.
+two input arrays, gate and up, one output) in each of its tiers (precise,
+default, fast), beside the same function from other libraries ("peers"), all
+in one `nonlin_bench` binary and one run, one thread each. Three input sets
+run in the same binary: **uniform** in [-8, 8), **realistic** (normal, σ =
+3, with 0.1 % outliers uniform in [-100, 100]: what pre-activations look
+like) and **tails** (uniform in [-100, 100], where slow paths and the
+microcode assists of subnormal values show). Buffers are 64-byte aligned and
+reused, so 4K runs from cache and 16M (64 MiB per array) from memory, or
+from a large L3. Peer setup (oneDNN primitives, XNNPACK operators, torch
+tensors) happens outside the timed loop.
 
-Peers (each built in only when CMake finds it; `NONLIN_BENCH_PEERS`):
+Peers (each built in only when CMake finds it; `NONLIN_BENCH_PEERS`): a
+**std loop** (the textbook formula of the function's spec row over
+`<cmath>`), **xsimd math** (the same formula on `xsimd::batch` with
+`xsimd::exp/erf/tanh`), **oneDNN** eltwise primitives (gated: with a
+`binary_mul` post-op where oneDNN has one), **XNNPACK** operators (clamp as
+ReLU, leaky ReLU, sigmoid), **Eigen** `ArrayXf` expressions, **SLEEF** u10
+vector functions in the textbook formulas, **torch** (libtorch ATen ops
+into preallocated outputs).
 
-- **std loop**: the textbook formula, scalar loop over `<cmath>`;
-  **xsimd math**: the same formula on `xsimd::batch` with `xsimd::exp/erf/tanh`.
-- **oneDNN**: eltwise primitives (`eltwise_relu`, `_tanh`, `_logistic`,
-  `_gelu_erf`, `_gelu_tanh`, `_swish`); gated: the eltwise primitive with a
-  `binary_mul` post-op by up when oneDNN has an optimized implementation of
-  that, else eltwise then `binary_mul` (two passes; the implementations used
-  are listed under "Peer agreement").
-- **XNNPACK**: the f32 operators it has natively (clamp as ReLU, leaky ReLU,
-  sigmoid); nothing composed.
-- **Eigen**: `Map<ArrayXf>` expressions (`max`, `select`, `tanh`, `logistic`,
-  `erf`, formulas for GELU/SiLU/gated).
-- **SLEEF**: the textbook formulas on SLEEF's widest vector `expf`/`tanhf`/`erff`
-  (1-ULP variants).
-- **torch**: libtorch ATen ops into preallocated outputs (`clamp_min_out` for
-  ReLU, `leaky_relu_out`, `tanh_out`, `sigmoid_out`, `gelu_out`, `silu_out`,
-  `glu_out`; swish and gated: the ops composed).
-
-"fastest peer" is the fastest of all peers; "peer / nonlin" is its time over
-nonlin's, so > 1 means nonlin is faster. "copy BW" is memcpy's time per
-element over nonlin's: the fraction of copy bandwidth nonlin reaches (gated
-functions read two arrays, so they move 1.5× memcpy's bytes per element).
+"fastest peer" is the fastest of all peers; "peer / tier" is its time over
+the tier's, so > 1 means that nonlin tier is faster. "copy BW" is memcpy's
+time per element over nonlin's (gated functions read two arrays, so 67 %
+there moves as many bytes per second as 100 % for a unary one).
 
 To reproduce (Debian 12; the peers are the packages libdnnl-dev,
-libxnnpack-dev, libpthreadpool-dev, libeigen3-dev, libsleef-dev,
-libtorch-dev):
-
-```sh
-{command}
-```
+ocl-icd-opencl-dev, libxnnpack-dev, libpthreadpool-dev, libeigen3-dev,
+libsleef-dev, libtorch-dev): `benchmarks/compare.sh`. It replaces the
+section of the machine it runs on and keeps the others.
 """
+
+SECTION_START = re.compile(r'^<!-- nonlin-report machine="(.*)" -->$')
+SECTION_END = "<!-- end nonlin-report -->"
+
+
+def read_sections(path):
+    """The machine sections of an existing report: [(key, text)]."""
+    if not os.path.exists(path):
+        return []
+    sections, key, lines = [], None, []
+    with open(path, encoding="utf-8") as f:
+        for line in f.read().splitlines():
+            m = SECTION_START.match(line)
+            if m:
+                key, lines = m.group(1), [line]
+            elif key is not None:
+                lines.append(line)
+                if line == SECTION_END:
+                    sections.append((key, "\n".join(lines)))
+                    key = None
+    return sections
 
 
 def main(argv):
@@ -319,34 +336,38 @@ def main(argv):
     p.add_argument("--cpu", help="CPU model (default: /proc/cpuinfo model name)")
     p.add_argument("--real-time", action="store_true", help="use real time instead of CPU time")
     p.add_argument("--note", action="append", help="a note for the header (repeatable)")
-    p.add_argument("--markdown-out", metavar="FILE", help="also write the report, with an introduction, to FILE")
+    p.add_argument("--markdown-out", metavar="FILE", help="write the report into FILE's section for this machine")
     args = p.parse_args(argv)
 
     context, results, order, cvs, repetitions = load(args.json, args.real_time)
     if not results:
         sys.exit("report.py: no nonlin_bench results in %s" % args.json)
-
-    body = header_lines(args, context, cvs, repetitions)
-    body += ["", "ns per output element (lower is better); n in floats (K = 1024, M = 1024²).", ""]
-    body += tables(results, order)
-    copy = copy_table(results)
-    if copy:
-        body += ["### Copy bandwidth (memcpy of one array)", ""] + copy
+    key = machine_key(args, context)
+    sizes = sorted({k[3] for k in results})
+    ends = [sizes[0], sizes[-1]] if len(sizes) > 1 else sizes
+    body = ["## %s" % key, ""] + header_lines(args, context, cvs, repetitions)
+    body += ["", "ns per output element (lower is better); n in floats (K = 1024, M = 1024²).", "",
+             "### Summary", ""]
+    for set_ in SETS:
+        if any(k[2] == set_ for k in results):
+            body += ["Input set **%s**: %s." % (set_, SET_TEXT[set_]), ""] + summary(results, order, set_, ends)
+    body += ["### Data dependence", ""] + data_dependence(results, order, ends)
+    body += ["### Every size and input set", ""]
+    for set_ in SETS:
+        body += full_tables(results, order, set_, sizes)
     checks = check_table(context, order)
     if checks:
-        body += ["### Peer agreement with nonlin",
-                 "",
-                 "Spot check at start-up on 4096 inputs from [-8, 8) plus special values (0, ±1e-30, ±10, "
-                 "±20, ±89, ±1e20, ±3e38, ±inf, ...). max_err = max |peer − nonlin| / max(|nonlin|, 1) and "
-                 "max_rel = max |peer − nonlin| / |nonlin| (for |nonlin| ≥ FLT_MIN), over finite inputs, with the "
-                 "input where each occurs; disagreements = a NaN or infinity on one side only (all inputs).",
-                 ""] + checks
+        body += ["### Peer agreement with nonlin", "",
+                 "Spot check at start-up on 4096 uniform inputs plus special values: max_err = max |peer − nonlin| "
+                 "/ max(|nonlin|, 1), max_rel = max |peer − nonlin| / |nonlin| (|nonlin| ≥ FLT_MIN), over finite "
+                 "inputs; disagreements = a NaN or infinity on one side only.", ""] + checks
     text = "\n".join(body).rstrip() + "\n"
     sys.stdout.write(text)
     if args.markdown_out:
-        command = args.command or context.get("executable", "nonlin_bench")
+        mine = '<!-- nonlin-report machine="%s" -->\n%s%s' % (key, text, SECTION_END)
+        sections = [(k, s) for k, s in read_sections(args.markdown_out) if k != key] + [(key, mine)]
         with open(args.markdown_out, "w", encoding="utf-8") as f:
-            f.write(INTRO.replace("{command}", command) + "\n## Results\n\n" + text)
+            f.write(INTRO + "\n" + "\n\n".join(s for _, s in sections) + "\n")
 
 
 if __name__ == "__main__":
