@@ -245,6 +245,10 @@ NONLIN_INLINE typename int_of<T>::type mask_bits(bool m, typename int_of<T>::typ
   return m ? c : 0;
 }
 
+// (The same for a scalar's mask, with T deduced from c.)
+NONLIN_INLINE std::int32_t mask_bits(bool m, std::int32_t c) noexcept { return m ? c : 0; }
+NONLIN_INLINE std::int64_t mask_bits(bool m, std::int64_t c) noexcept { return m ? c : 0; }
+
 // Whether any lane of m is set.
 NONLIN_INLINE bool any_lane(bool m) noexcept { return m; }
 
@@ -523,10 +527,15 @@ NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, ty
 #if defined(__AVX2__)
   if constexpr (bytes == 32 && f32)
     return xsimd::batch_bool<T, A>(_mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(b), _mm256_castps_si256(a))));
+  if constexpr (bytes == 32 && !f32)
+    return xsimd::batch_bool<T, A>(_mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x(b), _mm256_castpd_si256(a))));
 #endif
+  // The integer mask as T: all ones (a NaN) or +0. Not "!= 0": xsimd's
+  // AVX forms compare ordered, where a NaN is not unequal to 0.
   const xsimd::batch<I, A> ia = to_bits(a);
-  return bit_cast_batch<T>(xsimd::select(ia < xsimd::batch<I, A>(b), xsimd::batch<I, A>(I(-1)), xsimd::batch<I, A>(I(0)))) !=
-         xsimd::batch<T, A>(T(0));
+  const xsimd::batch<T, A> m =
+      bit_cast_batch<T>(xsimd::select(ia < xsimd::batch<I, A>(b), xsimd::batch<I, A>(I(-1)), xsimd::batch<I, A>(I(0))));
+  return ~(m == xsimd::batch<T, A>(T(0)));
 }
 
 // The integer c where m is set, 0 elsewhere.
