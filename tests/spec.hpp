@@ -456,7 +456,10 @@ struct unary_param_row : unary_row<Def, F, G> {
 // multiplied into act's numerator before its final scaling (the default
 // tier, float, with an FMA), so the result is not the rounded act(gate) times up, and
 // the bound holds for every pair; otherwise out = act(gate) * up rounded
-// once, and the bound holds where act(gate) is normal or |up| <= 1.
+// once, except in the float lanes of nonlin::detail::recomputes (act(gate)
+// below the smallest normal, 1 < |up| <= max: up act(gate) in double), so
+// the bound holds for every pair in float and, in double, where act(gate)
+// is normal or |up| <= 1.
 template <class F, class Act, nonlin::gate_half Half, group G>
 struct gated_row {
   static_assert(F::packed_gate == Half, "the functor's packed gate half differs from its spec row");
@@ -468,6 +471,12 @@ struct gated_row {
   static constexpr nonlin::gate_half half = Half;
   static constexpr group digest = G;
   static constexpr bool fast_tier = F::tier == nonlin::tier::fast;
+  // Whether the bound holds for every finite pair: folded, or float (where
+  // the unfolded tiers recompute the lanes of nonlin::detail::recomputes).
+  template <class T>
+  static constexpr bool every_pair() {
+    return folded<T>() || std::is_same<T, float>::value;
+  }
   template <class T>
   static constexpr bool folded() {
     return F::tier == nonlin::tier::standard && std::is_same<T, float>::value && nonlin::detail::has_fma;

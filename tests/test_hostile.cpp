@@ -424,6 +424,10 @@ TYPED_TEST(Denormals, GatedFlushModes) {
           // neither act(gate) nor a subnormal result passes through a
           // floating-point operation that FTZ or DAZ would flush.
           EXPECT_TRUE(same_bits(y[i], y0[i]) || same_bits(y[i], zero)) << ctx.str();
+        } else if (sub_act && nonlin_spec::spec_of<decltype(g)>::template every_pair<T>()) {
+          // float: the lane is recomputed in double (glu.hpp), where FTZ
+          // and DAZ do not touch act(gate): as computed, or a zero.
+          EXPECT_TRUE(same_bits(y[i], y0[i]) || same_bits(y[i], zero)) << ctx.str() << " (act(gate) = " << show(act0[i]) << ")";
         } else if (sub_act) {
           // act(gate) is subnormal: FTZ flushes it, and DAZ reads it as zero in
           // the product, so the result is a zero even when the default result

@@ -5,8 +5,10 @@
 //
 // The default tier folds up into act's numerator before its final scaling,
 // so its bound holds for every (gate, up) pair. The precise and fast tiers
-// round act(gate) first, as every framework does: their bounds hold where
-// act(gate) is a normal number or |up| <= 1.
+// round act(gate) first, as every framework does, and in float recompute
+// the rare lanes where that rounding matters (act(gate) below the smallest
+// normal, |up| > 1) in double: their float bounds hold for every pair too;
+// in double, where act(gate) is a normal number or |up| <= 1.
 //
 // !!! Which half of a packed [gate | up] row is the gate differs between
 // !!! frameworks. nonlin makes it explicit (gate_half) and defaults to:
@@ -17,6 +19,7 @@
 #ifndef NONLIN_GLU_HPP
 #define NONLIN_GLU_HPP
 
+#include <limits>
 #include <type_traits>
 
 #include "detail/eval.hpp"
@@ -33,9 +36,39 @@ NONLIN_BEGIN_NAMESPACE
 enum class gate_half { first, second };
 
 namespace detail {
+// Whether the precise and fast tiers recompute g(gate, up) = act(gate) up
+// from a = act(gate) rounded to T: in float, where a is below the smallest
+// normal (rounded to the subnormal grid, or to zero) and 1 < |up| <= max.
+template <class T>
+constexpr bool recomputes(T a, T up) noexcept {
+  return std::is_same<T, float>::value && !(a >= std::numeric_limits<T>::min() || a <= -std::numeric_limits<T>::min()) &&
+         a == a && (up > T(1) || up < T(-1)) && up <= std::numeric_limits<T>::max() &&
+         up >= -std::numeric_limits<T>::max();
+}
+
+// act(gate) up, the product of the rounded act(gate). In float, the lanes
+// where recomputes(act(gate), up) holds are evaluated as up act_d(gate) in
+// double (act_d: act with its parameter rounded to float, as the float
+// functor rounds it) and rounded once, so that the bound holds for every
+// pair; a vector without such a lane pays three compares.
+template <class Act, class ActD, class V>
+NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up, ActD const& act_d) noexcept {
+  const V a = act(gate);
+  V y = a * up;
+  if constexpr (std::is_same<scalar_t<V>, float>::value) {
+    const V au = detail::abs(up);
+    const auto tiny = bits_below(detail::abs(a), to_bits(std::numeric_limits<float>::min()));
+    const auto above_one = au > V(1.0f);
+    const auto finite = bits_below(au, to_bits(std::numeric_limits<float>::infinity()));
+    const auto rare = tiny & above_one & finite;
+    if (any_lane(rare))
+      y = standard::fix_lanes(y, gate, up, rare, [&act_d](double g, double u) { return u * act_d(g); });
+  }
+  return y;
+}
 template <class Act, class V>
 NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
-  return act(gate) * up;
+  return gated(act, gate, up, act);
 }
 }  // namespace detail
 
@@ -45,7 +78,8 @@ namespace precise {
 /// PyTorch F.glu(x, dim=-1) = x[..., :H] * sigmoid(x[..., H:]).
 /// Tier: precise. Types: as sigmoid, both operands of one type.
 /// Bound: 2 x sigmoid's bound + 0.5 ULP (act(gate) is rounded, then the
-/// product), where sigmoid(gate) is normal or |up| <= 1.
+/// product): in float for every pair (see detail::gated), in double where
+/// sigmoid(gate) is normal or |up| <= 1.
 /// Special values: NaN in either operand -> NaN; sigmoid(-inf) up = 0 up
 /// (NaN for up = +-inf, a signed zero otherwise).
 struct glu {
@@ -65,8 +99,8 @@ struct glu {
 /// by default (LLaMA, Mistral, Qwen: silu(x W1) * (x W3)).
 /// Packed default: gate_half::first (gate = x[..., :H]).
 /// Tier: precise. Types: as swish.
-/// Bound: 2 x swish's bound + 0.5 ULP, where swish(gate) is normal or
-/// |up| <= 1, for the beta range of swish.
+/// Bound: 2 x swish's bound + 0.5 ULP for the beta range of swish: in
+/// float for every pair, in double where swish(gate) is normal or |up| <= 1.
 /// Special values: NaN in either operand -> NaN; gate = -inf -> -0 up.
 struct swiglu {
   static constexpr const char* name = "precise::swiglu";
@@ -78,15 +112,15 @@ struct swiglu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(precise::swish{beta}, gate, up);
+    return detail::gated(precise::swish{beta}, gate, up, precise::swish{double(float(beta))});
   }
 };
 
 /// nonlin::precise::geglu: geglu(gate, up) = gelu(gate) up, gelu in its exact erf form.
 /// Packed default: gate_half::first.
 /// Tier: precise. Types: as gelu.
-/// Bound: 2 x gelu's bound + 0.5 ULP, where gelu(gate) is normal or
-/// |up| <= 1.
+/// Bound: 2 x gelu's bound + 0.5 ULP: in float for every pair, in double
+/// where gelu(gate) is normal or |up| <= 1.
 /// Special values: NaN in either operand -> NaN; gate = -inf -> -0 up.
 struct geglu {
   static constexpr const char* name = "precise::geglu";
@@ -105,8 +139,8 @@ struct geglu {
 /// approximation, as in Gemma).
 /// Packed default: gate_half::first.
 /// Tier: precise. Types: as gelu_tanh.
-/// Bound: 2 x gelu_tanh's bound + 0.5 ULP, where gelu_tanh(gate) is normal
-/// or |up| <= 1.
+/// Bound: 2 x gelu_tanh's bound + 0.5 ULP: in float for every pair, in
+/// double where gelu_tanh(gate) is normal or |up| <= 1.
 /// Special values: NaN in either operand -> NaN; gate = -inf -> -0 up.
 struct geglu_tanh {
   static constexpr const char* name = "precise::geglu_tanh";
@@ -246,7 +280,7 @@ struct swiglu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(fast::swish{beta}, gate, up);
+    return detail::gated(fast::swish{beta}, gate, up, precise::swish{double(float(beta))});
   }
 };
 

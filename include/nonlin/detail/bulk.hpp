@@ -64,14 +64,16 @@ struct fast_swish_any_beta {
   }
 };
 
-// act(gate) * up for a chosen activation kernel.
-template <class Act>
+// act(gate) * up for a chosen activation kernel (act_d: the activation
+// for detail::gated's recomputed lanes, as the functor's own).
+template <class Act, class ActD>
 struct gated_by {
   Act act;
+  ActD act_d;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return gated(act, gate, up);
+    return gated(act, gate, up, act_d);
   }
 };
 
@@ -90,8 +92,9 @@ struct kernel_choice<nonlin::fast::swiglu, float> {
   static constexpr bool any = true;
   template <class Fn>
   static void run(nonlin::fast::swiglu const& g, Fn&& fn) {
-    if (g.beta == 1.0) fn(gated_by<nonlin::fast::silu>{nonlin::fast::silu{}});
-    else fn(gated_by<fast_swish_any_beta>{fast_swish_any_beta{g.beta}});
+    const nonlin::precise::swish act_d{double(float(g.beta))};
+    if (g.beta == 1.0) fn(gated_by<nonlin::fast::silu, nonlin::precise::swish>{nonlin::fast::silu{}, act_d});
+    else fn(gated_by<fast_swish_any_beta, nonlin::precise::swish>{fast_swish_any_beta{g.beta}, act_d});
   }
 };
 
