@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # The full comparison: builds nonlin_bench with every peer CMake finds
-# (benchmarks/run.sh: Release, -O3 -march=native), runs every function at
-# 4096, 65536, 1M and 16M elements with repetitions, and writes the
-# performance report to benchmarks/README.md.
+# (benchmarks/run.sh: Release, -O3 -march=native), runs every function in
+# the three tiers beside the peers at 4096 and 16M elements on the three
+# input sets, with repetitions, and writes this machine's section of the
+# performance report, benchmarks/README.md.
 #
 #   benchmarks/compare.sh [MIN_TIME] [REPETITIONS]
 #
 #   MIN_TIME     --benchmark_min_time in seconds per repetition (default 0.05)
-#   REPETITIONS  --benchmark_repetitions; the report uses the median (default 5)
+#   REPETITIONS  --benchmark_repetitions; the report uses the median (default 3)
 #
-# Takes about 5 minutes on a 2-core machine. The environment of run.sh
-# applies (BUILD_DIR, CXX, CXX_FLAGS, PEERS, REPORT_NOTE); MARKDOWN_OUT
-# defaults to benchmarks/README.md.
+# Environment: BENCH_FILTER, a --benchmark_filter regex (default: n = 4096
+# and 16M; "." adds 65536 and 1M on the uniform set, about an hour on 2
+# cores). The environment of
+# run.sh applies (BUILD_DIR, CXX, CXX_FLAGS, PEERS, REPORT_NOTE);
+# MARKDOWN_OUT defaults to benchmarks/README.md. Takes about 10 minutes
+# on a 2-core machine.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 min_time="${1:-0.05}"
-repetitions="${2:-5}"
+repetitions="${2:-3}"
+default_filter='^[a-z0-9_]+/[a-z_]+/[a-z]+/(4096|16777216)$'
+filter="${BENCH_FILTER:-$default_filter}"
 
 export MARKDOWN_OUT="${MARKDOWN_OUT:-$here/README.md}"
-export REPORT_COMMAND="benchmarks/compare.sh${1:+ $1}${2:+ $2}"
-exec "$here/run.sh" "$min_time" -- "--benchmark_repetitions=$repetitions" --benchmark_report_aggregates_only=true
+export REPORT_COMMAND="benchmarks/compare.sh${1:+ $1}${2:+ $2}${BENCH_FILTER:+ (BENCH_FILTER=$BENCH_FILTER)}"
+exec "$here/run.sh" "$min_time" -- "--benchmark_repetitions=$repetitions" --benchmark_report_aggregates_only=true \
+  "--benchmark_filter=$filter"
