@@ -433,7 +433,8 @@ NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
   const V w = sign_select(g, detail::fnms(up * t, u, V(0.0f)), detail::copysign(detail::fnma(mg, pp, mg), mg));
   const V s = sign_select(g, splat<V>(pow2f(-KG)), V(1.0f));
   V y = scale_down_any(w, s, negative_lanes(g));
-  const auto big = big_lanes(up) | big_lanes(mg);  // (up g overflows: inf * 0 in w)
+  const auto big_up = big_lanes(up), big_mg = big_lanes(mg);  // (up g overflows: inf * 0 in w)
+  const auto big = big_up | big_mg;
   if (any_lane(big))
     y = fix_lanes(y, g, up, big, [](double gg, double uu) {
       if (uu != uu || gg != gg) return uu + gg;
