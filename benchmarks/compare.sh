@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The full comparison: builds nonlin_bench with every peer CMake finds
+# The full comparison: installs the peers (Debian packages) if missing,
+# builds nonlin_bench with every peer CMake finds
 # (benchmarks/run.sh: Release, -O3 -march=native), runs every function in
 # the three tiers beside the peers at 4096 and 16M elements on the three
 # input sets, with repetitions, and writes this machine's section of the
@@ -19,6 +20,13 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The peers' Debian packages (XNNPACK's header needs libpthreadpool-dev,
+# oneDNN's CMake config ocl-icd-opencl-dev), installed if missing.
+if [ "${PEERS:-ON}" != OFF ]; then
+  bash "$here/../scripts/setup.sh" libdnnl-dev ocl-icd-opencl-dev libxnnpack-dev libpthreadpool-dev \
+    libeigen3-dev libsleef-dev libtorch-dev
+fi
+
 min_time="${1:-0.05}"
 repetitions="${2:-3}"
 default_filter='^[a-z0-9_]+/[a-z_]+/[a-z]+/(4096|16777216)$'
