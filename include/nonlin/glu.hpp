@@ -178,7 +178,10 @@ struct glu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::glu_kernel(g, u); });
+    if constexpr (detail::standard::is_float<V>::value)
+      return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::glu(g, u); });
+    else
+      return detail::gated(precise::sigmoid{}, gate, up);
   }
 };
 
@@ -203,10 +206,13 @@ struct swiglu {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     const double b = beta;
-    return detail::eval2(gate, up, [b](auto const& g, auto const& u) {
-      using W = typename std::decay<decltype(g)>::type;
-      return detail::standard::swiglu_kernel(g, u, detail::splat<W>(b));
-    });
+    if constexpr (detail::standard::is_float<V>::value)
+      return detail::eval2(gate, up, [b](auto const& g, auto const& u) {
+        using W = typename std::decay<decltype(g)>::type;
+        return detail::standard::swiglu(g, u, detail::splat<W>(b));
+      });
+    else
+      return detail::gated(precise::swish{b}, gate, up, precise::swish{double(float(b))});
   }
 };
 
@@ -227,7 +233,10 @@ struct geglu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::geglu_kernel(g, u); });
+    if constexpr (detail::standard::is_float<V>::value)
+      return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::geglu(g, u); });
+    else
+      return detail::gated(precise::gelu{}, gate, up);
   }
 };
 
@@ -248,8 +257,10 @@ struct geglu_tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::eval2(gate, up,
-                         [](auto const& g, auto const& u) { return detail::standard::geglu_tanh_kernel(g, u); });
+    if constexpr (detail::standard::is_float<V>::value)
+      return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::geglu_tanh(g, u); });
+    else
+      return detail::gated(precise::gelu_tanh{}, gate, up);
   }
 };
 

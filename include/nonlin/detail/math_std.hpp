@@ -516,28 +516,8 @@ NONLIN_INLINE V gelu_tanh_kernel(V const& x) noexcept {
   else return detail::gelu_tanh(x);
 }
 
-// The gated kernels: float folded (above); double act(gate) * up with the
-// precise tier's act.
-template <class V>
-NONLIN_INLINE V glu_kernel(V const& g, V const& up) noexcept {
-  if constexpr (is_float<V>::value) return standard::glu(g, up);
-  else return detail::sigmoid(g) * up;
-}
-template <class V>
-NONLIN_INLINE V swiglu_kernel(V const& g, V const& up, V const& beta) noexcept {
-  if constexpr (is_float<V>::value) return standard::swiglu(g, up, beta);
-  else return detail::swish(g, beta) * up;
-}
-template <class V>
-NONLIN_INLINE V geglu_kernel(V const& g, V const& up) noexcept {
-  if constexpr (is_float<V>::value) return standard::geglu(g, up);
-  else return detail::gelu(g) * up;
-}
-template <class V>
-NONLIN_INLINE V geglu_tanh_kernel(V const& g, V const& up) noexcept {
-  if constexpr (is_float<V>::value) return standard::geglu_tanh(g, up);
-  else return detail::gelu_tanh(g) * up;
-}
+// The gated functors (glu.hpp) call the kernels above where is_float
+// holds, else detail::gated with the precise tier's activation.
 
 }  // namespace standard
 }  // namespace detail
