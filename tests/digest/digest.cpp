@@ -7,11 +7,12 @@
 //       that the scalar functor returns the same bits on every input (exit
 //       status 1 if not), writes the outputs to OUT and prints one FNV-1a
 //       hash per function and type.
-//   nonlin_digest --all-floats OUT     evaluates every unary function in
-//       float over all 2^32 bit patterns through the bulk kernels (two
-//       threads) and writes, per function, one hash per block of 2^20
-//       consecutive patterns: the check that a rewrite gives the same bits
-//       everywhere, not only on the fixed input set (about a minute).
+//   nonlin_digest --all-floats OUT [NAME,...]   evaluates every unary
+//       function (or the ones named) in float over all 2^32 bit patterns
+//       through the bulk kernels (two threads) and writes, per function, one
+//       hash per block of 2^20 consecutive patterns: the check that a
+//       rewrite gives the same bits everywhere, not only on the fixed input
+//       set (minutes per function where the inputs take slow paths).
 //   nonlin_digest --compare-all A B    compares two such files: per
 //       function (matched by name), identical or the first block that
 //       differs. Exit status 1 if any differs.
@@ -329,10 +330,11 @@ std::uint64_t block_hash(std::vector<float>& ys) {
   return h;
 }
 
-int write_all_floats(const char* path) {
+int write_all_floats(const char* path, std::string const& only) {
   std::ofstream out(path);
   out << "nonlin-all-floats 1 " << NONLIN_DIGEST_STR(NONLIN_ABI) << " fma=" << NONLIN_HAS_FMA << "\n";
   nonlin_spec::for_each_unary([&](auto const& f) {
+    if (!only.empty() && ("," + only + ",").find("," + std::string(f.name) + ",") == std::string::npos) return;
     std::vector<std::uint64_t> hashes(kBlocks);
     auto work = [&](std::size_t first) {
       std::vector<float> xs(kBlock), ys(kBlock);
@@ -419,7 +421,8 @@ int compare_all_floats(const char* a, const char* b) {
 
 int main(int argc, char** argv) {
   if (argc == 2 && argv[1][0] != '-') return write_digest(argv[1]);
-  if (argc == 3 && std::string(argv[1]) == "--all-floats") return write_all_floats(argv[2]);
+  if ((argc == 3 || argc == 4) && std::string(argv[1]) == "--all-floats")
+    return write_all_floats(argv[2], argc == 4 ? argv[3] : "");
   if (argc == 4 && std::string(argv[1]) == "--compare-all") return compare_all_floats(argv[2], argv[3]);
   if ((argc == 4 || argc == 6) && std::string(argv[1]) == "--compare") {
     std::string require = "all";
@@ -431,7 +434,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr,
                "usage: nonlin_digest OUT\n"
-               "       nonlin_digest --all-floats OUT\n"
+               "       nonlin_digest --all-floats OUT [NAME,...]\n"
                "       nonlin_digest --compare-all A B\n"
                "       nonlin_digest --compare A B [--require-equal all|none|GROUP|NAME,...]\n"
                "       (GROUP: exact, fma or isa, the digest groups of tests/spec.hpp)\n");
