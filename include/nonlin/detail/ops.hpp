@@ -511,6 +511,9 @@ NONLIN_INLINE xsimd::batch<T, A> sign_select(xsimd::batch<T, A> const& s, xsimd:
 }
 
 // The lanes where the bit pattern of a, read as a signed integer, is below b.
+// (The forms are if-else chained so that a target with its own form never
+// instantiates the portable one: xsimd 8.1's integer select on AVX512BW
+// does not compile at -O0.)
 template <class T, class A>
 NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, typename int_of<T>::type b) noexcept {
   using I = typename int_of<T>::type;
@@ -519,23 +522,31 @@ NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, ty
   (void)bytes;
   (void)f32;
 #if defined(__AVX512F__)
-  if constexpr (bytes == 64 && f32)
-    return xsimd::batch_bool<T, A>(_mm512_cmplt_epi32_mask(_mm512_castps_si512(a), _mm512_set1_epi32(b)));
-  if constexpr (bytes == 64 && !f32)
-    return xsimd::batch_bool<T, A>(_mm512_cmplt_epi64_mask(_mm512_castpd_si512(a), _mm512_set1_epi64(b)));
+  if constexpr (bytes == 64) {
+    if constexpr (f32)
+      return xsimd::batch_bool<T, A>(_mm512_cmplt_epi32_mask(_mm512_castps_si512(a), _mm512_set1_epi32(b)));
+    else
+      return xsimd::batch_bool<T, A>(_mm512_cmplt_epi64_mask(_mm512_castpd_si512(a), _mm512_set1_epi64(b)));
+  } else
 #endif
 #if defined(__AVX2__)
-  if constexpr (bytes == 32 && f32)
-    return xsimd::batch_bool<T, A>(_mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(b), _mm256_castps_si256(a))));
-  if constexpr (bytes == 32 && !f32)
-    return xsimd::batch_bool<T, A>(_mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x(b), _mm256_castpd_si256(a))));
+  if constexpr (bytes == 32) {
+    if constexpr (f32)
+      return xsimd::batch_bool<T, A>(
+          _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(b), _mm256_castps_si256(a))));
+    else
+      return xsimd::batch_bool<T, A>(
+          _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x(b), _mm256_castpd_si256(a))));
+  } else
 #endif
-  // The integer mask as T: all ones (a NaN) or +0. Not "!= 0": xsimd's
-  // AVX forms compare ordered, where a NaN is not unequal to 0.
-  const xsimd::batch<I, A> ia = to_bits(a);
-  const xsimd::batch<T, A> m =
-      bit_cast_batch<T>(xsimd::select(ia < xsimd::batch<I, A>(b), xsimd::batch<I, A>(I(-1)), xsimd::batch<I, A>(I(0))));
-  return ~(m == xsimd::batch<T, A>(T(0)));
+  {
+    // The integer mask as T: all ones (a NaN) or +0. Not "!= 0": xsimd's
+    // AVX forms compare ordered, where a NaN is not unequal to 0.
+    const xsimd::batch<I, A> ia = to_bits(a);
+    const xsimd::batch<T, A> m =
+        bit_cast_batch<T>(xsimd::select(ia < xsimd::batch<I, A>(b), xsimd::batch<I, A>(I(-1)), xsimd::batch<I, A>(I(0))));
+    return ~(m == xsimd::batch<T, A>(T(0)));
+  }
 }
 
 // The integer c where m is set, 0 elsewhere.
