@@ -655,8 +655,11 @@ bool gated_fixed(G const& g, T gate, T up, T& y) {
     // multiply up in before rounding: where the fixed act(gate) is itself
     // rounded (e.g. x/2 at beta = 0 in the subnormal range), the product is
     // not fixed, only bounded (the caller's ULP check).
+    // Folded rows also round up * gate on the way (subnormal products
+    // included): only a zero act(gate) fixes their product.
     using W = typename wide_of<T>::type;
-    if ((S::template folded<T>() || nonlin::detail::recomputes(a, up)) && std::isfinite(gate) && std::isfinite(a) &&
+    if (S::template folded<T>() && std::isfinite(gate) && std::isfinite(a) && a != 0) return false;
+    if (nonlin::detail::recomputes(a, up) && std::isfinite(gate) && std::isfinite(a) &&
         static_cast<W>(a) != reference<W>(act, gate))
       return false;
     y = a * up;
