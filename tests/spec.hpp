@@ -645,6 +645,10 @@ bool gated_fixed(G const& g, T gate, T up, T& y) {
   }
   T a;
   if (S::template folded<T>() && std::isfinite(gate) && std::isinf(up)) {
+    if (std::isnan(param_of(g))) {  // NaN beta: NaN
+      y = std::numeric_limits<T>::quiet_NaN();
+      return true;
+    }
     const bool x_times_p = S::def::sign_of_x;
     if (x_times_p && gate == 0) y = std::numeric_limits<T>::quiet_NaN();
     else y = (x_times_p && gate < 0) ? -up : up;

@@ -372,7 +372,7 @@ NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
     y = fix_lanes(y, g, up, big, [b](double gg, double u) {
       if (u != u || gg != gg) return u + gg;
       if (b != b || (b == 0 && gg - gg != 0)) return gg - gg + b;  // NaN beta; 0 * inf in beta gate: NaN
-      if (u - u != 0) return times_inf(gg == 0 || (gg == -INFINITY && b > 0) ? 0 : gg, u);
+      if (u - u != 0) return times_inf(gg == 0 || (gg - gg != 0 && b * gg < 0) ? 0 : gg, u);
       return u * swish_d(gg, b);
     });
   }
