@@ -307,6 +307,17 @@ inline double gelu_tanh_d(double g) {
 // the limit, NaN for 0 * inf.
 inline double times_inf(double act_sign, double u) { return act_sign == 0 ? u - u : act_sign > 0 ? u : -u; }
 
+// up act(g) for a rare lane, in double: NaN in either operand gives NaN;
+// an infinite up the limit (times_inf with act_sign: 0 where act(g) is 0,
+// else a value with act(g)'s sign); else up act(g), rounded once to float
+// by the caller.
+template <class Act>
+inline double rare_product(double g, double u, double act_sign, Act const& act) {
+  if (u != u || g != g) return u + g;
+  if (u - u != 0) return times_inf(act_sign, u);
+  return u * act(g);
+}
+
 // m sigmoid(zh + zl) on the common path (|m| <= 2^32), m folded into the
 // scaled numerator; the core of swish and swiglu.
 template <bool HasLo, class V>
@@ -349,11 +360,8 @@ NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
   V y = scale_down_any(w, splat<V>(pow2f(-KG)), w == w);  // every lane may be tiny
   const auto big = big_lanes(up);
   if (any_lane(big))
-    y = fix_lanes(y, g, up, big, [](double gg, double u) {
-      if (u != u || gg != gg) return u + gg;
-      if (u - u != 0) return times_inf(gg == -INFINITY ? 0 : 1, u);
-      return u * sigmoid_d(gg);
-    });
+    y = fix_lanes(y, g, up, big,
+                  [](double gg, double u) { return rare_product(gg, u, gg == -INFINITY ? 0 : 1, sigmoid_d); });
   return y;
 }
 
@@ -370,10 +378,9 @@ NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
   if (any_lane(big)) {
     const double b = first_lane(beta);
     y = fix_lanes(y, g, up, big, [b](double gg, double u) {
-      if (u != u || gg != gg) return u + gg;
-      if (b != b || (b == 0 && gg - gg != 0)) return gg - gg + b;  // NaN beta; 0 * inf in beta gate: NaN
-      if (u - u != 0) return times_inf(gg == 0 || (gg - gg != 0 && b * gg < 0) ? 0 : gg, u);
-      return u * swish_d(gg, b);
+      if (u == u && gg == gg && (b != b || (b == 0 && gg - gg != 0))) return gg - gg + b;  // NaN beta; 0 * inf
+      return rare_product(gg, u, gg == 0 || (gg - gg != 0 && b * gg < 0) ? 0 : gg,
+                          [b](double x) { return swish_d(x, b); });
     });
   }
   return y;
@@ -397,11 +404,8 @@ NONLIN_INLINE V swiglu1(V const& g, V const& up) noexcept {
   V y = times_sigmoid<false>(m, m, g, V(0.0f));
   const auto big = big_lanes(m);
   if (any_lane(big))
-    y = fix_lanes(y, g, up, big, [](double gg, double u) {
-      if (u != u || gg != gg) return u + gg;
-      if (u - u != 0) return times_inf(gg == 0 || gg == -INFINITY ? 0 : gg, u);
-      return u * silu_d(gg);
-    });
+    y = fix_lanes(y, g, up, big,
+                  [](double gg, double u) { return rare_product(gg, u, gg == 0 || gg == -INFINITY ? 0 : gg, silu_d); });
   return y;
 }
 
@@ -437,11 +441,8 @@ NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
   const auto big_up = big_lanes(up), big_mg = big_lanes(mg);  // (up g overflows: inf * 0 in w)
   const auto big = big_up | big_mg;
   if (any_lane(big))
-    y = fix_lanes(y, g, up, big, [](double gg, double uu) {
-      if (uu != uu || gg != gg) return uu + gg;
-      if (uu - uu != 0) return times_inf(gg == 0 || gg == -INFINITY ? 0 : gg, uu);
-      return uu * gelu_d(gg);
-    });
+    y = fix_lanes(y, g, up, big,
+                  [](double gg, double uu) { return rare_product(gg, uu, gg == 0 || gg == -INFINITY ? 0 : gg, gelu_d); });
   return y;
 }
 
@@ -471,9 +472,7 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
   const auto big = big_lanes(up);
   if (any_lane(big))
     y = fix_lanes(y, x, up, big, [](double gg, double u) {
-      if (u != u || gg != gg) return u + gg;
-      if (u - u != 0) return times_inf(gg == 0 || gg == -INFINITY ? 0 : gg, u);
-      return u * gelu_tanh_d(gg);
+      return rare_product(gg, u, gg == 0 || gg == -INFINITY ? 0 : gg, gelu_tanh_d);
     });
   return y;
 }
