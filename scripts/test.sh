@@ -12,8 +12,9 @@
 #                               fuzzes for NONLIN_FUZZ_SECONDS (default 60)
 #   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests)
 #
-# All but debug are RelWithDebInfo (-O2; -g only in sse2, for valgrind, and
-# sanitize); all with the same tests and bounds, and warnings as errors in
+# All but debug are RelWithDebInfo: -O2 without -g, but for line tables in
+# sse2 (-g1, for valgrind's reports) and sanitize (-O1 -gline-tables-only,
+# the level AddressSanitizer recommends, for its stack traces); all with the same tests and bounds, and warnings as errors in
 # nonlin's own programs (NONLIN_WERROR). To keep CI short, scalar, sanitize
 # and debug leave out the -ffast-math and mixed-ISA tests
 # (NONLIN_TEST_HARDENING), and sanitize and debug the consumer-package tests
@@ -70,16 +71,16 @@ for config in $configs; do
   xsimd=ON
   build_type=RelWithDebInfo
   san=""
-  debuginfo=OFF
+  relflags="-O2 -DNDEBUG"  # RelWithDebInfo's flags: no -g, builds in less time
   extra=()
   ctest_extra=()
   case "$config" in
-    sse2)     march=x86-64; debuginfo=ON ;;
+    sse2)     march=x86-64; relflags="-O2 -g1 -DNDEBUG" ;;  # line tables for valgrind
     sse4)     cxx=clang++-14; march=x86-64-v2 ;;
     avx2)     cxx=clang++-16; std=20; march=x86-64-v3 ;;
     avx512)   std=20; march=x86-64-v4 ;;
     scalar)   cxx=clang++-16; xsimd=OFF; extra=(-DNONLIN_TEST_HARDENING=OFF) ;;
-    sanitize) cxx=clang++-14; march=native; debuginfo=ON
+    sanitize) cxx=clang++-14; march=native; relflags="-O1 -gline-tables-only -DNDEBUG"
               san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
               extra=("-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" -DNONLIN_BUILD_EXAMPLES=OFF
                      -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF)
@@ -101,8 +102,8 @@ for config in $configs; do
         -DCMAKE_CXX_EXTENSIONS=OFF -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS="$flags"
         -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_WERROR=ON -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF
         -DNONLIN_BUILD_EXAMPLES=ON "${extra[@]}")
-  if [ "$build_type" = RelWithDebInfo ] && [ $debuginfo = OFF ]; then
-    args+=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG")  # no -g: builds in less time
+  if [ "$build_type" = RelWithDebInfo ]; then
+    args+=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$relflags")
   fi
   # A build directory configured differently is started afresh (CMake would
   # drop the other -D settings when the compiler changes).
