@@ -12,6 +12,7 @@
 #include "silu.hpp"
 #include "gelu.hpp"
 #include "glu.hpp"
+#include "half.hpp"
 #include "apply.hpp"
 #include "function_list.hpp"
 

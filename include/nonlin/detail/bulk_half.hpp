@@ -1,0 +1,378 @@
+// nonlin::detail: the loops behind nonlin::apply for 16-bit storage (bf16,
+// f16 in, out or both), and the rule that makes the 16-bit outputs of the
+// default and precise tiers correctly rounded.
+//
+// One pass: load (widen), the float kernel, store (narrow). For a 16-bit
+// output of a correctly rounded functor (half_rule<F>::exact), the float
+// result y is within the functor's float bound B of the exact value, so it
+// rounds to the correctly rounded 16-bit value unless it lies within
+// E = floor(B) float steps of a 16-bit rounding midpoint (near_midpoint,
+// a few integer operations). Those rare lanes are recorded; after each
+// block the recorded inputs go through the precise double kernel as one
+// vectorized array, the value is completed as a pair hi + lo where double
+// itself can land on a midpoint (refine), and rounded once. The fast tier's
+// 16-bit outputs are its float results narrowed: faithful, not always
+// correctly rounded.
+#ifndef NONLIN_DETAIL_BULK_HALF_HPP
+#define NONLIN_DETAIL_BULK_HALF_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+#include "../gelu.hpp"
+#include "../half.hpp"
+#include "../sigmoid.hpp"
+#include "../silu.hpp"
+#include "../tanh.hpp"
+#include "../tier.hpp"
+#include "bulk.hpp"
+#include "ops_half.hpp"
+
+NONLIN_BEGIN_NAMESPACE
+namespace detail {
+
+// ----------------------------------------------------------- the family --
+
+enum class family { other, tanh, sigmoid, gelu, gelu_tanh, silu, swish, hardswish };
+
+constexpr bool same_str(const char* a, const char* b) {
+  while (*a != 0 && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+// The name without its tier prefix ("precise::", "fast::").
+constexpr const char* base_name(const char* n) {
+  const char* p = n;
+  for (const char* q = n; *q != 0; ++q)
+    if (*q == ':' && q[1] == ':') p = q + 2;
+  return p;
+}
+// The activation's family of a unary functor, or of a gated one's act.
+constexpr family family_of(const char* name) {
+  const char* b = base_name(name);
+  return same_str(b, "tanh")                                  ? family::tanh
+         : same_str(b, "sigmoid") || same_str(b, "glu")       ? family::sigmoid
+         : same_str(b, "gelu") || same_str(b, "geglu")        ? family::gelu
+         : same_str(b, "gelu_tanh") || same_str(b, "geglu_tanh") ? family::gelu_tanh
+         : same_str(b, "silu")                                ? family::silu
+         : same_str(b, "swish") || same_str(b, "swiglu")      ? family::swish
+         : same_str(b, "hardswish")                           ? family::hardswish
+                                                              : family::other;
+}
+
+// F with its parameters (alpha, beta) rounded to float, as the float
+// kernels use them.
+template <class F, class = void>
+struct has_beta : std::false_type {};
+template <class F>
+struct has_beta<F, decltype(void(std::declval<F&>().beta = 1.0))> : std::true_type {};
+template <class F, class = void>
+struct has_alpha : std::false_type {};
+template <class F>
+struct has_alpha<F, decltype(void(std::declval<F&>().alpha = 1.0))> : std::true_type {};
+
+template <class F>
+F float_params(F f) noexcept {
+  if constexpr (has_beta<F>::value) f.beta = double(float(f.beta));
+  if constexpr (has_alpha<F>::value) f.alpha = double(float(f.alpha));
+  return f;
+}
+
+template <class F, class = void>
+struct is_gated_functor : std::false_type {};
+template <class F>
+struct is_gated_functor<F, decltype(void(F::packed_gate))> : std::true_type {};
+
+// The double function the rare lanes are computed with: the precise
+// kernel of F's activation (its parameter rounded to float), or F itself
+// for the functors of tier::all.
+template <class F>
+auto double_twin(F const& f) noexcept {
+  constexpr family fam = family_of(F::name);
+  double beta = 1.0;
+  if constexpr (has_beta<F>::value) beta = double(float(f.beta));
+  (void)beta;
+  if constexpr (fam == family::tanh) return nonlin::precise::tanh{};
+  else if constexpr (fam == family::sigmoid) return nonlin::precise::sigmoid{};
+  else if constexpr (fam == family::gelu) return nonlin::precise::gelu{};
+  else if constexpr (fam == family::gelu_tanh) return nonlin::precise::gelu_tanh{};
+  else if constexpr (fam == family::silu) return nonlin::precise::silu{};
+  else if constexpr (fam == family::swish) return nonlin::precise::swish{beta};
+  else return float_params(f);
+}
+
+// half_rule<F>: exact -- F's 16-bit outputs are correctly rounded (default
+// and precise tiers, and the tier::all functors whose float result is
+// rounded); E -- how many float steps from a midpoint are sent to the rare
+// path: floor of F's float bound. The fast tier, and the functors whose
+// float result is exact (relu, relu6), narrow their float result.
+template <class F, class = void>
+struct half_rule {
+  static constexpr bool exact = false;
+  static constexpr std::int32_t E = -1;
+};
+template <class F>
+struct half_rule<F, decltype(void(F::tier))> {
+  static constexpr bool exact = F::tier != nonlin::tier::fast && F::max_ulp_float > 0;
+  static constexpr std::int32_t E = exact ? static_cast<std::int32_t>(F::max_ulp_float) : -1;
+};
+
+// op(x[0], x[stride], ...): the operands of a unary or gated op.
+template <class Op, class B, std::size_t... K>
+NONLIN_INLINE B apply_op(Op const& op, const B* xv, std::index_sequence<K...>, std::size_t stride = 1) noexcept {
+  return op(xv[K * stride]...);
+}
+
+// -------------------------------------------------------- the rare path --
+
+struct dd {
+  double hi, lo;
+};
+
+// The exact act(x) as hi + lo from the double kernel's result hi, where
+// double alone can land on a 16-bit midpoint (a float input, or a product
+// with up, can be one):
+//  * tiny |x|: act(x) = a0 + a1 x + a2 x^2 + ... with the leading terms far
+//    apart: tanh x - x^3/3 (|x| < 2^-20); sigmoid 1/2 + x/4 (|x| < 2^-40);
+//    silu, swish, gelu, gelu_tanh, hardswish x/2 + c x^2 with c > 0
+//    (|x| < 2^-40): the first term as hi, the next as lo;
+//  * large x > 0 where the kernel returns x itself (act(x) = x - x T(x), T
+//    tiny), or 1 for sigmoid and tanh (1 - T): act(gate) up can be a
+//    midpoint exactly (48.5 x 1.5 2^-132), and lo = -x T(x) (-T) gives the
+//    side (a stand-in of that sign where T underflows); tanh's x < 0 by
+//    symmetry.
+inline double sigmoid_tail(double z) noexcept {  // 1/(1 + e^z) for z > 0
+  const double e = std::exp(-z);
+  return e / (1 + e);
+}
+inline dd refine(family fam, double x, double hi, double beta) noexcept {
+  const double c_gelu = 0.3989422804014326779399460599343818684758586311649;  // 1/sqrt(2 pi)
+  const double ax = std::fabs(x);
+  if (fam == family::other || x == 0 || !(ax < 1.79769313486231570815e308)) return {hi, 0.0};
+  if (fam == family::tanh) {
+    if (ax < 0x1p-20) return {x, -x * x * x / 3};
+    if (hi == 1 || hi == -1) {
+      double t = 2 * std::exp(-2 * ax);
+      if (t == 0) t = 0x1p-900;
+      return {hi, x > 0 ? -t : t};
+    }
+    return {hi, 0.0};
+  }
+  if (fam == family::sigmoid) {
+    if (ax < 0x1p-40) return {0.5, x / 4};
+    if (x > 0 && hi == 1) {
+      double t = sigmoid_tail(x);
+      if (t == 0) t = 0x1p-900;
+      return {hi, -t};
+    }
+    return {hi, 0.0};
+  }
+  if (ax < 0x1p-40) {
+    const double c = fam == family::silu        ? 0.25
+                     : fam == family::swish     ? 0.25 * beta
+                     : fam == family::hardswish ? 1.0 / 6
+                                                : c_gelu;
+    if (c > 0) return {x / 2, c * x * x};
+  }
+  if (fam == family::hardswish) return {hi, 0.0};
+  if (x > 0 && hi == x && !(fam == family::swish && !(beta > 0))) {
+    double t;
+    if (fam == family::gelu) {
+      t = 0.5 * std::erfc(x * 0.70710678118654752440);  // Phi(-x)
+    } else {
+      const double z = fam == family::silu    ? x
+                       : fam == family::swish ? beta * x
+                                              : 1.5957691216057307117597842397375 * (x + 0.044715 * x * x * x);
+      t = sigmoid_tail(z);
+    }
+    double lo = -x * t;
+    if (lo == 0) lo = -x * 0x1p-900;
+    return {hi, lo};
+  }
+  return {hi, 0.0};
+}
+
+// (hi + lo) u as a pair. A lo whose product with u underflows keeps its
+// sign as +-2^-1074 (all the rounding needs); a product below 2^-1000 is
+// a signed zero in both formats, and hi u carries its sign.
+inline dd mul_dd(dd a, double u) noexcept {
+  const double ph = a.hi * u;
+  if (!(std::fabs(ph) < 1.79769313486231570815e308) || std::fabs(ph) < 0x1p-1000) return {ph, 0.0};
+  double ll = a.lo * u;
+  if (ll == 0 && a.lo != 0 && u != 0) ll = ((a.lo < 0) != (u < 0)) ? -0x1p-1074 : 0x1p-1074;
+  return {ph, std::fma(a.hi, u, -ph) + ll};
+}
+
+// hi + lo rounded to a float with round-to-odd: float has at least two bits
+// more than bf16 and f16 (and a finer subnormal grid), so rounding that
+// float to nearest even rounds hi + lo once.
+inline float round_odd(dd v) noexcept {
+  const float f = static_cast<float>(v.hi);
+  if (v.hi != v.hi || !(std::fabs(f) < 3.4028235677973366e38f)) return f;
+  const double rem = (v.hi - double(f)) + v.lo;
+  if (rem == 0) return f;
+  std::uint32_t u = half_detail::bits_of(f);
+  // Toward zero if f is above |hi + lo| in magnitude, then the odd bit.
+  if ((rem < 0) != (f < 0) && f != 0) u -= 1;
+  return half_detail::float_of(u | 1u);
+}
+
+template <class Out>
+inline Out from_float(float y) noexcept {
+  if constexpr (std::is_same<Out, float>::value) return y;
+  else return Out::from_bits(half_conv<Out>::narrow(y));
+}
+template <class In>
+inline float to_float(In x) noexcept {
+  if constexpr (std::is_same<In, float>::value) return x;
+  else return half_conv<In>::widen(x.bits);
+}
+
+#if NONLIN_USE_XSIMD
+
+template <class In>
+NONLIN_INLINE xsimd::batch<float> load_as_float(const In* p) noexcept {
+  if constexpr (std::is_same<In, float>::value) return xsimd::load_unaligned(p);
+  else return load_widen<In>(p);
+}
+template <class Out>
+NONLIN_INLINE void store_from_float(Out* p, xsimd::batch<float> const& y) noexcept {
+  if constexpr (std::is_same<Out, float>::value) xsimd::store_unaligned(p, y);
+  else narrow_store(p, y);
+}
+
+// out[i] = op(in...[i]) for storage types In (float, bf16, f16) and Out,
+// one pass in float vectors, the remainder as one zero-padded vector (all
+// zero bits: +0 in every type). Exact: Out is 16-bit and F's outputs are
+// correctly rounded: the lanes near_midpoint<Out>(y, E) flags are
+// recomputed per block by rare(count, x..., idx) (see half_rare below).
+// Inputs are loaded before a vector is stored: out may equal an input of
+// its own type.
+template <bool Exact, class Out, class Op, class Rare, class... In>
+inline void half_loop(Op const& op, Rare const& rare, std::int32_t E, Out* out, std::size_t n,
+                      In const*... in) noexcept {
+  using B = xsimd::batch<float>;
+  constexpr std::size_t W = B::size;
+  constexpr std::size_t kBlock = 1024;
+  constexpr std::size_t kArgs = sizeof...(In);
+  std::size_t i = 0;
+  while (i < n) {
+    const std::size_t end = n - i > kBlock ? i + kBlock : n;
+    std::uint32_t idx[kBlock];
+    float xs[kArgs][kBlock];
+    std::size_t count = 0;
+    (void)idx;
+    (void)xs;
+    const auto record = [&](B const& y, std::size_t base, const B* xv) noexcept {
+      if constexpr (Exact) {
+        const auto m = near_midpoint<Out>(y, E);
+        if (any_lane(m)) {
+          std::uint64_t bits = lane_bits(m);
+          alignas(B) float xa[kArgs][W];
+          for (std::size_t k = 0; k < kArgs; ++k) xv[k].store_aligned(xa[k]);
+          for (std::size_t j = 0; j < W; ++j, bits >>= 1) {
+            if ((bits & 1u) == 0 || base + j >= end) continue;
+            idx[count] = static_cast<std::uint32_t>(base + j);
+            for (std::size_t k = 0; k < kArgs; ++k) xs[k][count] = xa[k][j];
+            ++count;
+          }
+        }
+      } else {
+        (void)y, (void)base, (void)xv;
+      }
+    };
+    for (; end - i >= W; i += W) {
+      const B xv[kArgs] = {load_as_float(in + i)...};
+      const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
+      store_from_float(out + i, y);
+      record(y, i, xv);
+    }
+    if (i < end) {
+      const std::size_t rest = end - i;
+      const auto padded = [i, rest](auto const* p) {
+        using T = typename std::remove_cv<typename std::remove_pointer<decltype(p)>::type>::type;
+        alignas(64) T buf[W] = {};
+        std::memcpy(static_cast<void*>(buf), static_cast<const void*>(p + i), rest * sizeof(T));
+        return load_as_float(buf);
+      };
+      const B xv[kArgs] = {padded(in)...};
+      const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
+      alignas(64) Out res[W];
+      store_from_float(res, y);
+      std::memcpy(static_cast<void*>(out + i), static_cast<const void*>(res), rest * sizeof(Out));
+      record(y, i, xv);
+      i = end;
+    }
+    if constexpr (Exact) {
+      if (count != 0) rare(count, xs, idx, out);
+    }
+  }
+}
+
+#endif  // NONLIN_USE_XSIMD
+
+// y[j] = twin(x[j]) for j < count, in double vectors where there are.
+template <class F>
+inline void twin_apply(F const& twin, const double* x, double* y, std::size_t count) noexcept {
+#if NONLIN_USE_XSIMD
+  plain_loop(twin, y, count, x);
+#else
+  for (std::size_t j = 0; j < count; ++j) y[j] = twin(x[j]);
+#endif
+}
+
+// The rare lanes of a unary F: act = double_twin(f) on the recorded inputs
+// as one double array, then refine, round_odd and the narrowing. NaN
+// inputs keep the kernel's NaN (never flagged: a NaN's low bits are not a
+// midpoint pattern in general, and if they are, the twin gives NaN too).
+template <class F>
+struct half_rare_unary {
+  F f;
+  template <std::size_t Args, std::size_t N, class Out>
+  void operator()(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, Out* out) const noexcept {
+    static_assert(Args == 1, "unary");
+    const auto twin = double_twin(f);
+    constexpr family fam = family_of(F::name);
+    double beta = 1.0;
+    if constexpr (has_beta<F>::value) beta = double(float(f.beta));
+    double x[N], y[N];
+    for (std::size_t j = 0; j < count; ++j) x[j] = xs[0][j];
+    twin_apply(twin, x, y, count);
+    for (std::size_t j = 0; j < count; ++j) {
+      if (x[j] != x[j]) continue;
+      out[idx[j]] = Out::from_bits(half_conv<Out>::narrow(round_odd(refine(fam, x[j], y[j], beta))));
+    }
+  }
+};
+
+// The rare lanes of a gated G: act(gate) as above, times up as a pair,
+// rounded once. NaN in either operand, or an infinite up, keep the float
+// kernel's result (the contract fixes those values).
+template <class G>
+struct half_rare_gated {
+  G g;
+  template <std::size_t Args, std::size_t N, class Out>
+  void operator()(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, Out* out) const noexcept {
+    static_assert(Args == 2, "gated");
+    const auto twin = double_twin(g);
+    constexpr family fam = family_of(G::name);
+    double beta = 1.0;
+    if constexpr (has_beta<G>::value) beta = double(float(g.beta));
+    double x[N], y[N];
+    for (std::size_t j = 0; j < count; ++j) x[j] = xs[0][j];
+    twin_apply(twin, x, y, count);
+    for (std::size_t j = 0; j < count; ++j) {
+      const double u = xs[1][j];
+      if (x[j] != x[j] || u != u || u - u != 0 || x[j] - x[j] != 0) continue;
+      out[idx[j]] = Out::from_bits(half_conv<Out>::narrow(round_odd(mul_dd(refine(fam, x[j], y[j], beta), u))));
+    }
+  }
+};
+
+}  // namespace detail
+NONLIN_END_NAMESPACE
+
+#endif  // NONLIN_DETAIL_BULK_HALF_HPP

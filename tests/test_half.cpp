@@ -1,0 +1,644 @@
+// bf16 and f16 storage (nonlin/half.hpp, the 16-bit paths of apply):
+//  * the conversions: every 16-bit value widened, and floats narrowed (all
+//    2^32 with NONLIN_TEST_HALF_FULL, else every 61st bit pattern), scalar
+//    and vector forms, against a reference rounding written independently
+//    of them (the value scaled so that the format's quantum is 1 and
+//    rounded by the FPU, compared with the result decoded by the format's
+//    definition);
+//  * every unary functor of every tier on all 65536 bf16 and all 65536
+//    f16 inputs: default and precise tiers (and leaky_relu, hardsigmoid,
+//    hardswish) correctly rounded, the fast tier faithful (the fraction
+//    correctly rounded is printed); the four element-type paths agree;
+//  * every gated functor on every 16-bit gate (every 5th in builds without
+//    optimization or with a sanitizer) times a list of ups chosen for the
+//    hard cases (tiny and huge products, short significands);
+//  * the API: in place, tails and offsets, packed rows, spans, the
+//    compilers' own 16-bit types.
+// The references: tests/spec.hpp's, in the widest type the compiler has.
+#include <gtest/gtest.h>
+
+#include <nonlin/nonlin.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common.hpp"
+#include "spec.hpp"
+
+namespace {
+
+using nonlin::bf16;
+using nonlin::f16;
+using W = nonlin_spec::wide;
+
+// ------------------------------------------------------------ formats --
+
+template <class H>
+struct fmt;
+template <>
+struct fmt<bf16> {
+  static constexpr const char* name = "bf16";
+  static constexpr int frac = 7, emin = -126;   // normal exponent range from 2^-126
+  static constexpr double overflow = 0x1.FFp127;  // the midpoint max | 2^128
+};
+template <>
+struct fmt<f16> {
+  static constexpr const char* name = "f16";
+  static constexpr int frac = 10, emin = -14;
+  static constexpr double overflow = 65520.0;
+};
+
+// The value of a 16-bit pattern from the format's definition.
+template <class H>
+double decode(std::uint16_t h) {
+  constexpr int F = fmt<H>::frac;
+  constexpr int ebits = 15 - F, bias = (1 << (ebits - 1)) - 1;
+  const int s = h >> 15, e = (h >> F) & ((1 << ebits) - 1), m = h & ((1 << F) - 1);
+  double v;
+  if (e == (1 << ebits) - 1) v = m ? std::nan("") : INFINITY;
+  else if (e == 0) v = std::ldexp(double(m), 1 - bias - F);
+  else v = std::ldexp(double((1 << F) + m), e - bias - F);
+  return s ? -v : v;
+}
+
+// The same, from a table built with it once.
+template <class H>
+double dec(std::uint16_t h) {
+  static const std::vector<double> table = [] {
+    std::vector<double> t(65536);
+    for (std::uint32_t i = 0; i < 65536; ++i) t[i] = decode<H>(std::uint16_t(i));
+    return t;
+  }();
+  return table[h];
+}
+
+template <class H>
+bool is_nan16(std::uint16_t h) {
+  return std::isnan(decode<H>(h));
+}
+
+// Neighbours of a 16-bit pattern in value order (finite patterns; +-0
+// step to the smallest subnormal of the other sign).
+std::uint16_t next_up(std::uint16_t h) {
+  if (h == 0x8000) return 0x0001;
+  return (h & 0x8000) ? std::uint16_t(h - 1) : std::uint16_t(h + 1);
+}
+std::uint16_t next_down(std::uint16_t h) {
+  if (h == 0x0000) return 0x8001;
+  return (h & 0x8000) ? std::uint16_t(h + 1) : std::uint16_t(h - 1);
+}
+
+// 2^e as a double, -1022 <= e <= 1023, from its bits.
+double pow2(int e) {
+  const std::uint64_t b = std::uint64_t(e + 1023) << 52;
+  double d;
+  std::memcpy(&d, &b, 8);
+  return d;
+}
+
+// The reference narrowing of a finite float, as a value: |x| scaled by a
+// power of two so that the format's quantum is 1, rounded to an integer by
+// the FPU (to nearest even: (q + 2^52) - 2^52), scaled back; +inf at or
+// beyond the overflow midpoint. The result's sign is x's.
+template <class H>
+double ref_narrow_abs(float x) {
+  std::uint32_t u;
+  std::memcpy(&u, &x, 4);
+  const int be = int((u >> 23) & 0xFF);
+  const int e = std::max(be == 0 ? -126 : be - 127, fmt<H>::emin);  // the binade's exponent, at least emin
+  const double d = std::fabs(double(x));
+  const double q = d * pow2(fmt<H>::frac - e);  // exact, below 2^(frac + 1)
+  const double big = 4503599627370496.0;         // 2^52
+  const double r = ((q + big) - big) * pow2(e - fmt<H>::frac);
+  return r >= fmt<H>::overflow ? INFINITY : r;
+}
+
+// Every float (NONLIN_TEST_HALF_FULL) or every 61st bit pattern, narrowed
+// by the scalar function and by the vector form, against the reference:
+// the value and sign of the result (decoded by the format's definition),
+// and for a NaN the documented quiet NaN.
+std::uint64_t half_stride() {
+#if defined(NONLIN_TEST_HALF_FULL)
+  return 1;
+#else
+  return 61;  // odd: every rounding position of both formats is visited
+#endif
+}
+
+// Runs fn(begin, end, thread) over [0, 2^32) split in two threads.
+template <class Fn>
+void two_threads(Fn fn) {
+  const std::uint64_t half = std::uint64_t(1) << 31;
+  std::thread t([&] { fn(std::uint64_t(0), half, 0); });
+  fn(half, std::uint64_t(1) << 32, 1);
+  t.join();
+}
+
+template <class H>
+bool narrowed_right(float x, std::uint16_t got) {
+  std::uint32_t u;
+  std::memcpy(&u, &x, 4);
+  const std::uint16_t sign = std::uint16_t((u >> 16) & 0x8000u);
+  if (std::isnan(x)) {
+    const std::uint16_t want = std::is_same<H, bf16>::value ? std::uint16_t(sign | 0x7FC0u | ((u >> 16) & 0x7Fu))
+                                                             : std::uint16_t(sign | 0x7E00u | ((u >> 13) & 0x3FFu));
+    return got == want;
+  }
+  const double r = std::isinf(x) ? INFINITY : ref_narrow_abs<H>(x);
+  return (got & 0x8000u) == sign && std::fabs(dec<H>(got)) == r;
+}
+
+template <class H>
+void check_narrowing() {
+  const std::uint64_t stride = half_stride();
+  std::uint64_t bad[2][2] = {{0, 0}, {0, 0}};
+  std::uint32_t first[2] = {0, 0};
+  dec<H>(0);  // build the table before the threads
+  two_threads([&](std::uint64_t begin, std::uint64_t end, int t) {
+    constexpr std::size_t N = 4096;
+    std::vector<float> xs(N);
+    std::vector<H> out(N);
+    std::uint64_t i = begin;
+    while (i < end) {
+      std::size_t n = 0;
+      for (; n < N && i < end; ++n, i += stride) {
+        const std::uint32_t u = static_cast<std::uint32_t>(i);
+        std::memcpy(&xs[n], &u, 4);
+      }
+      // The vector form (the ops layer's narrow_store), and the scalar one.
+#if NONLIN_USE_XSIMD
+      using B = xsimd::batch<float>;
+      std::size_t v = 0;
+      for (; v + B::size <= n; v += B::size) nonlin::detail::narrow_store(out.data() + v, B::load_unaligned(&xs[v]));
+      for (; v < n; ++v) out[v] = H(xs[v]);
+#else
+      for (std::size_t v = 0; v < n; ++v) out[v] = H(xs[v]);
+#endif
+      for (std::size_t j = 0; j < n; ++j) {
+        const bool s_ok = narrowed_right<H>(xs[j], H(xs[j]).bits);
+        const bool v_ok = narrowed_right<H>(xs[j], out[j].bits);
+        if ((!s_ok || !v_ok) && bad[t][0] + bad[t][1] == 0) std::memcpy(&first[t], &xs[j], 4);
+        bad[t][0] += !s_ok;
+        bad[t][1] += !v_ok;
+      }
+    }
+  });
+  EXPECT_EQ(bad[0][0] + bad[1][0], 0u) << fmt<H>::name << ": the scalar narrowing differs from the reference; first at float bits 0x"
+                                       << std::hex << (bad[0][0] + bad[0][1] ? first[0] : first[1]);
+  EXPECT_EQ(bad[0][1] + bad[1][1], 0u) << fmt<H>::name << ": the vector narrowing differs from the reference; first at float bits 0x"
+                                       << std::hex << (bad[0][0] + bad[0][1] ? first[0] : first[1]);
+  // The reference itself, on cases known by hand.
+  EXPECT_EQ(ref_narrow_abs<H>(1.0f), 1.0);
+  EXPECT_EQ(ref_narrow_abs<H>(std::is_same<H, bf16>::value ? 1.00390625f : 1.00048828125f), 1.0);  // tie to even
+  const double top = std::is_same<H, bf16>::value ? 65536.0 : double(INFINITY);
+  EXPECT_EQ(ref_narrow_abs<H>(65520.0f), top);
+}
+
+TEST(HalfConvert, NarrowBf16) { check_narrowing<bf16>(); }
+TEST(HalfConvert, NarrowF16) { check_narrowing<f16>(); }
+
+template <class H>
+void check_widening() {
+  std::vector<H> in(65536);
+  std::vector<float> out(65536);
+  for (std::uint32_t i = 0; i < 65536; ++i) in[i] = H::from_bits(std::uint16_t(i));
+#if NONLIN_USE_XSIMD
+  using B = xsimd::batch<float>;
+  for (std::size_t j = 0; j < 65536; j += B::size) nonlin::detail::load_widen(in.data() + j).store_unaligned(&out[j]);
+#else
+  for (std::size_t j = 0; j < 65536; ++j) out[j] = float(in[j]);
+#endif
+  int bad = 0;
+  for (std::uint32_t i = 0; i < 65536; ++i) {
+    const double want = decode<H>(std::uint16_t(i));
+    const float s = float(in[i]);
+    for (float got : {s, out[i]}) {
+      bool ok;
+      if (std::isnan(want)) {
+        std::uint32_t u;
+        std::memcpy(&u, &got, 4);
+        // Quiet, same sign; f16 keeps the payload, bf16 the bits.
+        const std::uint32_t expect = std::is_same<H, bf16>::value
+                                         ? std::uint32_t(i) << 16
+                                         : ((i & 0x8000u) << 16) | 0x7FC00000u | ((i & 0x3FFu) << 13);
+        ok = u == expect;
+      } else {
+        ok = double(got) == want && std::signbit(got) == std::signbit(want);
+      }
+      if (!ok && ++bad <= 5)
+        ADD_FAILURE() << fmt<H>::name << " 0x" << std::hex << i << std::dec << " widened to "
+                      << nonlin_test::show(got) << ", expected " << want;
+    }
+  }
+  EXPECT_EQ(bad, 0);
+}
+
+TEST(HalfConvert, WidenBf16) { check_widening<bf16>(); }
+TEST(HalfConvert, WidenF16) { check_widening<f16>(); }
+
+TEST(HalfConvert, TypesAndRules) {
+  static_assert(sizeof(bf16) == 2 && sizeof(f16) == 2, "16 bits");
+  static_assert(std::is_trivially_copyable<bf16>::value && std::is_standard_layout<f16>::value, "layout");
+  EXPECT_EQ(bf16(1.0f).bits, 0x3F80);
+  EXPECT_EQ(f16(1.0f).bits, 0x3C00);
+  EXPECT_EQ(f16(65519.99f).bits, 0x7BFF);
+  EXPECT_EQ(f16(65520.0f).bits, 0x7C00);
+  EXPECT_EQ(f16(-0.0f).bits, 0x8000);
+  EXPECT_EQ(bf16(std::numeric_limits<float>::denorm_min()).bits, 0x0000);
+  EXPECT_EQ(bf16(0x1p-133f).bits, 0x0001);  // bf16's smallest subnormal, kept
+  EXPECT_EQ(float(f16::from_bits(0x0001)), 0x1p-24f);
+  EXPECT_TRUE(std::isnan(float(bf16(std::nanf("")))));
+#if NONLIN_HAS_FLOAT16
+  const _Float16 h = static_cast<_Float16>(0.333251953125f);
+  EXPECT_EQ(float(f16(h)), 0.333251953125f);
+#endif
+}
+
+// ------------------------------------------------ correctly rounded values --
+
+// The 16-bit rounding of the exact value r: the correctly rounded pattern,
+// and the two neighbours lo <= r <= hi. undecided: r is so close to a
+// midpoint that the reference's precision cannot tell the side.
+struct rounding {
+  std::uint16_t cr, lo, hi;
+  bool undecided;
+  bool tie = false;  // r is exactly a midpoint (cr: the even neighbour)
+};
+
+#if NONLIN_TEST_HAVE_QUADMATH
+constexpr int kRefDigits = 113;
+#else
+constexpr int kRefDigits = std::numeric_limits<long double>::digits;
+#endif
+
+// exact_ties: the function is piecewise rational (leaky_relu, hardsigmoid,
+// hardswish, the products of the gated forms excepted), so a reference
+// exactly on a midpoint is a tie; for the others no finite non-zero input
+// gives one, and it means the reference ran out of precision.
+template <class H>
+rounding round_exact(W r, bool exact_ties) {
+  const std::uint16_t inf = std::is_same<H, bf16>::value ? 0x7F80 : 0x7C00;
+  const std::uint16_t maxf = std::uint16_t(inf - 1);
+  const bool neg = r < 0;
+  const W a = neg ? -r : r;
+  const std::uint16_t sgn = neg ? 0x8000 : 0;
+  if (a >= W(fmt<H>::overflow)) {
+    // At the overflow threshold itself: a midpoint (ties to even: inf).
+    const std::uint16_t i = std::uint16_t(inf | sgn), m = std::uint16_t(maxf | sgn);
+    const bool mid = a == W(fmt<H>::overflow);
+    return {i, neg ? i : m, neg ? m : i, mid, mid && exact_ties};
+  }
+  if (a > W(dec<H>(maxf))) {  // between the largest finite value and the overflow midpoint
+    const std::uint16_t i = std::uint16_t(inf | sgn), m = std::uint16_t(maxf | sgn);
+    return {m, neg ? i : m, neg ? m : i, false};
+  }
+  const float rf = static_cast<float>(r);
+  const std::uint16_t c0 = H(rf).bits;
+  std::uint16_t cand[3] = {next_down(c0), c0, next_up(c0)};
+  std::uint16_t lo = 0, hi = 0;
+  bool have_lo = false, have_hi = false;
+  for (std::uint16_t c : cand) {
+    const double v = dec<H>(c);
+    if (std::isinf(v)) continue;
+    if (W(v) <= r && (!have_lo || v > dec<H>(lo))) lo = c, have_lo = true;
+    if (W(v) >= r && (!have_hi || v < dec<H>(hi))) hi = c, have_hi = true;
+  }
+  if (!have_hi) hi = std::uint16_t(inf | sgn);  // r between max and the overflow threshold
+  if (!have_lo || !have_hi) return {lo, lo, hi, false};
+  if (lo == hi) return {lo, lo, hi, false};
+  const W dl = r - W(dec<H>(lo)), dh = W(dec<H>(hi)) - r;
+  // The reference is good to a few units of its last place; dl + dh is
+  // one 16-bit step, at least 2^-11 of |r|.
+  const W t = (dl + dh) * W(std::ldexp(1.0, -(kRefDigits - 20)));
+  const W diff = dl > dh ? dl - dh : dh - dl;
+  if (diff <= t) {
+    // A tie as far as r tells: undecided, unless the function is
+    // piecewise rational and r exactly a midpoint, and the analytic rules
+    // (resolve) do not apply: then a true tie, to even.
+    const std::uint16_t even = (lo & 1) == 0 ? lo : hi;
+    return {even, lo, hi, true, diff == 0 && exact_ties};
+  }
+  return {dl < dh ? lo : hi, lo, hi, false};
+}
+
+// Where the reference cannot tell the side of a midpoint, the analytic
+// rules do (act at the float x, up = 1 for the unary functions; the side is
+// that of the next term of act times the sign of up):
+//  tanh: x - x^3/3 for |x| < 2^-20; +-(1 - 2 e^-2|x|) where act is +-1 to
+//        the reference's precision: toward zero;
+//  sigmoid: 1/2 exactly at x = 0 (a true tie); 1/2 + x/4 for |x| < 2^-40;
+//        1 - e^-x where act is 1 to the reference's precision;
+//  silu, swish, gelu, gelu_tanh, hardswish: x/2 + c x^2 (c > 0) for
+//        |x| < 2^-40; x (1 - T) where act is x to the reference's precision.
+template <class H>
+bool resolve(rounding& r, nonlin::detail::family fam, double x, double up, W act) {
+  using nonlin::detail::family;
+  const auto near = [act](double v) {
+    const W d = act - W(v);
+    return (d < 0 ? -d : d) <= W(std::fabs(v)) * W(0x1p-90);
+  };
+  const bool xp = fam == family::silu || fam == family::swish || fam == family::gelu || fam == family::gelu_tanh;
+  int side = 0;  // +1: the exact value is above r, -1: below
+  const int su = up > 0 ? 1 : -1, sx = x > 0 ? 1 : -1;
+  if (fam == family::tanh) {
+    if ((x != 0 && std::fabs(x) < 0x1p-20) || near(sx)) side = -sx * su;
+  } else if (fam == family::sigmoid) {
+    if (x == 0) return r.cr = (r.lo & 1) == 0 ? r.lo : r.hi, true;  // a true tie
+    if (std::fabs(x) < 0x1p-40) side = sx * su;
+    else if (x > 0 && near(1.0)) side = -su;
+  } else if (xp || fam == family::hardswish) {
+    if (x != 0 && std::fabs(x) < 0x1p-40) side = su;
+    else if (xp && x > 0 && near(x)) side = -su;
+  }
+  if (side == 0) return false;
+  r.cr = side > 0 ? r.hi : r.lo;
+  return true;
+}
+
+// The same 16-bit value, or both NaN (nonlin promises NaN, not a payload).
+template <class H>
+bool same16(std::uint16_t a, std::uint16_t b) {
+  return a == b || (is_nan16<H>(a) && is_nan16<H>(b));
+}
+
+std::string show16(std::uint16_t h, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "0x%04x (%a)", unsigned(h), v);
+  return buf;
+}
+
+// Distance between two patterns in 16-bit steps (same sign side).
+int steps(std::uint16_t a, std::uint16_t b) {
+  auto ord = [](std::uint16_t h) { return (h & 0x8000) ? -int(h & 0x7FFF) : int(h); };
+  return std::abs(ord(a) - ord(b));
+}
+
+// -------------------------------------------------------------- unary --
+
+template <class H, class F>
+void check_unary(F const& f) {
+  namespace S = nonlin_spec;
+  constexpr bool exact = nonlin::detail::half_rule<F>::exact || F::max_ulp_float == 0;
+  constexpr auto fam = nonlin::detail::family_of(F::name);
+  const std::string label = S::label_of(f) + " " + fmt<H>::name;
+  std::vector<H> in(65536), out(65536), out_f(65536), inplace(65536);
+  std::vector<float> inf(65536), outF(65536), outFF(65536);
+  for (std::uint32_t i = 0; i < 65536; ++i) {
+    in[i] = H::from_bits(std::uint16_t(i));
+    inf[i] = float(in[i]);
+  }
+  nonlin::apply(f, in.data(), out.data(), in.size());      // H -> H
+  nonlin::apply(f, inf.data(), out_f.data(), in.size());   // float -> H
+  nonlin::apply(f, in.data(), outF.data(), in.size());     // H -> float
+  nonlin::apply(f, inf.data(), outFF.data(), in.size());   // float -> float
+  inplace = in;
+  nonlin::apply(f, inplace.data(), inplace.data(), inplace.size());
+  int fails = 0;
+  long not_cr = 0, finite = 0;
+  // got: f at the float x rounded to H by apply().
+  const auto verify = [&](float x, std::uint16_t got, const char* path) {
+    float fixed;
+    rounding r{};
+    // The contract's fixed values where they are exact (NaN, limits,
+    // signed zeros); elsewhere the exact value.
+    if (S::fixed_value(f, x, fixed) && (!std::isfinite(x) || !std::isfinite(fixed) || fixed == 0)) {
+      if (std::isnan(fixed)) {
+        if (!is_nan16<H>(got) && ++fails <= 10)
+          ADD_FAILURE() << label << path << ": x = " << x << " gives " << show16(got, decode<H>(got))
+                        << ", expected NaN";
+        return;
+      }
+      const std::uint16_t c = H(fixed).bits;
+      r = {c, c, c, false};
+    } else {
+      const W ref = S::reference<W>(f, x);
+      r = round_exact<H>(ref, fam == nonlin::detail::family::other || fam == nonlin::detail::family::hardswish);
+      if (r.undecided && !resolve<H>(r, fam, x, 1.0, ref) && !r.tie) {
+        if (++fails <= 10)
+          ADD_FAILURE() << label << path << ": the reference cannot round x = " << nonlin_test::show(x)
+                        << " (within its precision of a midpoint)";
+        return;
+      }
+    }
+    if (*path == 0) {  // the fraction correctly rounded: over the 16-bit inputs
+      ++finite;
+      if (got != r.cr) ++not_cr;
+    }
+    const bool ok = exact ? got == r.cr : (got == r.lo || got == r.hi);
+    if (!ok && ++fails <= 10)
+      ADD_FAILURE() << label << path << ": x = " << nonlin_test::show(x) << ": expected "
+                    << show16(r.cr, decode<H>(r.cr)) << (exact ? "" : " or its other neighbour") << ", actual "
+                    << show16(got, decode<H>(got)) << ", " << steps(got, r.cr) << " " << fmt<H>::name
+                    << " step(s) off";
+  };
+  for (std::uint32_t i = 0; i < 65536; ++i) {
+    if (!nonlin_test::same_bits(outF[i], outFF[i]) && ++fails <= 5)
+      ADD_FAILURE() << label << ": H -> float differs from float -> float at x = " << inf[i];
+    if ((!same16<H>(out[i].bits, out_f[i].bits) || !same16<H>(out[i].bits, inplace[i].bits)) && ++fails <= 5)
+      ADD_FAILURE() << label << ": the H -> H, float -> H and in-place outputs differ at x = " << inf[i];
+    verify(inf[i], out[i].bits, "");
+  }
+  // Float inputs halfway between two H values (float -> H).
+  std::vector<float> mids;
+  for (std::uint32_t i = 0; i < 65536; ++i) {
+    const std::uint16_t h = std::uint16_t(i), n = next_up(h);
+    const double a = decode<H>(h), b = decode<H>(n);
+    if (std::isfinite(a) && std::isfinite(b) && h != 0x8000) mids.push_back(float((a + b) / 2));
+  }
+  std::vector<H> mout(mids.size());
+  nonlin::apply(f, mids.data(), mout.data(), mids.size());
+  for (std::size_t i = 0; i < mids.size(); ++i) verify(mids[i], mout[i].bits, " (float midpoint input)");
+  EXPECT_EQ(fails, 0) << label;
+  if (!exact)
+    std::printf("%-28s faithful; correctly rounded %ld of %ld (%.3f%%)\n", label.c_str(), finite - not_cr, finite,
+                100.0 * double(finite - not_cr) / double(finite));
+}
+
+TEST(HalfUnary, EveryInputBf16) {
+  nonlin_spec::for_each_unary([](auto const& f) { check_unary<bf16>(f); });
+}
+TEST(HalfUnary, EveryInputF16) {
+  nonlin_spec::for_each_unary([](auto const& f) { check_unary<f16>(f); });
+}
+
+// -------------------------------------------------------------- gated --
+
+// The ups: short and long significands, tiny and huge, both signs; the
+// products cover the subnormal range, exact midpoints (48.5 x 1.5 2^-132)
+// and overflow.
+template <class H>
+std::vector<float> ups() {
+  std::vector<float> u;
+  const float base[] = {1.0f, 1.5f, 1.0078125f, 1.9921875f, 0.3330078125f};
+  std::vector<int> e = std::is_same<H, bf16>::value ? std::vector<int>{0, -132, -126, 121}
+                                                    : std::vector<int>{0, -24, -14, 7};
+  for (float b : base)
+    for (int k : e) {
+      const float v = float(H(std::ldexp(b, k)));
+      if (v != 0 && std::isfinite(v)) {
+        u.push_back(v);
+        u.push_back(-v);
+      }
+    }
+  std::sort(u.begin(), u.end());
+  u.erase(std::unique(u.begin(), u.end()), u.end());
+  return u;
+}
+
+// Builds without optimization, or with a sanitizer, check every 5th gate.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NONLIN_TEST_HALF_LIGHT 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || !defined(__OPTIMIZE__)
+#define NONLIN_TEST_HALF_LIGHT 1
+#endif
+#if defined(NONLIN_TEST_HALF_LIGHT)
+constexpr std::uint32_t kGateStride = 5;
+#else
+constexpr std::uint32_t kGateStride = 1;
+#endif
+
+template <class H, class G>
+void check_gated(G const& g) {
+  namespace S = nonlin_spec;
+  constexpr bool exact = nonlin::detail::half_rule<G>::exact;
+  constexpr auto fam = nonlin::detail::family_of(G::name);
+  const std::string label = S::label_of(g) + " " + fmt<H>::name;
+  const auto act = S::act_of(g);
+  std::vector<H> gate(65536), up(65536), out(65536), out_f(65536);
+  std::vector<float> gf(65536), uf(65536);
+  std::vector<W> act_ref(65536);
+  for (std::uint32_t i = 0; i < 65536; ++i) {
+    gate[i] = H::from_bits(std::uint16_t(i));
+    gf[i] = float(gate[i]);
+    act_ref[i] = std::isfinite(gf[i]) ? S::reference<W>(act, gf[i]) : W(0);
+  }
+  int fails = 0;
+  long not_cr = 0, total = 0;
+  for (float u : ups<H>()) {
+    std::fill(up.begin(), up.end(), H(u));
+    std::fill(uf.begin(), uf.end(), u);
+    nonlin::apply(g, gate.data(), up.data(), out.data(), gate.size());
+    nonlin::apply(g, gf.data(), uf.data(), out_f.data(), gate.size());
+    for (std::uint32_t i = 0; i < 65536; i += kGateStride) {
+      const float x = gf[i];
+      const std::uint16_t got = out[i].bits;
+      if (!same16<H>(got, out_f[i].bits) && ++fails <= 5)
+        ADD_FAILURE() << label << ": H -> H and float -> H differ at gate " << x << ", up " << u;
+      float fixed;
+      rounding r{};
+      if (S::gated_fixed(g, x, u, fixed) && (!std::isfinite(x) || !std::isfinite(fixed) || fixed == 0)) {
+        if (std::isnan(fixed)) {
+          if (!is_nan16<H>(got) && ++fails <= 10) ADD_FAILURE() << label << ": gate " << x << ", up " << u << ": not NaN";
+          continue;
+        }
+        const std::uint16_t c = H(fixed).bits;
+        r = {c, c, c, false};
+      } else {
+        r = round_exact<H>(act_ref[i] * W(u), false);
+        if (r.undecided && !resolve<H>(r, fam, x, u, act_ref[i])) {
+          if (++fails <= 10)
+            ADD_FAILURE() << label << ": the reference cannot round gate " << nonlin_test::show(x) << ", up "
+                          << nonlin_test::show(u);
+          continue;
+        }
+      }
+      ++total;
+      if (got != r.cr) ++not_cr;
+      const bool ok = exact ? got == r.cr : (got == r.lo || got == r.hi);
+      if (!ok && ++fails <= 10)
+        ADD_FAILURE() << label << ": gate " << nonlin_test::show(x) << ", up " << nonlin_test::show(u)
+                      << ": expected " << show16(r.cr, decode<H>(r.cr)) << (exact ? "" : " or its other neighbour")
+                      << ", actual " << show16(got, decode<H>(got)) << ", " << steps(got, r.cr) << " step(s) off";
+    }
+  }
+  EXPECT_EQ(fails, 0) << label;
+  if (!exact)
+    std::printf("%-28s faithful; correctly rounded %ld of %ld (%.3f%%)\n", label.c_str(), total - not_cr, total,
+                100.0 * double(total - not_cr) / double(total));
+}
+
+TEST(HalfGated, EveryGateBf16) {
+  nonlin_spec::for_each_gated([](auto const& g) { check_gated<bf16>(g); });
+}
+TEST(HalfGated, EveryGateF16) {
+  nonlin_spec::for_each_gated([](auto const& g) { check_gated<f16>(g); });
+}
+
+// ---------------------------------------------------------------- API --
+
+// Results do not depend on n, offset or in-place; packed rows and spans
+// give apply's values.
+TEST(HalfApi, TailsOffsetsPackedSpans) {
+  const std::size_t N = 300;
+  std::vector<bf16> x(N), u(N), whole(N), part(N);
+  for (std::size_t i = 0; i < N; ++i) {
+    x[i] = bf16(std::sin(float(i)) * 6.0f);
+    u[i] = bf16(std::cos(float(i) * 0.7f) * 3.0f);
+  }
+  nonlin::apply(nonlin::gelu{}, x.data(), whole.data(), N);
+  for (std::size_t off : {0u, 1u, 7u, 33u})
+    for (std::size_t n : {0u, 1u, 5u, 16u, 17u, 63u, 200u}) {
+      if (off + n > N) continue;
+      std::fill(part.begin(), part.end(), bf16::from_bits(0x7FC1));
+      nonlin::apply(nonlin::gelu{}, x.data() + off, part.data() + off, n);
+      for (std::size_t i = 0; i < N; ++i) {
+        const bool inside = i >= off && i < off + n;
+        EXPECT_EQ(part[i].bits, inside ? whole[i].bits : 0x7FC1) << "off " << off << " n " << n << " i " << i;
+      }
+    }
+  // Gated: separate inputs vs packed rows, both halves, strided.
+  const std::size_t rows = 3, H = 37, in_stride = 2 * H + 5, out_stride = H + 3;
+  std::vector<f16> packed(rows * in_stride), pout(rows * out_stride, f16::from_bits(0x7E01));
+  for (std::size_t i = 0; i < packed.size(); ++i) packed[i] = f16(std::sin(float(i) * 1.3f) * 4.0f);
+  for (nonlin::gate_half half : {nonlin::gate_half::first, nonlin::gate_half::second}) {
+    nonlin::apply_packed(nonlin::swiglu{}, packed.data(), in_stride, pout.data(), out_stride, rows, H, half);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const f16* row = packed.data() + r * in_stride;
+      const f16* gp = half == nonlin::gate_half::first ? row : row + H;
+      const f16* upp = half == nonlin::gate_half::first ? row + H : row;
+      std::vector<f16> want(H);
+      nonlin::apply(nonlin::swiglu{}, gp, upp, want.data(), H);
+      for (std::size_t j = 0; j < H; ++j) EXPECT_EQ(pout[r * out_stride + j].bits, want[j].bits);
+      for (std::size_t j = H; j < out_stride && r + 1 < rows; ++j) EXPECT_EQ(pout[r * out_stride + j].bits, 0x7E01);
+    }
+  }
+  // In place, gated: out == gate.
+  std::vector<bf16> g2 = x, want(N);
+  nonlin::apply(nonlin::geglu{}, x.data(), u.data(), want.data(), N);
+  nonlin::apply(nonlin::geglu{}, g2.data(), u.data(), g2.data(), N);
+  for (std::size_t i = 0; i < N; ++i) EXPECT_EQ(g2[i].bits, want[i].bits);
+#if defined(__cpp_lib_span)
+  std::vector<float> fo(N);
+  nonlin::apply(nonlin::gelu{}, std::span<const bf16>(x), std::span<float>(fo));
+  for (std::size_t i = 0; i < N; ++i) EXPECT_EQ(fo[i], nonlin::gelu{}(float(x[i])));
+  std::vector<bf16> so(N);
+  nonlin::apply(nonlin::geglu{}, std::span<const bf16>(x), std::span<const bf16>(u), std::span<bf16>(so));
+  for (std::size_t i = 0; i < N; ++i) EXPECT_EQ(so[i].bits, want[i].bits);
+#endif
+  // A framework's buffer of uint16_t, passed by reinterpret_cast.
+  std::vector<std::uint16_t> raw(N);
+  nonlin::apply(nonlin::gelu{}, x.data(), reinterpret_cast<bf16*>(raw.data()), N);
+  for (std::size_t i = 0; i < N; ++i) EXPECT_EQ(raw[i], whole[i].bits);
+#if NONLIN_HAS_FLOAT16
+  std::vector<_Float16> hx(N), hy(N);
+  std::vector<f16> fx(N), fy(N);
+  for (std::size_t i = 0; i < N; ++i) {
+    hx[i] = static_cast<_Float16>(float(x[i]));
+    fx[i] = f16(float(x[i]));
+  }
+  nonlin::apply(nonlin::silu{}, hx.data(), hy.data(), N);
+  nonlin::apply(nonlin::silu{}, fx.data(), fy.data(), N);
+  for (std::size_t i = 0; i < N; ++i) EXPECT_EQ(f16(hy[i]).bits, fy[i].bits);
+#endif
+}
+
+}  // namespace
