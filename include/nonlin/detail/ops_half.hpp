@@ -330,12 +330,12 @@ NONLIN_INLINE auto near_midpoint(V const& y, std::int32_t E) noexcept {
     }
   } else if constexpr (std::is_same<H, nonlin::bf16>::value) {
     const I t = (to_bits(y) + I(E - 0x8000)) & I(0xFFFF);
-    return t < I(2 * E + 1);
+    return bits_below(from_bits<V>(t), 2 * E + 1);  // (t >= 0; a float mask: see bits_below)
   } else {
     const V a = detail::abs(y);
     const V sub = V(6.103515625e-05f);  // 2^-14
     const I t = (to_bits(a + detail::select(a < sub, sub, V(0.0f))) + I(E - 0x1000)) & I(0x1FFF);
-    return t < I(2 * E + 1);
+    return bits_below(from_bits<V>(t), 2 * E + 1);
   }
 }
 
