@@ -10,7 +10,8 @@
 #   sanitize  clang 14   C++17  -march=native, AddressSanitizer + UndefinedBehaviorSanitizer;
 #                               the libFuzzer target (tests/fuzz) runs its seeds in ctest, then
 #                               fuzzes for NONLIN_FUZZ_SECONDS (default 60)
-#   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests)
+#   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests;
+#                               the core test programs only, NONLIN_TEST_CORE_ONLY)
 #
 # All but debug are RelWithDebInfo: -O2 without -g, but for line tables in
 # sse2 (-g1, for valgrind's reports) and sanitize (-O1 -gline-tables-only,
@@ -86,7 +87,7 @@ for config in $configs; do
                      -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF)
               ctest_extra=(-LE package) ;;
     debug)    march=native; build_type=Debug  # NDEBUG unset: NONLIN_ASSERT and its death tests
-              extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF)
+              extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON)
               ctest_extra=(-LE package) ;;
     *) echo "test.sh: unknown configuration '$config'"; exit 2 ;;
   esac

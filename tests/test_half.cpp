@@ -643,4 +643,16 @@ TEST(HalfApi, TailsOffsetsPackedSpans) {
 #endif
 }
 
+#if !defined(NDEBUG) && defined(GTEST_HAS_DEATH_TEST) && GTEST_HAS_DEATH_TEST
+// Mixed types cannot run in place: an output overlapping its input of
+// another type is a precondition violation, asserted in debug builds.
+TEST(HalfApi, PreconditionsAssertInDebugBuilds) {
+  alignas(16) float buf[64] = {};
+  EXPECT_DEATH(nonlin::apply(nonlin::gelu{}, buf, reinterpret_cast<bf16*>(buf), 32), "overlap");
+  EXPECT_DEATH(nonlin::apply(nonlin::swiglu{}, reinterpret_cast<const f16*>(buf), reinterpret_cast<const f16*>(buf + 16),
+                             buf + 1, 16),
+               "overlap");
+}
+#endif
+
 }  // namespace
