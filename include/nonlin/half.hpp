@@ -48,11 +48,14 @@
 #endif
 #endif
 
-// The types live in namespace nonlin itself, outside the ABI namespace of
-// NONLIN_BEGIN_NAMESPACE: a nonlin::bf16* must be one type in translation
-// units built for different instruction sets (user headers declare functions
-// on it). Nothing here depends on the instruction set.
-namespace nonlin {
+// The conversion functions are compiled for the translation unit's
+// instruction set like the rest of nonlin, so they live in its ABI
+// namespace (config.hpp): an inline function's one body must not be taken
+// from an AVX-512 translation unit into an SSE2 one. The types below live
+// in namespace nonlin itself: a nonlin::bf16* must be one type in every
+// translation unit (user headers declare functions on it); their members
+// are forced inline and call these.
+NONLIN_BEGIN_NAMESPACE
 namespace half_detail {
 inline std::uint32_t bits_of(float f) noexcept {
   std::uint32_t u;
@@ -115,6 +118,9 @@ inline std::uint16_t float_to_f16_bits(float f) noexcept {
   const std::uint32_t s = 126u - e;  // 14 .. 24
   return std::uint16_t(sign | ((m + ((1u << (s - 1)) - 1u) + ((m >> s) & 1u)) >> s));
 }
+NONLIN_END_NAMESPACE
+
+namespace nonlin {
 
 /// bf16: 1 sign, 8 exponent and 7 fraction bits (the top half of a float).
 /// Trivial, standard layout, the size, alignment and object representation
@@ -125,9 +131,9 @@ struct bf16 {
 
   bf16() = default;
   /// Rounds to nearest even (the rules above).
-  explicit bf16(float f) noexcept : bits(float_to_bf16_bits(f)) {}
+  explicit NONLIN_INLINE bf16(float f) noexcept : bits(nonlin::float_to_bf16_bits(f)) {}
   /// Exact.
-  explicit operator float() const noexcept { return bf16_bits_to_float(bits); }
+  explicit NONLIN_INLINE operator float() const noexcept { return nonlin::bf16_bits_to_float(bits); }
 #if defined(__STDCPP_BFLOAT16_T__)
   /// C++23 std::bfloat16_t: the same format; the bits are copied.
   explicit bf16(decltype(0.0bf16) v) noexcept { std::memcpy(&bits, &v, 2); }
@@ -151,9 +157,9 @@ struct f16 {
 
   f16() = default;
   /// Rounds to nearest even (the rules above).
-  explicit f16(float f) noexcept : bits(float_to_f16_bits(f)) {}
+  explicit NONLIN_INLINE f16(float f) noexcept : bits(nonlin::float_to_f16_bits(f)) {}
   /// Exact.
-  explicit operator float() const noexcept { return f16_bits_to_float(bits); }
+  explicit NONLIN_INLINE operator float() const noexcept { return nonlin::f16_bits_to_float(bits); }
 #if NONLIN_HAS_FLOAT16
   /// _Float16 (C++23 std::float16_t): the same format; the bits are copied.
   explicit f16(_Float16 v) noexcept { std::memcpy(&bits, &v, 2); }
@@ -183,7 +189,7 @@ struct is_half : std::integral_constant<bool, std::is_same<T, bf16>::value || st
 /// T itself, or bf16 / f16 for the compiler's own 16-bit types of the same
 /// format and object representation (_Float16, std::float16_t,
 /// std::bfloat16_t).
-namespace half_detail {
+namespace storage_detail {
 struct none {};
 #if NONLIN_HAS_FLOAT16
 using float16 = _Float16;  // (GCC's std::float16_t is this type)
@@ -195,13 +201,13 @@ using bfloat16 = decltype(0.0bf16);
 #else
 using bfloat16 = none;
 #endif
-}  // namespace half_detail
+}  // namespace storage_detail
 
 template <class T>
 struct storage_of {
   using type = typename std::conditional<
-      std::is_same<T, half_detail::float16>::value, f16,
-      typename std::conditional<std::is_same<T, half_detail::bfloat16>::value, bf16, T>::type>::type;
+      std::is_same<T, storage_detail::float16>::value, f16,
+      typename std::conditional<std::is_same<T, storage_detail::bfloat16>::value, bf16, T>::type>::type;
 };
 
 }  // namespace nonlin
