@@ -273,7 +273,7 @@ def half_section(results, order):
     out = ["### 16-bit storage", "",
            "The same kernels reading and writing bf16 or f16 (`nonlin::apply` on `nonlin::bf16` / `nonlin::f16` "
            "buffers, one pass, the math in float; default and precise 16-bit outputs correctly rounded, fast "
-           "narrowed), on the uniform inputs rounded to the format; float = the uniform rows above. "
+           "narrowed), on the uniform inputs rounded to the format; float = the same kernels on float32 buffers (the uniform rows). "
            "\"bf16 / float\" is float's time over bf16's: the ratio of elements per second, > 1 means the 16-bit "
            "storage is faster. Baselines: **three passes** (widen all to a float buffer, float `nonlin::apply` of "
            "the default tier, narrow all, the conversions vectorized), **torch** (libtorch ATen `*_out` ops on "
