@@ -8,6 +8,8 @@
 //   <name>/xsimd_math/<set>/<n>     the same formula on xsimd::batch<float> with
 //                                   xsimd::exp/erf/tanh (only when nonlin uses xsimd)
 //   copy/memcpy/uniform/<n>         std::memcpy of the input: the bandwidth ceiling
+//   <name>/<variant>/{bf16,f16}/<n> 16-bit storage (bench_half.cpp), on the
+//                                   uniform inputs rounded to bf16 or f16
 //   <name>/<peer>/<set>/<n>         other libraries, each compiled in only when
 //                                   CMake found it (NONLIN_BENCH_PEERS): onednn,
 //                                   xnnpack, eigen, sleef, torch -- see peers/*.cpp
@@ -545,6 +547,7 @@ int main(int argc, char** argv) {
   register_copy();
   nonlin_spec::for_each_unary([](auto const& f) { register_unary(f); });
   nonlin_spec::for_each_gated([](auto const& g) { register_gated(g); });
+  nonlin_bench::register_half();  // bf16 / f16 storage (bench_half.cpp)
 
   for (auto const& kv : context(threads)) benchmark::AddCustomContext(kv.first, kv.second);
 

@@ -177,6 +177,30 @@ inline std::vector<std::pair<std::string, std::string>>& peer_context() {
   return ctx;
 }
 
+// ------------------------------------------------------ 16-bit peers --
+// 16-bit storage peers (bench_half.cpp): one entry per function, peer and
+// storage ("bf16" or "f16"). make(n) prepares everything outside the timed
+// loop; the kernel reads n 16-bit values at in (gated: gate = in[0, n),
+// up = in[n, 2n)) and writes n at out, as bit patterns of the storage.
+
+using half_kernel = std::function<void(const std::uint16_t* in, std::uint16_t* out)>;
+
+struct half_peer_entry {
+  std::string function;  // nonlin function name (F::name of the default tier)
+  std::string peer;      // benchmark variant: torch, torch_via_float, ...
+  std::string storage;   // bf16, f16
+  std::function<half_kernel(std::size_t n)> make;
+};
+
+inline std::vector<half_peer_entry>& half_peer_entries() {
+  static std::vector<half_peer_entry> entries;
+  return entries;
+}
+
+// Registers the 16-bit storage benchmarks (bench_half.cpp), the peers'
+// entries above included.
+void register_half();
+
 // Each peer file defines its register function; main() calls those compiled in.
 void register_onednn();
 void register_xnnpack();

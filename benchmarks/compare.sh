@@ -3,8 +3,9 @@
 # builds nonlin_bench with every peer CMake finds
 # (benchmarks/run.sh: Release, -O3 -march=native), runs every function in
 # the three tiers beside the peers at 4096 and 16M elements on the three
-# input sets, with repetitions, and writes this machine's section of the
-# performance report, benchmarks/README.md.
+# input sets and in bf16 / f16 storage (bench_half.cpp), with repetitions,
+# and writes this machine's section of the performance report,
+# benchmarks/README.md.
 #
 #   benchmarks/compare.sh [MIN_TIME] [REPETITIONS]
 #
@@ -17,6 +18,10 @@
 # run.sh applies (BUILD_DIR, CXX, CXX_FLAGS, PEERS, REPORT_NOTE);
 # MARKDOWN_OUT defaults to benchmarks/README.md. Takes about 10 minutes
 # on a 2-core machine.
+#
+# The 16-bit storage tables alone, in a section of their own:
+#   BENCH_FILTER='^(gelu|gelu_tanh|silu|sigmoid|tanh|swish|swiglu|geglu|copy)/(nonlin|nonlin_precise|nonlin_fast|three_pass|table|torch|torch_via_float|memcpy)/(uniform|bf16|f16)/(4096|16777216)$' \
+#     REPORT_ARGS=--half-only benchmarks/compare.sh
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,7 +34,7 @@ fi
 
 min_time="${1:-0.05}"
 repetitions="${2:-3}"
-default_filter='^[a-z0-9_]+/[a-z_]+/[a-z]+/(4096|16777216)$'
+default_filter='^[a-z0-9_]+/[a-z_]+/[a-z0-9]+/(4096|16777216)$'
 filter="${BENCH_FILTER:-$default_filter}"
 
 export MARKDOWN_OUT="${MARKDOWN_OUT:-$here/README.md}"

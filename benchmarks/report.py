@@ -13,7 +13,11 @@ realistic inputs against uniform ones), then every size and set in full.
 
 Benchmark names are <function>/<variant>/<set>/<n> (nonlin_bench): variant
 nonlin (the default tier), nonlin_precise, nonlin_fast, nonlin_packed, or a
-peer; set uniform, realistic or tails. With repetitions, the median is used.
+peer; set uniform, realistic or tails -- or bf16 / f16 for the 16-bit
+storage rows (bench_half.cpp: uniform inputs rounded to the format; variants
+also three_pass, table, torch, torch_via_float), which get a section of
+their own, "16-bit storage" (with --half-only: the only one, under the key
+"<machine>; 16-bit storage"). With repetitions, the median is used.
 
 --markdown-out FILE writes FILE (benchmarks/README.md) as the introduction
 followed by one section per machine: the section of this run's machine (CPU
@@ -247,6 +251,95 @@ def full_tables(results, order, set_, sizes):
     return out
 
 
+STORAGES = ["bf16", "f16"]
+HALF_BASELINES = [("three_pass", "three passes"), ("torch", "torch"), ("table", "64K table")]
+
+
+def half_time(results, function, variant, storage, n):
+    """(ns per element, label suffix) of a 16-bit row; torch falls back to torch_via_float."""
+    t = results.get((function, variant, storage, n))
+    if t is None and variant == "torch":
+        t = results.get((function, "torch_via_float", storage, n))
+        return t, (" (via float)" if t is not None else "")
+    return t, ""
+
+
+def half_section(results, order):
+    """The 16-bit storage tables: nonlin's tiers on float, bf16, f16 and the 16-bit baselines."""
+    sizes = sorted({k[3] for k in results if k[2] in STORAGES})
+    if not sizes:
+        return []
+    funcs = [f for f in order if any(k[0] == f and k[2] in STORAGES for k in results)]
+    out = ["### 16-bit storage", "",
+           "The same kernels reading and writing bf16 or f16 (`nonlin::apply` on `nonlin::bf16` / `nonlin::f16` "
+           "buffers, one pass, the math in float; default and precise 16-bit outputs correctly rounded, fast "
+           "narrowed), on the uniform inputs rounded to the format; float = the same kernels on float32 buffers (the uniform rows). "
+           "\"bf16 / float\" is float's time over bf16's: the ratio of elements per second, > 1 means the 16-bit "
+           "storage is faster. Baselines: **three passes** (widen all to a float buffer, float `nonlin::apply` of "
+           "the default tier, narrow all, the conversions vectorized), **torch** (libtorch ATen `*_out` ops on "
+           "`kBFloat16` / `kHalf` tensors, one thread; \"via float\" where this libtorch has no CPU kernel for the "
+           "dtype: copy to float, op, copy back, the float tensors preallocated), **64K table** (ggml's: "
+           "out[i] = table[in[i].bits], 65536 entries of float `nonlin::precise` rounded to the format). "
+           "\"X / default\" is X's time over nonlin default's on the same storage: > 1 means nonlin is faster.", ""]
+    targets = []
+    for n in sizes:
+        copy32 = results.get(("copy", "memcpy", "uniform", n))
+        copy16 = results.get(("copy", "memcpy", "bf16", n))
+        title = "#### n = %s (%d elements, %siB per 16-bit array)" % (size_label(n), n, size_label(2 * n))
+        out += [title, ""]
+        if copy32 or copy16:
+            out += ["memcpy: float %s ns/element, 16-bit %s ns/element." % (fmt(copy32), fmt(copy16)), ""]
+        out += ["| function | tier | float | bf16 | f16 | bf16 / float | f16 / float |",
+                "|---|---|---:|---:|---:|---:|---:|"]
+        for function in funcs:
+            for variant, tier in TIERS:
+                f32 = results.get((function, variant, "uniform", n))
+                b16 = results.get((function, variant, "bf16", n))
+                h16 = results.get((function, variant, "f16", n))
+                if b16 is None and h16 is None:
+                    continue
+                out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                    function, tier, fmt(f32), fmt(b16), fmt(h16), ratio(f32, b16), ratio(f32, h16)))
+                if variant in (DEFAULT, FAST):
+                    need = 1.8 if n >= 1 << 24 else 1.0
+                    for storage, t in (("bf16", b16), ("f16", h16)):
+                        if f32 and t:
+                            targets.append(("%s ≥ %.1f× float's elements/s at n = %s (default, fast)" % (
+                                "16-bit", need, size_label(n)), f32 / t >= need,
+                                "%s %s %s %.2f×" % (function, tier, storage, f32 / t)))
+        out += ["", "| function | storage | default | fast | three passes | torch | 64K table | "
+                "three passes / default | torch / default | torch / fast | table / default | table / fast |",
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for function in funcs:
+            for storage in STORAGES:
+                d = results.get((function, DEFAULT, storage, n))
+                f = results.get((function, FAST, storage, n))
+                if d is None and f is None:
+                    continue
+                tp, _ = half_time(results, function, "three_pass", storage, n)
+                tt, via = half_time(results, function, "torch", storage, n)
+                tb, _ = half_time(results, function, "table", storage, n)
+                out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    function, storage, fmt(d), fmt(f), fmt(tp), fmt(tt) + via if tt else "—", fmt(tb),
+                    ratio(tp, d), ratio(tt, d), ratio(tt, f), ratio(tb, d), ratio(tb, f)))
+                if d and tb:
+                    targets.append(("default faster than the 64K table", tb / d > 1,
+                                    "%s %s n = %s %.2f×" % (function, storage, size_label(n), tb / d)))
+                if d and tt:
+                    targets.append(("default faster than torch", tt / d > 1,
+                                    "%s %s%s n = %s %.2f×" % (function, storage, via, size_label(n), tt / d)))
+        out.append("")
+    if targets:
+        out += ["#### Targets", "", "Met / checked, then the misses (ratio = elements/s over the baseline's).", ""]
+        for goal in OrderedDict((t[0], None) for t in targets):
+            rows = [t for t in targets if t[0] == goal]
+            misses = [t[2] for t in rows if not t[1]]
+            out.append("- %s: %d / %d%s" % (goal, len(rows) - len(misses), len(rows),
+                                            ("; missed: " + ", ".join(misses)) if misses else ""))
+        out.append("")
+    return out
+
+
 def check_table(context, order):
     checks = {}
     for k, v in context.items():
@@ -294,6 +387,11 @@ ReLU, leaky ReLU, sigmoid), **Eigen** `ArrayXf` expressions, **SLEEF** u10
 vector functions in the textbook formulas, **torch** (libtorch ATen ops
 into preallocated outputs).
 
+The **16-bit storage** tables run the same kernels on bf16 and f16 buffers
+(`nonlin::apply` on `nonlin::bf16` / `nonlin::f16`, one pass, the math in
+float) beside three passes (widen, float apply, narrow), libtorch on 16-bit
+tensors and a 64K lookup table.
+
 "fastest peer" is the fastest of all peers; "peer / tier" is its time over
 the tier's, so > 1 means that nonlin tier is faster. "copy BW" is memcpy's
 time per element over nonlin's (gated functions read two arrays, so 67 %
@@ -337,13 +435,22 @@ def main(argv):
     p.add_argument("--real-time", action="store_true", help="use real time instead of CPU time")
     p.add_argument("--note", action="append", help="a note for the header (repeatable)")
     p.add_argument("--markdown-out", metavar="FILE", help="write the report into FILE's section for this machine")
+    p.add_argument("--half-only", action="store_true",
+                   help="only the 16-bit storage tables, in a section of their own (key: machine; 16-bit storage)")
     args = p.parse_args(argv)
 
     context, results, order, cvs, repetitions = load(args.json, args.real_time)
     if not results:
         sys.exit("report.py: no nonlin_bench results in %s" % args.json)
     key = machine_key(args, context)
-    sizes = sorted({k[3] for k in results})
+    if args.half_only:
+        key += "; 16-bit storage"
+        body = ["## %s" % key, ""] + header_lines(args, context, cvs, repetitions)
+        body += ["", "ns per output element (lower is better); n in elements (K = 1024, M = 1024²).", ""]
+        body += half_section(results, order)
+        write_report(args, key, body)
+        return
+    sizes = sorted({k[3] for k in results if k[2] not in STORAGES})
     ends = [sizes[0], sizes[-1]] if len(sizes) > 1 else sizes
     body = ["## %s" % key, ""] + header_lines(args, context, cvs, repetitions)
     body += ["", "ns per output element (lower is better); n in floats (K = 1024, M = 1024²).", "",
@@ -352,6 +459,7 @@ def main(argv):
         if any(k[2] == set_ for k in results):
             body += ["Input set **%s**: %s." % (set_, SET_TEXT[set_]), ""] + summary(results, order, set_, ends)
     body += ["### Data dependence", ""] + data_dependence(results, order, ends)
+    body += half_section(results, order)
     body += ["### Every size and input set", ""]
     for set_ in SETS:
         body += full_tables(results, order, set_, sizes)
@@ -361,6 +469,11 @@ def main(argv):
                  "Spot check at start-up on 4096 uniform inputs plus special values: max_err = max |peer − nonlin| "
                  "/ max(|nonlin|, 1), max_rel = max |peer − nonlin| / |nonlin| (|nonlin| ≥ FLT_MIN), over finite "
                  "inputs; disagreements = a NaN or infinity on one side only.", ""] + checks
+    write_report(args, key, body)
+
+
+def write_report(args, key, body):
+    """Prints the section and, with --markdown-out, replaces this key's section of that file."""
     text = "\n".join(body).rstrip() + "\n"
     sys.stdout.write(text)
     if args.markdown_out:

@@ -15,6 +15,7 @@
 #   MARKDOWN_OUT    also write the report, with its introduction, to this file
 #   REPORT_COMMAND  the command the report names (default: this one)
 #   REPORT_NOTE     a note for the report header
+#   REPORT_ARGS     more report.py arguments (e.g. --half-only), split on spaces
 #
 # Prints Google Benchmark's console table, writes the JSON to $OUT, then
 # prints the markdown report of benchmarks/report.py.
@@ -57,6 +58,10 @@ if command -v python3 >/dev/null 2>&1; then
   fi
   if [[ -n "${REPORT_NOTE:-}" ]]; then
     report_args+=(--note "$REPORT_NOTE")
+  fi
+  if [[ -n "${REPORT_ARGS:-}" ]]; then
+    read -r -a extra_report_args <<<"$REPORT_ARGS"
+    report_args+=("${extra_report_args[@]}")
   fi
   python3 "$here/report.py" "$out" "${report_args[@]}"
   if [[ -n "${MARKDOWN_OUT:-}" ]]; then

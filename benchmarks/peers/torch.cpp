@@ -15,7 +15,8 @@
 //   geglu       t = gelu(gate); out = t * up       geglu_tanh  the same with "tanh"
 //
 // Tensors (and the scratch t) are made once per size (make(), outside the
-// timed loop) and rebuilt only when the buffers move.
+// timed loop) and rebuilt only when the buffers move. The bf16 / f16 entries
+// of bench_half.cpp: add_half() below.
 #include "../bench_common.hpp"
 
 #include <ATen/ATen.h>
@@ -138,6 +139,76 @@ void add(F const& f) {
   }
 }
 
+// 16-bit storage (bench_half.cpp): tanh, sigmoid, gelu and silu on
+// at::from_blob tensors of dtype at::kBFloat16 or at::kHalf, into the
+// preallocated output with the *_out op. Where this libtorch has no CPU
+// kernel for the dtype (checked once here: "not implemented for 'Half'"),
+// what users do instead: copy to float, op, copy back ("torch_via_float";
+// the float tensors preallocated).
+template <class F>
+constexpr bool covered_half() {
+  using std::is_same_v;
+  return is_same_v<F, nonlin::tanh> || is_same_v<F, nonlin::sigmoid> || is_same_v<F, nonlin::gelu> ||
+         is_same_v<F, nonlin::silu>;
+}
+
+struct half_tensors {
+  const std::uint16_t* in = nullptr;
+  std::uint16_t* out = nullptr;
+  at::Tensor x, y, wide, result;  // wide, result: float, via_float only
+};
+
+template <class F>
+bool has_kernel(F const& f, at::ScalarType dtype) {
+  try {
+    at::Tensor x = at::linspace(-8.0, 8.0, 64, at::TensorOptions().dtype(dtype));
+    at::Tensor y = at::empty({64}, at::TensorOptions().dtype(dtype));
+    act_out(f, y, x);
+    return true;
+  } catch (std::exception const&) {
+    return false;
+  }
+}
+
+template <class F>
+void add_half(F const& f) {
+  if constexpr (covered_half<F>()) {
+    for (at::ScalarType dtype : {at::kBFloat16, at::kHalf}) {
+      const bool native = has_kernel(f, dtype);
+      half_peer_entry e;
+      e.function = F::name;
+      e.peer = native ? "torch" : "torch_via_float";
+      e.storage = dtype == at::kBFloat16 ? "bf16" : "f16";
+      e.make = [f, dtype, native](std::size_t n) -> half_kernel {
+        const auto ni = static_cast<std::int64_t>(n);
+        auto s = std::make_shared<half_tensors>();
+        if (!native) {
+          s->wide = at::zeros({ni}, at::TensorOptions().dtype(at::kFloat));
+          s->result = at::zeros({ni}, at::TensorOptions().dtype(at::kFloat));
+        }
+        return [f, s, dtype, native, ni](const std::uint16_t* in, std::uint16_t* out) {
+          if (in != s->in || out != s->out) {
+            s->in = in;
+            s->out = out;
+            s->x = at::from_blob(const_cast<std::uint16_t*>(in), {ni}, at::TensorOptions().dtype(dtype));
+            s->y = at::from_blob(out, {ni}, at::TensorOptions().dtype(dtype));
+          }
+          if (native) {
+            act_out(f, s->y, s->x);
+          } else {
+            s->wide.copy_(s->x);
+            act_out(f, s->result, s->wide);
+            s->y.copy_(s->result);
+          }
+        };
+      };
+      half_peer_entries().push_back(std::move(e));
+    }
+  } else {
+    (void)f;
+  }
+}
+
 std::string cpu_capability() {
   std::istringstream config(at::show_config());
   std::string line;
@@ -163,6 +234,7 @@ void register_torch() {
                                            std::to_string(at::get_num_threads()) + " thread(s)");
   nonlin::for_each_function(nonlin::unary_functions(), [](auto const& f) { add(f); });
   nonlin::for_each_function(nonlin::gated_functions(), [](auto const& g) { add(g); });
+  nonlin::for_each_function(nonlin::unary_functions(), [](auto const& f) { add_half(f); });
 }
 
 }  // namespace nonlin_bench
