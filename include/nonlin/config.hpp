@@ -101,6 +101,18 @@
 #else
 #define NONLIN_INLINE inline
 #endif
+
+// NONLIN_COLD: how the rarely taken paths of a hot loop are marked (not
+// inlined into it, laid out apart from it).
+#ifndef NONLIN_COLD
+#if defined(__GNUC__) || defined(__clang__)
+#define NONLIN_COLD inline __attribute__((noinline, cold))
+#elif defined(_MSC_VER)
+#define NONLIN_COLD inline __declspec(noinline)
+#else
+#define NONLIN_COLD inline
+#endif
+#endif
 #endif
 
 #endif  // NONLIN_CONFIG_HPP

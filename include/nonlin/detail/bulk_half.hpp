@@ -251,6 +251,30 @@ NONLIN_INLINE void store_from_float(Out* p, xsimd::batch<float> const& y) noexce
 // recomputed per block by rare(count, x..., idx) (see half_rare below).
 // Inputs are loaded before a vector is stored: out may equal an input of
 // its own type.
+// The flagged lanes of one block: their indices and inputs.
+template <std::size_t Args, std::size_t N>
+struct flagged_lanes {
+  std::uint32_t idx[N];
+  float xs[Args][N];
+  std::size_t count = 0;
+
+  // Records the lanes of m (a float mask) below `end`, base the index of
+  // lane 0; xv the inputs. Out of the hot loop: flags are rare.
+  template <class M, class B>
+  NONLIN_COLD void add(M const& m, std::size_t base, std::size_t end, const B* xv) noexcept {
+    constexpr std::size_t W = B::size;
+    std::uint64_t bits = lane_bits(m);
+    alignas(B) float xa[Args][W];
+    for (std::size_t k = 0; k < Args; ++k) xv[k].store_aligned(xa[k]);
+    for (std::size_t j = 0; j < W; ++j, bits >>= 1) {
+      if ((bits & 1u) == 0 || base + j >= end) continue;
+      idx[count] = static_cast<std::uint32_t>(base + j);
+      for (std::size_t k = 0; k < Args; ++k) xs[k][count] = xa[k][j];
+      ++count;
+    }
+  }
+};
+
 template <bool Exact, class Out, class Op, class Rare, class... In>
 inline void half_loop(Op const& op, Rare const& rare, std::int32_t E, Out* out, std::size_t n,
                       In const*... in) noexcept {
@@ -258,37 +282,21 @@ inline void half_loop(Op const& op, Rare const& rare, std::int32_t E, Out* out, 
   constexpr std::size_t W = B::size;
   constexpr std::size_t kBlock = 1024;
   constexpr std::size_t kArgs = sizeof...(In);
+  flagged_lanes<kArgs, kBlock> flags;
+  (void)flags;
+  (void)E;
   std::size_t i = 0;
   while (i < n) {
     const std::size_t end = n - i > kBlock ? i + kBlock : n;
-    std::uint32_t idx[kBlock];
-    float xs[kArgs][kBlock];
-    std::size_t count = 0;
-    (void)idx;
-    (void)xs;
-    const auto record = [&](B const& y, std::size_t base, const B* xv) noexcept {
-      if constexpr (Exact) {
-        const auto m = near_midpoint<Out>(y, E);
-        if (any_lane(m)) {
-          std::uint64_t bits = lane_bits(m);
-          alignas(B) float xa[kArgs][W];
-          for (std::size_t k = 0; k < kArgs; ++k) xv[k].store_aligned(xa[k]);
-          for (std::size_t j = 0; j < W; ++j, bits >>= 1) {
-            if ((bits & 1u) == 0 || base + j >= end) continue;
-            idx[count] = static_cast<std::uint32_t>(base + j);
-            for (std::size_t k = 0; k < kArgs; ++k) xs[k][count] = xa[k][j];
-            ++count;
-          }
-        }
-      } else {
-        (void)y, (void)base, (void)xv;
-      }
-    };
+    if constexpr (Exact) flags.count = 0;
     for (; end - i >= W; i += W) {
       const B xv[kArgs] = {load_as_float(in + i)...};
       const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
       store_from_float(out + i, y);
-      record(y, i, xv);
+      if constexpr (Exact) {
+        const auto m = near_midpoint<Out>(y, E);
+        if (any_lane(m)) flags.add(m, i, end, xv);
+      }
     }
     if (i < end) {
       const std::size_t rest = end - i;
@@ -303,11 +311,14 @@ inline void half_loop(Op const& op, Rare const& rare, std::int32_t E, Out* out, 
       alignas(64) Out res[W];
       store_from_float(res, y);
       std::memcpy(static_cast<void*>(out + i), static_cast<const void*>(res), rest * sizeof(Out));
-      record(y, i, xv);
+      if constexpr (Exact) {
+        const auto m = near_midpoint<Out>(y, E);
+        if (any_lane(m)) flags.add(m, i, end, xv);
+      }
       i = end;
     }
     if constexpr (Exact) {
-      if (count != 0) rare(count, xs, idx, out);
+      if (flags.count != 0) rare(flags.count, flags.xs, flags.idx, out);
     }
   }
 }
