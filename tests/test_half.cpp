@@ -468,6 +468,27 @@ TEST(HalfApi, TailsOffsetsPackedSpans) {
 #endif
 }
 
+// swish with beta < 0 at the bf16 inputs where x/2 is a bf16 midpoint
+// (x = odd multiples of the smallest subnormal): swish(x) = x/2 + (beta/4)
+// x^2 + ..., below x/2, so the correctly rounded value is x/2 rounded
+// down; with beta > 0 up.
+TEST(HalfUnary, SwishTinyInputsEitherSignOfBeta) {
+  for (double beta : {-1.5, 1.5}) {
+    for (std::uint16_t i = 1; i < 0x80; i += 2) {
+      for (std::uint16_t sign : {std::uint16_t(0), std::uint16_t(0x8000)}) {
+        const bf16 x = bf16::from_bits(std::uint16_t(i | sign));
+        const double half = double(float(x)) / 2, q = 0x1p-133;  // bf16's subnormal step
+        const double want = (beta < 0 ? std::floor(half / q) : std::ceil(half / q)) * q;
+        bf16 y, yp;
+        nonlin::apply(nonlin::swish{beta}, &x, &y, 1);
+        nonlin::apply(nonlin::precise::swish{beta}, &x, &yp, 1);
+        EXPECT_EQ(double(float(y)), want) << "swish(beta=" << beta << ") x = " << float(x);
+        EXPECT_EQ(double(float(yp)), want) << "precise::swish(beta=" << beta << ") x = " << float(x);
+      }
+    }
+  }
+}
+
 #if !defined(NDEBUG) && defined(GTEST_HAS_DEATH_TEST) && GTEST_HAS_DEATH_TEST
 // Mixed types cannot run in place: an output overlapping its input of
 // another type is a precondition violation, asserted in debug builds.

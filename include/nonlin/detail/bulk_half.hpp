@@ -137,8 +137,9 @@ struct dd {
 // with up, can be one):
 //  * tiny |x|: act(x) = a0 + a1 x + a2 x^2 + ... with the leading terms far
 //    apart: tanh x - x^3/3 (|x| < 2^-20); sigmoid 1/2 + x/4 (|x| < 2^-40);
-//    silu, swish, gelu, gelu_tanh, hardswish x/2 + c x^2 with c > 0
-//    (|x| < 2^-40): the first term as hi, the next as lo;
+//    silu, swish, gelu, gelu_tanh, hardswish x/2 + c x^2 (c = beta/4 for
+//    swish, of either sign; > 0 for the others) (|x| < 2^-40): the first
+//    term as hi, the next as lo;
 //  * large x > 0 where the kernel returns x itself (act(x) = x - x T(x), T
 //    tiny), or 1 for sigmoid and tanh (1 - T): act(gate) up can be a
 //    midpoint exactly (48.5 x 1.5 2^-132), and lo = -x T(x) (-T) gives the
@@ -175,7 +176,7 @@ inline dd refine(family fam, double x, double hi, double beta) noexcept {
                      : fam == family::swish     ? 0.25 * beta
                      : fam == family::hardswish ? 1.0 / 6
                                                 : c_gelu;
-    if (c > 0) return {x / 2, c * x * x};
+    if (c != 0) return {x / 2, c * x * x};  // (swish with beta < 0: c < 0)
   }
   if (fam == family::hardswish) return {hi, 0.0};
   if (x > 0 && hi == x && !(fam == family::swish && !(beta > 0))) {
