@@ -64,13 +64,11 @@ struct is_storage
 // half_rule<F>::exact (bulk_half.hpp).
 template <class F, class Out, class... In>
 inline void apply_half(F const& f, Out* out, std::size_t n, In const*... in) noexcept {
-  constexpr bool gated = sizeof...(In) == 2;
   constexpr bool exact = nonlin::is_half<Out>::value && half_rule<F>::exact;
-  using Rare = typename std::conditional<gated, half_rare_gated<F>, half_rare_unary<F>>::type;
-  const Rare rare{f};
+  const half_rare<F> rare{f};
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<float>;
-  constexpr bool vec = gated ? accepts_batch2<F, B>::value : accepts_batch<F, B>::value;
+  constexpr bool vec = sizeof...(In) == 2 ? accepts_batch2<F, B>::value : accepts_batch<F, B>::value;
   if constexpr (vec) {
     if constexpr (kernel_choice<F, float>::any) {
       kernel_choice<F, float>::run(f, [&](auto const& k) noexcept {

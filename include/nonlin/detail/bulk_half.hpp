@@ -345,50 +345,33 @@ inline void twin_apply(F const& twin, const double* x, double* y, std::size_t co
 #endif
 }
 
-// The rare lanes of a unary F: act = double_twin(f) on the recorded inputs
-// as one double array, then refine, round_odd and the narrowing. NaN
-// inputs keep the kernel's NaN (never flagged: a NaN's low bits are not a
-// midpoint pattern in general, and if they are, the twin gives NaN too).
+// The rare lanes of F: act = double_twin(f) on the recorded inputs (the
+// gates of a gated F) as one double array, then refine; a gated F's act
+// times up as a pair; rounded once (round_odd, then the narrowing). Lanes
+// with a NaN operand, an infinite gate or an infinite up keep the float
+// kernel's result: the contract fixes those values (never flagged for a
+// NaN in general, and if so the twin gives NaN too).
 template <class F>
-struct half_rare_unary {
+struct half_rare {
   F f;
   template <std::size_t Args, std::size_t N, class Out>
   void operator()(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, Out* out) const noexcept {
-    static_assert(Args == 1, "unary");
-    const auto twin = double_twin(f);
+    static_assert(Args == 1 || Args == 2, "unary or gated");
     constexpr family fam = family_of(F::name);
     double beta = 1.0;
     if constexpr (has_beta<F>::value) beta = double(float(f.beta));
     double x[N], y[N];
     for (std::size_t j = 0; j < count; ++j) x[j] = xs[0][j];
-    twin_apply(twin, x, y, count);
+    twin_apply(double_twin(f), x, y, count);
     for (std::size_t j = 0; j < count; ++j) {
-      if (x[j] != x[j]) continue;
-      out[idx[j]] = Out::from_bits(half_conv<Out>::narrow(round_odd(refine(fam, x[j], y[j], beta))));
-    }
-  }
-};
-
-// The rare lanes of a gated G: act(gate) as above, times up as a pair,
-// rounded once. NaN in either operand, or an infinite up, keep the float
-// kernel's result (the contract fixes those values).
-template <class G>
-struct half_rare_gated {
-  G g;
-  template <std::size_t Args, std::size_t N, class Out>
-  void operator()(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, Out* out) const noexcept {
-    static_assert(Args == 2, "gated");
-    const auto twin = double_twin(g);
-    constexpr family fam = family_of(G::name);
-    double beta = 1.0;
-    if constexpr (has_beta<G>::value) beta = double(float(g.beta));
-    double x[N], y[N];
-    for (std::size_t j = 0; j < count; ++j) x[j] = xs[0][j];
-    twin_apply(twin, x, y, count);
-    for (std::size_t j = 0; j < count; ++j) {
-      const double u = xs[1][j];
-      if (x[j] != x[j] || u != u || u - u != 0 || x[j] - x[j] != 0) continue;
-      out[idx[j]] = Out::from_bits(half_conv<Out>::narrow(round_odd(mul_dd(refine(fam, x[j], y[j], beta), u))));
+      if (x[j] - x[j] != 0) continue;  // NaN or infinite
+      dd v = refine(fam, x[j], y[j], beta);
+      if constexpr (Args == 2) {
+        const double u = xs[1][j];
+        if (u - u != 0) continue;
+        v = mul_dd(v, u);
+      }
+      out[idx[j]] = Out::from_bits(half_conv<Out>::narrow(round_odd(v)));
     }
   }
 };
