@@ -101,6 +101,56 @@ inline bool fits(std::size_t rows, std::size_t stride, std::size_t extra) noexce
   return stride == 0 || ((rows - 1) <= (max - extra) / stride);
 }
 
+// The documented preconditions of apply() and apply_packed(), asserted in
+// debug builds (NONLIN_ASSERT), for the storage types (storage_of) In and
+// Out. nonlin::dispatch checks them with these too, in the caller.
+template <class In, class Out>
+inline void check_apply([[maybe_unused]] const In* in, [[maybe_unused]] const Out* out,
+                        [[maybe_unused]] std::size_t n) noexcept {
+  NONLIN_ASSERT(n == 0 || (in != nullptr && out != nullptr), "nonlin::apply: null buffer");
+  if constexpr (std::is_same<In, Out>::value && std::is_floating_point<In>::value) {
+    NONLIN_ASSERT(n <= SIZE_MAX / sizeof(In), "nonlin::apply: n overflows the address space");
+    NONLIN_ASSERT(same_or_disjoint(in, n, out, n), "nonlin::apply: out must equal in or not overlap it");
+  } else {
+    NONLIN_ASSERT(n <= SIZE_MAX / sizeof(float), "nonlin::apply: n overflows the address space");
+    NONLIN_ASSERT(same_or_disjoint_bytes(in, n, out, n),
+                  "nonlin::apply: out must equal in (the same type) or not overlap it");
+  }
+}
+
+template <class In, class Out>
+inline void check_apply([[maybe_unused]] const In* gate, [[maybe_unused]] const In* up,
+                        [[maybe_unused]] const Out* out, [[maybe_unused]] std::size_t n) noexcept {
+  NONLIN_ASSERT(n == 0 || (gate != nullptr && up != nullptr && out != nullptr), "nonlin::apply: null buffer");
+  if constexpr (std::is_same<In, Out>::value && std::is_floating_point<In>::value) {
+    NONLIN_ASSERT(n <= SIZE_MAX / sizeof(In), "nonlin::apply: n overflows the address space");
+    NONLIN_ASSERT(same_or_disjoint(gate, n, out, n) && same_or_disjoint(up, n, out, n),
+                  "nonlin::apply: out must equal gate or up, or overlap neither");
+  } else {
+    NONLIN_ASSERT(n <= SIZE_MAX / sizeof(float), "nonlin::apply: n overflows the address space");
+    NONLIN_ASSERT(same_or_disjoint_bytes(gate, n, out, n) && same_or_disjoint_bytes(up, n, out, n),
+                  "nonlin::apply: out must equal gate or up (the same type), or overlap neither");
+  }
+}
+
+// For rows > 0 and hidden > 0 (apply_packed returns before otherwise).
+template <class In, class Out>
+inline void check_apply_packed([[maybe_unused]] const In* in, [[maybe_unused]] std::size_t in_stride,
+                               [[maybe_unused]] const Out* out, [[maybe_unused]] std::size_t out_stride,
+                               [[maybe_unused]] std::size_t rows, [[maybe_unused]] std::size_t hidden) noexcept {
+  NONLIN_ASSERT(hidden <= SIZE_MAX / 2 / sizeof(In), "nonlin::apply_packed: hidden too large");
+  NONLIN_ASSERT(rows == 1 || in_stride >= 2 * hidden, "nonlin::apply_packed: in_stride < 2*hidden");
+  NONLIN_ASSERT(rows == 1 || out_stride >= hidden, "nonlin::apply_packed: out_stride < hidden");
+  NONLIN_ASSERT(fits<In>(rows, in_stride, 2 * hidden) && fits<In>(rows, out_stride, hidden),
+                "nonlin::apply_packed: rows * stride overflows the address space");
+  NONLIN_ASSERT((static_cast<const void*>(out) == static_cast<const void*>(in) && sizeof(In) == sizeof(Out) &&
+                 out_stride <= in_stride) ||
+                    (static_cast<const void*>(out) != static_cast<const void*>(in) &&
+                     same_or_disjoint_bytes(in, (rows - 1) * in_stride + 2 * hidden, out,
+                                            (rows - 1) * out_stride + hidden)),
+                "nonlin::apply_packed: out must equal in (with out_stride <= in_stride) or not overlap it");
+}
+
 }  // namespace detail
 
 /// out[i] = f(in[i]) for i in [0, n).
@@ -132,10 +182,7 @@ inline void apply(F const& f, const In* in, Out* out, std::size_t n) noexcept {
     using T = In;
     static_assert(std::is_same<T, float>::value || std::is_same<T, double>::value,
                   "apply: T must be float or double");
-    NONLIN_ASSERT(n == 0 || (in != nullptr && out != nullptr), "nonlin::apply: null buffer");
-    NONLIN_ASSERT(n <= SIZE_MAX / sizeof(T), "nonlin::apply: n overflows the address space");
-    NONLIN_ASSERT(detail::same_or_disjoint(in, n, static_cast<const T*>(out), n),
-                  "nonlin::apply: out must equal in or not overlap it");
+    detail::check_apply(in, static_cast<const T*>(out), n);
 #if NONLIN_USE_XSIMD
     using B = xsimd::batch<T>;
     if constexpr (detail::accepts_batch<F, B>::value) {
@@ -153,10 +200,7 @@ inline void apply(F const& f, const In* in, Out* out, std::size_t n) noexcept {
   } else {
     static_assert(detail::is_storage<In>::value && detail::is_storage<Out>::value,
                   "apply: element types double and double, or float, bf16 and f16 in any mix");
-    NONLIN_ASSERT(n == 0 || (in != nullptr && out != nullptr), "nonlin::apply: null buffer");
-    NONLIN_ASSERT(n <= SIZE_MAX / sizeof(float), "nonlin::apply: n overflows the address space");
-    NONLIN_ASSERT(detail::same_or_disjoint_bytes(in, n, out, n),
-                  "nonlin::apply: out must equal in (the same type) or not overlap it");
+    detail::check_apply(in, out, n);
     detail::apply_half(f, out, n, in);
   }
 }
@@ -181,11 +225,7 @@ inline void apply(F const& g, const In* gate, const In* up, Out* out, std::size_
     using T = In;
     static_assert(std::is_same<T, float>::value || std::is_same<T, double>::value,
                   "apply: T must be float or double");
-    NONLIN_ASSERT(n == 0 || (gate != nullptr && up != nullptr && out != nullptr), "nonlin::apply: null buffer");
-    NONLIN_ASSERT(n <= SIZE_MAX / sizeof(T), "nonlin::apply: n overflows the address space");
-    NONLIN_ASSERT(detail::same_or_disjoint(gate, n, static_cast<const T*>(out), n) &&
-                      detail::same_or_disjoint(up, n, static_cast<const T*>(out), n),
-                  "nonlin::apply: out must equal gate or up, or overlap neither");
+    detail::check_apply(gate, up, static_cast<const T*>(out), n);
 #if NONLIN_USE_XSIMD
     using B = xsimd::batch<T>;
     if constexpr (detail::accepts_batch2<F, B>::value) {
@@ -203,10 +243,7 @@ inline void apply(F const& g, const In* gate, const In* up, Out* out, std::size_
   } else {
     static_assert(detail::is_storage<In>::value && detail::is_storage<Out>::value,
                   "apply: element types double and double, or float, bf16 and f16 in any mix");
-    NONLIN_ASSERT(n == 0 || (gate != nullptr && up != nullptr && out != nullptr), "nonlin::apply: null buffer");
-    NONLIN_ASSERT(n <= SIZE_MAX / sizeof(float), "nonlin::apply: n overflows the address space");
-    NONLIN_ASSERT(detail::same_or_disjoint_bytes(gate, n, out, n) && detail::same_or_disjoint_bytes(up, n, out, n),
-                  "nonlin::apply: out must equal gate or up (the same type), or overlap neither");
+    detail::check_apply(gate, up, out, n);
     detail::apply_half(g, out, n, gate, up);
   }
 }
@@ -230,17 +267,7 @@ inline void apply_packed(F const& g, const In* in, std::size_t in_stride, Out* o
                          std::size_t rows, std::size_t hidden, gate_half half = F::packed_gate) noexcept {
   using T = In;
   if (rows == 0 || hidden == 0) return;
-  NONLIN_ASSERT(hidden <= SIZE_MAX / 2 / sizeof(T), "nonlin::apply_packed: hidden too large");
-  NONLIN_ASSERT(rows == 1 || in_stride >= 2 * hidden, "nonlin::apply_packed: in_stride < 2*hidden");
-  NONLIN_ASSERT(rows == 1 || out_stride >= hidden, "nonlin::apply_packed: out_stride < hidden");
-  NONLIN_ASSERT(detail::fits<T>(rows, in_stride, 2 * hidden) && detail::fits<T>(rows, out_stride, hidden),
-                "nonlin::apply_packed: rows * stride overflows the address space");
-  NONLIN_ASSERT((static_cast<const void*>(out) == static_cast<const void*>(in) && sizeof(In) == sizeof(Out) &&
-                 out_stride <= in_stride) ||
-                    (static_cast<const void*>(out) != static_cast<const void*>(in) &&
-                     detail::same_or_disjoint_bytes(in, (rows - 1) * in_stride + 2 * hidden, out,
-                                                    (rows - 1) * out_stride + hidden)),
-                "nonlin::apply_packed: out must equal in (with out_stride <= in_stride) or not overlap it");
+  detail::check_apply_packed(in, in_stride, out, out_stride, rows, hidden);
   const std::size_t goff = half == gate_half::first ? 0 : hidden;
   const std::size_t uoff = hidden - goff;
   for (std::size_t r = 0; r < rows; ++r) {
