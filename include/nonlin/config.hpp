@@ -84,6 +84,20 @@
 #define NONLIN_STREAM_MIN_BYTES (std::size_t(32) << 20)
 #endif
 
+// NONLIN_DISPATCH_X86: how the nonlin::dispatch library (src/, DISPATCH.md)
+// is built. 1: one kernel table per x86-64 level (sse2, avx2, avx512, each
+// from src/dispatch_isa.cpp compiled with its own -march), chosen at run time
+// from CPUID; 0: one table, compiled with the library's flags (other
+// architectures and compilers). Default: 1 with GCC or Clang on x86-64. Read
+// by the library's sources only; its build must compile the tables it names.
+#ifndef NONLIN_DISPATCH_X86
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NONLIN_DISPATCH_X86 1
+#else
+#define NONLIN_DISPATCH_X86 0
+#endif
+#endif
+
 // NONLIN_ASSERT(cond, msg): checks a documented precondition. Active unless
 // NDEBUG is defined (i.e. in debug builds), like assert().
 #ifndef NONLIN_ASSERT
