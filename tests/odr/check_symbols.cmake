@@ -1,10 +1,13 @@
-# cmake -DNM=<nm> -DOBJECTS=<a.o|b.o|...> -P check_symbols.cmake
+# cmake -DNM=<nm> -DOBJECTS=<a.o|b.o|...> [-DSTRICT=ON] -P check_symbols.cmake
 #
 # Lists the weak definitions (inline functions, template instantiations,
 # their statics: nm types W, V, u) of each object file. A nonlin symbol
 # defined in two objects compiled for different ISAs is one body the linker
 # would choose for both: the test fails. Other shared weak symbols (the
-# standard library's, xsimd's) are counted and printed, for information.
+# standard library's, xsimd's) are counted and printed, for information --
+# or, with STRICT (the nonlin::dispatch library's objects), fail the test
+# too, but for those that hold no code of an ISA: DW.ref.* (a pointer to the
+# personality routine) and __clang_call_terminate (calls std::terminate).
 if(NOT NM OR NOT OBJECTS)
   message(FATAL_ERROR "usage: cmake -DNM=<nm> -DOBJECTS=<a.o|b.o|...> -P check_symbols.cmake")
 endif()
@@ -12,7 +15,12 @@ string(REPLACE "|" ";" OBJECTS "${OBJECTS}")
 
 set(entries "")
 foreach(obj IN LISTS OBJECTS)
+  # Named by the file and its target's directory: one source may be compiled
+  # per ISA (nonlin_dispatch_<isa>.dir/dispatch_isa.cpp.o).
   get_filename_component(tu "${obj}" NAME_WE)
+  if(obj MATCHES "/([^/]+)\\.dir/")
+    set(tu "${CMAKE_MATCH_1}/${tu}")
+  endif()
   execute_process(COMMAND "${NM}" --defined-only -g "${obj}" OUTPUT_VARIABLE out RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "${NM} failed on ${obj}")
@@ -40,7 +48,7 @@ foreach(e IN LISTS entries)
   if(sym STREQUAL prev_sym AND NOT tu STREQUAL prev_tu)
     if(sym MATCHES "^DW\\.ref\\.")
       # a pointer to the personality routine, data, the same in every TU
-    elseif(sym MATCHES "6nonlin")
+    elseif(sym MATCHES "6nonlin" OR (STRICT AND NOT sym STREQUAL "__clang_call_terminate"))
       list(APPEND nonlin_dups "${sym} (${prev_tu}, ${tu})")
     else()
       list(APPEND other_dups "${sym} (${prev_tu}, ${tu})")
@@ -63,7 +71,11 @@ endforeach()
 list(LENGTH nonlin_dups n_nonlin)
 if(n_nonlin GREATER 0)
   string(REPLACE ";" "\n  " msg "${nonlin_dups}")
-  message(FATAL_ERROR "${n_nonlin} nonlin symbols are defined by more than one ISA's TU (the linker keeps one body "
+  message(FATAL_ERROR "${n_nonlin} symbols are defined by more than one ISA's TU (the linker keeps one body "
                       "for all of them):\n  ${msg}")
 endif()
-message(STATUS "no nonlin symbol is shared between the TUs")
+if(STRICT)
+  message(STATUS "no symbol with code is shared between the TUs")
+else()
+  message(STATUS "no nonlin symbol is shared between the TUs")
+endif()
