@@ -1,6 +1,7 @@
 # Shared by the consumer projects in this directory; include it from the
 # consumer's top-level CMakeLists.txt.
 set(_nonlin_consumer_main "${CMAKE_CURRENT_LIST_DIR}/main.cpp")
+set(_nonlin_dispatch_consumer_main "${CMAKE_CURRENT_LIST_DIR}/dispatch_main.cpp")
 enable_testing()  # not inside a function: it would not outlive the call
 
 # nonlin_add_consumer(<target>): builds main.cpp against nonlin::nonlin and
@@ -25,6 +26,20 @@ function(nonlin_add_consumer target)
   add_test(NAME ${target} COMMAND ${target})
 endfunction()
 
+# nonlin_add_dispatch_consumer(<target>): builds dispatch_main.cpp against
+# nonlin::dispatch and registers it twice: as it is, and with NONLIN_ISA=sse2.
+# Nothing when the build said NONLIN_TEST_DISPATCH=OFF.
+function(nonlin_add_dispatch_consumer target)
+  if(DEFINED NONLIN_TEST_DISPATCH AND NOT NONLIN_TEST_DISPATCH)
+    return()
+  endif()
+  add_executable(${target} "${_nonlin_dispatch_consumer_main}")
+  target_link_libraries(${target} PRIVATE nonlin::dispatch)
+  add_test(NAME ${target} COMMAND ${target})
+  add_test(NAME ${target}_sse2 COMMAND ${target})
+  set_tests_properties(${target}_sse2 PROPERTIES ENVIRONMENT NONLIN_ISA=sse2)
+endfunction()
+
 # nonlin_check_subproject(<build type before adding nonlin>): nonlin, added
 # as a subproject, must leave its parent's settings alone.
 function(nonlin_check_subproject build_type_before)
@@ -42,5 +57,13 @@ function(nonlin_check_subproject build_type_before)
   endif()
   if(NOT TARGET nonlin::nonlin)
     message(FATAL_ERROR "nonlin::nonlin is missing")
+  endif()
+  # nonlin::dispatch is there to link, and built only when linked.
+  if(NOT TARGET nonlin::dispatch)
+    message(FATAL_ERROR "nonlin::dispatch is missing")
+  endif()
+  get_target_property(excluded nonlin_dispatch EXCLUDE_FROM_ALL)
+  if(NOT excluded OR NONLIN_BUILD_DISPATCH)
+    message(FATAL_ERROR "nonlin::dispatch is built with 'all' in a subproject build; it should be built only when linked")
   endif()
 endfunction()

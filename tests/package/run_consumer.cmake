@@ -4,7 +4,8 @@
 #               (through its own ctest) the consumer project CONSUMER_SOURCE_DIR.
 # MODE compile: copy include/nonlin elsewhere and compile main.cpp against the
 #               copy with nothing but -I, then run it; once as is and once
-#               with -DNONLIN_USE_XSIMD=0.
+#               with -DNONLIN_USE_XSIMD=0. Then build nonlin::dispatch from
+#               src/ by hand (DISPATCH.md) and run dispatch_main.cpp with it.
 cmake_minimum_required(VERSION 3.14)
 include("${PARAMS}")
 
@@ -33,6 +34,33 @@ if(MODE STREQUAL "compile")
     _run("${CXX_COMPILER}" -std=c++17 -O2 ${defs} "-I${vendored}" "${MAIN_CPP}" -o "${exe}")
     _run("${exe}")
   endforeach()
+  # nonlin::dispatch without CMake, as DISPATCH.md describes: the table
+  # source once per x86-64 level (or once), the chooser, linked.
+  if(NOT TEST_DISPATCH)
+    return()
+  endif()
+  set(objects "")
+  if(DISPATCH_X86)
+    foreach(level x86-64 x86-64-v3 x86-64-v4)
+      set(obj "${CONSUMER_BINARY_DIR}/dispatch_${level}.o")
+      _run("${CXX_COMPILER}" -std=c++17 -O2 -fPIC -march=${level} "-I${vendored}" -c "${NONLIN_SRC_DIR}/dispatch_isa.cpp"
+           -o "${obj}")
+      list(APPEND objects "${obj}")
+    endforeach()
+  else()
+    _run("${CXX_COMPILER}" -std=c++17 -O2 -fPIC "-I${vendored}" -c "${NONLIN_SRC_DIR}/dispatch_isa.cpp"
+         -o "${CONSUMER_BINARY_DIR}/dispatch_isa.o")
+    list(APPEND objects "${CONSUMER_BINARY_DIR}/dispatch_isa.o")
+  endif()
+  _run("${CXX_COMPILER}" -std=c++17 -O2 -fPIC "-I${vendored}" -c "${NONLIN_SRC_DIR}/dispatch.cpp"
+       -o "${CONSUMER_BINARY_DIR}/dispatch.o")
+  list(APPEND objects "${CONSUMER_BINARY_DIR}/dispatch.o")
+  set(exe "${CONSUMER_BINARY_DIR}/consumer_dispatch")
+  _run("${CXX_COMPILER}" -std=c++17 -O2 "-I${vendored}" "${DISPATCH_MAIN_CPP}" ${objects} -o "${exe}")
+  _run("${exe}")
+  set(ENV{NONLIN_ISA} sse2)
+  _run("${exe}")
+  unset(ENV{NONLIN_ISA})
   return()
 endif()
 

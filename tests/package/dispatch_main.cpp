@@ -1,0 +1,47 @@
+// Consumer test program for nonlin::dispatch: shared by the consumers in
+// tests/package that link it. Returns nonzero when a value is off, or when
+// NONLIN_ISA=sse2 (on x86-64) is not obeyed.
+#include <nonlin/dispatch.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+int main() {
+  constexpr std::size_t n = 37;
+  float in[n], up[n], out[n], ref[n];
+  for (std::size_t i = 0; i < n; ++i) {
+    in[i] = -4.5f + 0.25f * static_cast<float>(i);
+    up[i] = 0.5f;
+  }
+  int failures = 0;
+  const auto close = [&](const char* what) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!(std::fabs(out[i] - ref[i]) <= 1e-6f * (1.0f + std::fabs(ref[i])))) {
+        std::printf("FAIL %s[%zu] = %.9g, expected %.9g\n", what, i, static_cast<double>(out[i]),
+                    static_cast<double>(ref[i]));
+        ++failures;
+        return;
+      }
+    }
+  };
+  nonlin::dispatch::apply(nonlin::swish{1.702}, in, out, n);
+  nonlin::apply(nonlin::swish{1.702}, in, ref, n);
+  close("dispatch::apply(swish{1.702})");
+  nonlin::dispatch::apply(nonlin::swiglu{}, in, up, out, n);
+  nonlin::apply(nonlin::swiglu{}, in, up, ref, n);
+  close("dispatch::apply(swiglu)");
+
+  const char* isa = nonlin::dispatch::active_isa();
+  std::printf("nonlin::dispatch consumer: active ISA %s\n", isa);
+#if defined(__x86_64__)
+  const char* want = std::getenv("NONLIN_ISA");
+  if (want != nullptr && std::strcmp(want, "sse2") == 0 && std::strcmp(isa, "sse2") != 0) {
+    std::printf("FAIL NONLIN_ISA=sse2 but the active ISA is %s\n", isa);
+    ++failures;
+  }
+#endif
+  return failures == 0 ? 0 : 1;
+}
