@@ -14,6 +14,11 @@
 //                                   CMake found it (NONLIN_BENCH_PEERS): onednn,
 //                                   xnnpack, eigen, sleef, torch -- see peers/*.cpp
 // <set> is the input set (bench_common.hpp): uniform, realistic or tails.
+//   dispatch/<name>/<v>/<n>   the dispatch study, n = 64 and 4096 (x86-64 with
+//                             nonlin::dispatch): native = nonlin::apply here;
+//                             dispatch, baseline = nonlin::dispatch::apply and
+//                             nonlin::apply from a TU built without -march
+//                             (bench_dispatch.cpp)
 //
 // Everything runs on one thread (OpenMP, used by oneDNN and libtorch, is
 // limited to one thread in main()). Before the benchmarks run, every peer's
@@ -53,6 +58,9 @@
 
 #include "bench_common.hpp"
 #include "peer_accuracy.hpp"
+#if NONLIN_BENCH_HAVE_DISPATCH
+#include "nonlin/dispatch.hpp"
+#endif
 #include "spec.hpp"
 
 #if NONLIN_BENCH_HAVE_ONEDNN || NONLIN_BENCH_HAVE_TORCH
@@ -477,6 +485,9 @@ std::vector<std::pair<std::string, std::string>> context(std::string const& thre
   ctx.emplace_back("nonlin_compiler", "msvc " + std::to_string(_MSC_FULL_VER));
 #endif
   ctx.emplace_back("nonlin_cxx_flags", NONLIN_BENCH_CXX_FLAGS);
+#if NONLIN_BENCH_HAVE_DISPATCH
+  ctx.emplace_back("nonlin_dispatch_isa", nonlin::dispatch::active_isa());
+#endif
 #ifdef NONLIN_BENCH_GIT
   ctx.emplace_back("nonlin_git", NONLIN_BENCH_GIT);
 #endif
@@ -493,6 +504,26 @@ std::vector<std::pair<std::string, std::string>> context(std::string const& thre
   ctx.emplace_back("nonlin_peers_missing", NONLIN_BENCH_PEERS_MISSING);
   for (auto const& kv : nonlin_bench::peer_context()) ctx.emplace_back("nonlin_peer/" + kv.first, kv.second);
   return ctx;
+}
+
+// The dispatch study's reference: nonlin::apply compiled with this file's
+// flags (bench_dispatch.cpp has the baseline variants).
+void register_dispatch_native() {
+  for (std::size_t n : nonlin_bench::kDispatchSizes) {
+    nonlin_spec::for_each_unary([n](auto const& f) {
+      benchmark::RegisterBenchmark(nonlin_bench::dispatch_name(f.name, "native", n).c_str(),
+                                   [f, n](benchmark::State& st) {
+                                     run(st, n, n, [&](const float* in, float* out) { nonlin::apply(f, in, out, n); });
+                                   });
+    });
+    nonlin_spec::for_each_gated([n](auto const& g) {
+      benchmark::RegisterBenchmark(nonlin_bench::dispatch_name(g.name, "native", n).c_str(),
+                                   [g, n](benchmark::State& st) {
+                                     run(st, n, 2 * n,
+                                         [&](const float* in, float* out) { nonlin::apply(g, in, in + n, out, n); });
+                                   });
+    });
+  }
 }
 
 void register_copy() {
@@ -548,6 +579,10 @@ int main(int argc, char** argv) {
   nonlin_spec::for_each_unary([](auto const& f) { register_unary(f); });
   nonlin_spec::for_each_gated([](auto const& g) { register_gated(g); });
   nonlin_bench::register_half();  // bf16 / f16 storage (bench_half.cpp)
+#if NONLIN_BENCH_HAVE_DISPATCH
+  register_dispatch_native();
+  nonlin_bench::register_dispatch_baseline();
+#endif
 
   for (auto const& kv : context(threads)) benchmark::AddCustomContext(kv.first, kv.second);
 

@@ -41,6 +41,16 @@ inline bool runs_on(input_set s, std::size_t n) {
   return s == input_set::uniform || n == kSizes[0] || n == kSizes[sizeof kSizes / sizeof kSizes[0] - 1];
 }
 
+// The sizes of the dispatch study (bench_dispatch.cpp): a call's fixed cost
+// shows at 64, the kernels' rate at 4096.
+constexpr std::size_t kDispatchSizes[] = {64, std::size_t(1) << 12};
+
+// "dispatch/<function>/<variant>/uniform/<n>": five parts, so report.py (four)
+// leaves the study to benchmarks/dispatch_report.py.
+inline std::string dispatch_name(const char* function, const char* variant, std::size_t n) {
+  return std::string("dispatch/") + function + "/" + variant + "/uniform/" + std::to_string(n);
+}
+
 // -------------------------------------------------------------------- data --
 
 struct free_deleter {
@@ -200,6 +210,9 @@ inline std::vector<half_peer_entry>& half_peer_entries() {
 // Registers the 16-bit storage benchmarks (bench_half.cpp), the peers'
 // entries above included.
 void register_half();
+// bench_dispatch.cpp, compiled for the baseline (-march=x86-64): the
+// dispatch study's variants of a program built without -march.
+void register_dispatch_baseline();
 
 // Each peer file defines its register function; main() calls those compiled in.
 void register_onednn();
