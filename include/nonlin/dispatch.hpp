@@ -134,8 +134,10 @@ const table& isa_table() noexcept;
 const table& select_table() noexcept;
 
 // select_table() cached in the caller: after the first call, a guard test
-// and a load.
-inline const table& active() noexcept {
+// and a load. Forced inline, like everything here that is not in an ABI
+// namespace: an out-of-line copy, compiled for the ISA of whichever
+// translation unit emitted it, could be the one the linker keeps for all.
+NONLIN_INLINE const table& active() noexcept {
   static const table& t = select_table();
   return t;
 }
@@ -155,7 +157,7 @@ inline bool same_functor(functor_info const& info) noexcept {
 }
 
 template <class T>
-inline kernels<T> const& kernels_for(table const& t) noexcept {
+NONLIN_INLINE kernels<T> const& kernels_for(table const& t) noexcept {
   return std::get<kernels<T>>(t.by_type);
 }
 
@@ -177,7 +179,7 @@ constexpr void check_types() noexcept {
 /// runs, or, when the environment variable NONLIN_ISA names one of sse2,
 /// avx2, avx512, the widest the CPU runs that is not above it (other values
 /// are ignored). Thread-safe.
-inline const char* active_isa() noexcept { return detail::active().name; }
+NONLIN_INLINE const char* active_isa() noexcept { return detail::active().name; }
 
 /// nonlin::apply(f, in, out, n) (apply.hpp) with the kernel of the active
 /// instruction set: the same contract and, for that instruction set, the

@@ -42,14 +42,14 @@ namespace {
 using nonlin_test::same_bits;
 using nonlin_test::show;
 
-// The widest x86-64 level the CPU supports, as GCC's runtime reports it (an
-// independent reading of CPUID and XGETBV).
+// The widest x86-64 level the CPU supports, as the compiler's runtime reports
+// it (an independent reading of CPUID and XGETBV; the features both GCC's and
+// Clang's __builtin_cpu_supports know).
 std::string cpu_best() {
 #if NONLIN_DISPATCH_X86
   __builtin_cpu_init();
   const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                  __builtin_cpu_supports("avx") && __builtin_cpu_supports("bmi2") &&
-                  __builtin_cpu_supports("f16c") && __builtin_cpu_supports("movbe");
+                  __builtin_cpu_supports("avx") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
   const bool v4 = v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                   __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
                   __builtin_cpu_supports("avx512cd");
