@@ -38,7 +38,7 @@ def load(path):
         if len(parts) != 5 or parts[0] != "dispatch":
             continue
         key = (parts[1], parts[2], int(parts[4]))
-        times.setdefault(key, []).append(b["real_time"] * UNIT_NS[b.get("time_unit", "ns")])
+        times.setdefault(key, []).append(b["cpu_time"] * UNIT_NS[b.get("time_unit", "ns")])
     return doc.get("context", {}), times
 
 
@@ -86,7 +86,7 @@ def main():
                context.get("num_cpus", "?"), context.get("mhz_per_cpu", "?"),
                ", ".join("%.2f" % x for x in context.get("load_avg", []))),
            "- Date: %s" % context.get("date", "?"),
-           "- Statistic: the fastest of %d repetitions (random interleaving), real time per call; "
+           "- Statistic: the fastest of %d repetitions (random interleaving), CPU time per call; "
            "\"median\" columns: ratio of the medians" % reps,
            ""]
     summary = []
@@ -116,13 +116,17 @@ def main():
                 row += [fmt(e), pct(ratio(e, best(t, (f, "baseline", n))))]
             out.append("| " + " | ".join(row) + " |")
         out.append("")
+        line = "n = %d:" % n
         if d_ratios:
             d_sorted = sorted(d_ratios)
-            summary.append("n = %d: dispatch / native median %s, worst %s (%s); baseline / native median %.2f×, "
-                           "range %.2f× (%s) to %.2f× (%s)" % (
-                               n, pct(statistics.median(r for r, _ in d_ratios)), pct(d_sorted[-1][0]),
-                               d_sorted[-1][1], statistics.median(r for r, _ in b_ratios),
-                               min(b_ratios)[0], min(b_ratios)[1], max(b_ratios)[0], max(b_ratios)[1]))
+            line += " dispatch / native median %s, best %s (%s), worst %s (%s);" % (
+                pct(statistics.median(r for r, _ in d_ratios)), pct(d_sorted[0][0]), d_sorted[0][1],
+                pct(d_sorted[-1][0]), d_sorted[-1][1])
+        if b_ratios:
+            line += " baseline / native median %.2f×, range %.2f× (%s) to %.2f× (%s)" % (
+                statistics.median(r for r, _ in b_ratios), min(b_ratios)[0], min(b_ratios)[1], max(b_ratios)[0],
+                max(b_ratios)[1])
+        summary.append(line.rstrip(";"))
     out = ["Summary:", ""] + ["- " + s for s in summary] + [""] + out
     text = "\n".join(out)
     print(text)
