@@ -7,7 +7,9 @@
 # standard library's, xsimd's) are counted and printed, for information --
 # or, with STRICT (the nonlin::dispatch library's objects), fail the test
 # too, but for those that hold no code of an ISA: DW.ref.* (a pointer to the
-# personality routine) and __clang_call_terminate (calls std::terminate).
+# personality routine), __clang_call_terminate (calls std::terminate) and
+# type_info objects and names (_ZTI*, _ZTS*: data, which UBSan's function
+# checks emit for function types).
 if(NOT NM OR NOT OBJECTS)
   message(FATAL_ERROR "usage: cmake -DNM=<nm> -DOBJECTS=<a.o|b.o|...> -P check_symbols.cmake")
 endif()
@@ -48,6 +50,8 @@ foreach(e IN LISTS entries)
   if(sym STREQUAL prev_sym AND NOT tu STREQUAL prev_tu)
     if(sym MATCHES "^DW\\.ref\\.")
       # a pointer to the personality routine, data, the same in every TU
+    elseif(sym MATCHES "^_ZT[IS]")
+      # type_info objects and names: data, the same in every TU
     elseif(sym MATCHES "6nonlin" OR (STRICT AND NOT sym STREQUAL "__clang_call_terminate"))
       list(APPEND nonlin_dups "${sym} (${prev_tu}, ${tu})")
     else()
