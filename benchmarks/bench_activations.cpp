@@ -15,7 +15,8 @@
 //                                   xnnpack, eigen, sleef, torch -- see peers/*.cpp
 // <set> is the input set (bench_common.hpp): uniform, realistic or tails.
 //   dispatch/<name>/<v>/<n>   the dispatch study, n = 64 and 4096 (x86-64 with
-//                             nonlin::dispatch): native = nonlin::apply here;
+//                             nonlin::dispatch): native = nonlin::apply here,
+//                             native_call = the same called out of line;
 //                             dispatch, baseline = nonlin::dispatch::apply and
 //                             nonlin::apply from a TU built without -march
 //                             (bench_dispatch.cpp)
@@ -506,22 +507,51 @@ std::vector<std::pair<std::string, std::string>> context(std::string const& thre
   return ctx;
 }
 
-// The dispatch study's reference: nonlin::apply compiled with this file's
-// flags (bench_dispatch.cpp has the baseline variants).
+// nonlin::apply as a call the compiler cannot inline (through a pointer it
+// cannot see), for native_call: what any out-of-line call of the kernel
+// costs, without dispatch.
+template <class F>
+__attribute__((noinline)) void apply_out_of_line(F const& f, const float* in, float* out, std::size_t n) {
+  nonlin::apply(f, in, out, n);
+}
+template <class G>
+__attribute__((noinline)) void apply_out_of_line(G const& g, const float* gate, const float* up, float* out,
+                                                 std::size_t n) {
+  nonlin::apply(g, gate, up, out, n);
+}
+
+// The dispatch study's references, compiled with this file's flags
+// (bench_dispatch.cpp has the baseline variants): native = nonlin::apply,
+// inlined into the timing loop as a header-only build has it; native_call =
+// the same through an opaque function pointer.
 void register_dispatch_native() {
   for (std::size_t n : nonlin_bench::kDispatchSizes) {
     nonlin_spec::for_each_unary([n](auto const& f) {
+      using F = std::decay_t<decltype(f)>;
       benchmark::RegisterBenchmark(nonlin_bench::dispatch_name(f.name, "native", n).c_str(),
                                    [f, n](benchmark::State& st) {
                                      run(st, n, n, [&](const float* in, float* out) { nonlin::apply(f, in, out, n); });
                                    });
+      benchmark::RegisterBenchmark(
+          nonlin_bench::dispatch_name(f.name, "native_call", n).c_str(), [f, n](benchmark::State& st) {
+            void (*call)(F const&, const float*, float*, std::size_t) = &apply_out_of_line<F>;
+            benchmark::DoNotOptimize(call);
+            run(st, n, n, [&](const float* in, float* out) { call(f, in, out, n); });
+          });
     });
     nonlin_spec::for_each_gated([n](auto const& g) {
+      using G = std::decay_t<decltype(g)>;
       benchmark::RegisterBenchmark(nonlin_bench::dispatch_name(g.name, "native", n).c_str(),
                                    [g, n](benchmark::State& st) {
                                      run(st, n, 2 * n,
                                          [&](const float* in, float* out) { nonlin::apply(g, in, in + n, out, n); });
                                    });
+      benchmark::RegisterBenchmark(
+          nonlin_bench::dispatch_name(g.name, "native_call", n).c_str(), [g, n](benchmark::State& st) {
+            void (*call)(G const&, const float*, const float*, float*, std::size_t) = &apply_out_of_line<G>;
+            benchmark::DoNotOptimize(call);
+            run(st, n, 2 * n, [&](const float* in, float* out) { call(g, in, in + n, out, n); });
+          });
     });
   }
 }

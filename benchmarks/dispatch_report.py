@@ -7,7 +7,9 @@ Reads the dispatch/<function>/<variant>/uniform/<n> benchmarks of one or more
 nonlin_bench JSON files (with repetitions) and prints, per size and function,
 ns per call of
 
-  native    nonlin::apply compiled with the benchmark's flags (-march=native)
+  native    nonlin::apply compiled with the benchmark's flags (-march=native),
+            inlined into the timing loop
+  call      the same, called out of line through a function pointer
   dispatch  nonlin::dispatch::apply called from a TU built without -march
   baseline  nonlin::apply compiled without -march (x86-64: SSE2, no FMA)
 
@@ -91,15 +93,15 @@ def main():
            ""]
     summary = []
     for n in sizes:
-        cols = ["function", "native ns", "dispatch ns", "baseline ns", "dispatch / native", "(median)",
-                "baseline / native", "(median)"]
+        cols = ["function", "native ns", "call ns", "dispatch ns", "baseline ns", "dispatch / native", "(median)",
+                "dispatch / call", "baseline / native", "(median)"]
         for label, _ in extra:
             cols += ["dispatch %s ns" % label, "%s / baseline" % label]
         out += ["### n = %d" % n, "", "| " + " | ".join(cols) + " |",
                 "|" + "|".join(["---"] + ["---:"] * (len(cols) - 1)) + "|"]
-        d_ratios, b_ratios = [], []
+        d_ratios, b_ratios, c_ratios = [], [], []
         for f in functions:
-            nat, dis, base = (best(times, (f, v, n)) for v in ("native", "dispatch", "baseline"))
+            nat, call, dis, base = (best(times, (f, v, n)) for v in ("native", "native_call", "dispatch", "baseline"))
             if nat is None:
                 continue
             rd, rb = ratio(dis, nat), ratio(base, nat)
@@ -109,8 +111,11 @@ def main():
                 d_ratios.append((rd, f))
             if rb is not None:
                 b_ratios.append((rb, f))
-            row = [f, fmt(nat), fmt(dis), fmt(base), pct(rd), pct(md), "%.2f×" % rb if rb else "—",
-                   "%.2f×" % mb if mb else "—"]
+            rc = ratio(dis, call)
+            if rc is not None:
+                c_ratios.append((rc, f))
+            row = [f, fmt(nat), fmt(call), fmt(dis), fmt(base), pct(rd), pct(md), pct(rc),
+                   "%.2f×" % rb if rb else "—", "%.2f×" % mb if mb else "—"]
             for _, t in extra:
                 e = best(t, (f, "dispatch", n))
                 row += [fmt(e), pct(ratio(e, best(t, (f, "baseline", n))))]
@@ -122,6 +127,8 @@ def main():
             line += " dispatch / native median %s, best %s (%s), worst %s (%s);" % (
                 pct(statistics.median(r for r, _ in d_ratios)), pct(d_sorted[0][0]), d_sorted[0][1],
                 pct(d_sorted[-1][0]), d_sorted[-1][1])
+        if c_ratios:
+            line += " dispatch / call median %s;" % pct(statistics.median(r for r, _ in c_ratios))
         if b_ratios:
             line += " baseline / native median %.2f×, range %.2f× (%s) to %.2f× (%s)" % (
                 statistics.median(r for r, _ in b_ratios), min(b_ratios)[0], min(b_ratios)[1], max(b_ratios)[0],
