@@ -1,6 +1,6 @@
 // nonlin::dispatch: the kernel table of one instruction set, generated from
 // the function lists (dispatch::detail::unary_list, gated_list) and element
-// types (element_types). Compiled once per instruction set, each time with
+// type pairs (element_types). Compiled once per instruction set, each time with
 // its own -march (src/CMakeLists.txt; DISPATCH.md): the table it defines is
 // isa_table<NONLIN_ISA of those flags>(), and every nonlin function it
 // instantiates lies in that ISA's ABI namespace (NONLIN_ABI), so that the
@@ -30,34 +30,35 @@ F functor_at(const void* p) noexcept {
   return f;
 }
 
-template <class F, class T>
-void unary(const void* f, const T* in, T* out, std::size_t n) noexcept {
+template <class F, class In, class Out>
+void unary(const void* f, const In* in, Out* out, std::size_t n) noexcept {
   nonlin::apply(functor_at<F>(f), in, out, n);
 }
 
-template <class G, class T>
-void gated(const void* g, const T* gate, const T* up, T* out, std::size_t n) noexcept {
+template <class G, class In, class Out>
+void gated(const void* g, const In* gate, const In* up, Out* out, std::size_t n) noexcept {
   nonlin::apply(functor_at<G>(g), gate, up, out, n);
 }
 
-template <class G, class T>
-void packed(const void* g, const T* in, std::size_t in_stride, T* out, std::size_t out_stride, std::size_t rows,
+template <class G, class In, class Out>
+void packed(const void* g, const In* in, std::size_t in_stride, Out* out, std::size_t out_stride, std::size_t rows,
             std::size_t hidden, bool gate_second) noexcept {
   nonlin::apply_packed(functor_at<G>(g), in, in_stride, out, out_stride, rows, hidden,
                        gate_second ? nonlin::gate_half::second : nonlin::gate_half::first);
 }
 
-template <class T, std::size_t... U, std::size_t... G>
-constexpr dd::kernels<T> make_kernels(std::index_sequence<U...>, std::index_sequence<G...>) noexcept {
-  return {{&unary<std::tuple_element_t<U, dd::unary_list>, T>...},
-          {&gated<std::tuple_element_t<G, dd::gated_list>, T>...},
-          {&packed<std::tuple_element_t<G, dd::gated_list>, T>...}};
+template <class In, class Out, std::size_t... U, std::size_t... G>
+constexpr dd::kernels<dd::io<In, Out>> make_kernels(dd::io<In, Out>*, std::index_sequence<U...>,
+                                                    std::index_sequence<G...>) noexcept {
+  return {{&unary<std::tuple_element_t<U, dd::unary_list>, In, Out>...},
+          {&gated<std::tuple_element_t<G, dd::gated_list>, In, Out>...},
+          {&packed<std::tuple_element_t<G, dd::gated_list>, In, Out>...}};
 }
 
-template <class... T>
-constexpr auto make_all_kernels(std::tuple<T...>*) noexcept {
-  return std::make_tuple(
-      make_kernels<T>(std::make_index_sequence<dd::unary_count>(), std::make_index_sequence<dd::gated_count>())...);
+template <class... IO>
+constexpr auto make_all_kernels(std::tuple<IO...>*) noexcept {
+  return std::make_tuple(make_kernels(static_cast<IO*>(nullptr), std::make_index_sequence<dd::unary_count>(),
+                                      std::make_index_sequence<dd::gated_count>())...);
 }
 
 template <std::size_t... U, std::size_t... G>

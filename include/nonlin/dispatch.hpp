@@ -11,7 +11,9 @@
 //
 // The same overloads and contracts as nonlin::apply and nonlin::apply_packed
 // (apply.hpp), for every functor of nonlin::unary_functions() and
-// nonlin::gated_functions() in float and double, with the functor's
+// nonlin::gated_functions() (every tier), float -> float, double -> double
+// and the 16-bit storage pairs bf16/f16 -> same, float -> bf16/f16,
+// bf16/f16 -> float, with the functor's
 // parameters (alpha, beta) passed through. The results are the bits
 // nonlin::apply gives in a build for the chosen instruction set.
 //
@@ -47,12 +49,20 @@ namespace nonlin {
 namespace dispatch {
 namespace detail {
 
+// An input and an output element type (a gated kernel's gate and up are
+// both In).
+template <class In, class Out>
+struct io {};
+
 // What the library compiles per instruction set: the functors of these
-// lists, in these element types. A functor or type added here (and so a
-// kernel in every table) is available through nonlin::dispatch.
+// lists, for these element types. A functor or type pair added here (and
+// so a kernel in every table) is available through nonlin::dispatch.
 using unary_list = decltype(nonlin::unary_functions());
 using gated_list = decltype(nonlin::gated_functions());
-using element_types = std::tuple<float, double>;
+using element_types = std::tuple<io<float, float>, io<double, double>,                          //
+                                 io<nonlin::bf16, nonlin::bf16>, io<nonlin::f16, nonlin::f16>,  //
+                                 io<float, nonlin::bf16>, io<float, nonlin::f16>,               //
+                                 io<nonlin::bf16, float>, io<nonlin::f16, float>>;
 
 constexpr std::size_t unary_count = std::tuple_size<unary_list>::value;
 constexpr std::size_t gated_count = std::tuple_size<gated_list>::value;
@@ -88,14 +98,16 @@ constexpr const char* isa_name(isa i) noexcept {
   return "unknown";
 }
 
-// One kernel of each kind per functor of the lists, for element type T. f
-// points to the caller's functor, which the kernel copies into its own
-// ABI's type of the same name (trivially copyable, the same members).
-template <class T>
-struct kernels {
-  using unary_fn = void (*)(const void* f, const T* in, T* out, std::size_t n) noexcept;
-  using gated_fn = void (*)(const void* g, const T* gate, const T* up, T* out, std::size_t n) noexcept;
-  using packed_fn = void (*)(const void* g, const T* in, std::size_t in_stride, T* out, std::size_t out_stride,
+// One kernel of each kind per functor of the lists, for one element type
+// pair. f points to the caller's functor, which the kernel copies into its
+// own ABI's type of the same name (trivially copyable, the same members).
+template <class IO>
+struct kernels;
+template <class In, class Out>
+struct kernels<io<In, Out>> {
+  using unary_fn = void (*)(const void* f, const In* in, Out* out, std::size_t n) noexcept;
+  using gated_fn = void (*)(const void* g, const In* gate, const In* up, Out* out, std::size_t n) noexcept;
+  using packed_fn = void (*)(const void* g, const In* in, std::size_t in_stride, Out* out, std::size_t out_stride,
                              std::size_t rows, std::size_t hidden, bool gate_second) noexcept;
   unary_fn unary[unary_count];
   gated_fn gated[gated_count];
@@ -104,9 +116,9 @@ struct kernels {
 
 template <class Types>
 struct kernels_of;
-template <class... T>
-struct kernels_of<std::tuple<T...>> {
-  using type = std::tuple<kernels<T>...>;
+template <class... IO>
+struct kernels_of<std::tuple<IO...>> {
+  using type = std::tuple<kernels<IO>...>;
 };
 
 // What a table's kernel at some index was compiled for, checked against the
@@ -156,15 +168,20 @@ inline bool same_functor(functor_info const& info) noexcept {
   return std::strcmp(info.name, F::name) == 0 && info.size == sizeof(F);
 }
 
-template <class T>
-NONLIN_INLINE kernels<T> const& kernels_for(table const& t) noexcept {
-  return std::get<kernels<T>>(t.by_type);
+template <class In, class Out>
+NONLIN_INLINE kernels<io<In, Out>> const& kernels_for(table const& t) noexcept {
+  return std::get<kernels<io<In, Out>>>(t.by_type);
 }
 
-template <class F, class T>
+// The storage type (nonlin::storage_of: _Float16 is f16) of a caller's T.
+template <class T>
+using storage_t = typename nonlin::storage_of<T>::type;
+
+template <class F, class In, class Out>
 constexpr void check_types() noexcept {
-  static_assert(index_in<T, element_types>::value < std::tuple_size<element_types>::value,
-                "nonlin::dispatch: T must be one of dispatch::detail::element_types (float, double)");
+  static_assert(index_in<io<In, Out>, element_types>::value < std::tuple_size<element_types>::value,
+                "nonlin::dispatch: element types float -> float, double -> double, bf16 -> bf16, f16 -> f16, "
+                "float -> bf16 or f16, bf16 or f16 -> float (dispatch::detail::element_types)");
   static_assert(std::is_trivially_copyable<F>::value, "nonlin::dispatch: the functor must be trivially copyable");
 }
 
@@ -184,74 +201,91 @@ NONLIN_INLINE const char* active_isa() noexcept { return detail::active().name; 
 /// nonlin::apply(f, in, out, n) (apply.hpp) with the kernel of the active
 /// instruction set: the same contract and, for that instruction set, the
 /// same bits. F: a functor of nonlin::unary_functions() (any parameter
-/// value); T: float or double. Preconditions asserted in debug builds, in
-/// the caller.
-template <class F, class T>
-inline void apply(F const& f, const T* in, T* out, std::size_t n) noexcept {
+/// value); In -> Out: float -> float, double -> double, bf16 -> bf16,
+/// f16 -> f16, float -> bf16 or f16, bf16 or f16 -> float (_Float16 and
+/// std::bfloat16_t taken as f16 and bf16, as apply() does). Preconditions
+/// asserted in debug builds, in the caller.
+template <class F, class In, class Out>
+inline void apply(F const& f, const In* in, Out* out, std::size_t n) noexcept {
+  using SI = detail::storage_t<In>;
+  using SO = detail::storage_t<Out>;
   constexpr std::size_t i = detail::unary_index<F>();
   static_assert(i < detail::unary_count,
                 "nonlin::dispatch::apply: F is not in nonlin::unary_functions() (nonlin::apply takes any functor)");
-  detail::check_types<F, T>();
-  ::nonlin::detail::check_apply(in, static_cast<const T*>(out), n);
+  detail::check_types<F, SI, SO>();
+  const SI* pin = reinterpret_cast<const SI*>(in);
+  SO* pout = reinterpret_cast<SO*>(out);
+  ::nonlin::detail::check_apply(pin, static_cast<const SO*>(pout), n);
   detail::table const& t = detail::active();
   NONLIN_ASSERT(detail::same_functor<F>(t.unary[i]), "nonlin::dispatch: the library is from another nonlin");
-  detail::kernels_for<T>(t).unary[i](&f, in, out, n);
+  detail::kernels_for<SI, SO>(t).unary[i](&f, pin, pout, n);
 }
 
 /// nonlin::apply(g, gate, up, out, n): out[i] = g(gate[i], up[i]), with the
 /// kernel of the active instruction set. G: a functor of
-/// nonlin::gated_functions(); T: float or double.
-template <class G, class T>
-inline void apply(G const& g, const T* gate, const T* up, T* out, std::size_t n) noexcept {
+/// nonlin::gated_functions(); In (gate and up) -> Out: as the unary apply.
+template <class G, class In, class Out>
+inline void apply(G const& g, const In* gate, const In* up, Out* out, std::size_t n) noexcept {
+  using SI = detail::storage_t<In>;
+  using SO = detail::storage_t<Out>;
   constexpr std::size_t i = detail::gated_index<G>();
   static_assert(i < detail::gated_count,
                 "nonlin::dispatch::apply: G is not in nonlin::gated_functions() (nonlin::apply takes any functor)");
-  detail::check_types<G, T>();
-  ::nonlin::detail::check_apply(gate, up, static_cast<const T*>(out), n);
+  detail::check_types<G, SI, SO>();
+  const SI* pg = reinterpret_cast<const SI*>(gate);
+  const SI* pu = reinterpret_cast<const SI*>(up);
+  SO* pout = reinterpret_cast<SO*>(out);
+  ::nonlin::detail::check_apply(pg, pu, static_cast<const SO*>(pout), n);
   detail::table const& t = detail::active();
   NONLIN_ASSERT(detail::same_functor<G>(t.gated[i]), "nonlin::dispatch: the library is from another nonlin");
-  detail::kernels_for<T>(t).gated[i](&g, gate, up, out, n);
+  detail::kernels_for<SI, SO>(t).gated[i](&g, pg, pu, pout, n);
 }
 
 /// nonlin::apply_packed(g, in, in_stride, out, out_stride, rows, hidden,
 /// half) with the kernels of the active instruction set: rows of
 /// [first | second], `half` naming the gate (default: G::packed_gate).
-template <class G, class T>
-inline void apply_packed(G const& g, const T* in, std::size_t in_stride, T* out, std::size_t out_stride,
+/// Element types: as the gated apply.
+template <class G, class In, class Out>
+inline void apply_packed(G const& g, const In* in, std::size_t in_stride, Out* out, std::size_t out_stride,
                          std::size_t rows, std::size_t hidden, nonlin::gate_half half = G::packed_gate) noexcept {
+  using SI = detail::storage_t<In>;
+  using SO = detail::storage_t<Out>;
   constexpr std::size_t i = detail::gated_index<G>();
   static_assert(i < detail::gated_count,
                 "nonlin::dispatch::apply_packed: G is not in nonlin::gated_functions() (nonlin::apply_packed takes "
                 "any functor)");
-  detail::check_types<G, T>();
+  detail::check_types<G, SI, SO>();
   if (rows == 0 || hidden == 0) return;
-  ::nonlin::detail::check_apply_packed(in, in_stride, static_cast<const T*>(out), out_stride, rows, hidden);
+  const SI* pin = reinterpret_cast<const SI*>(in);
+  SO* pout = reinterpret_cast<SO*>(out);
+  ::nonlin::detail::check_apply_packed(pin, in_stride, static_cast<const SO*>(pout), out_stride, rows, hidden);
   detail::table const& t = detail::active();
   NONLIN_ASSERT(detail::same_functor<G>(t.gated[i]), "nonlin::dispatch: the library is from another nonlin");
-  detail::kernels_for<T>(t).packed[i](&g, in, in_stride, out, out_stride, rows, hidden,
-                                      half == nonlin::gate_half::second);
+  detail::kernels_for<SI, SO>(t).packed[i](&g, pin, in_stride, pout, out_stride, rows, hidden,
+                                           half == nonlin::gate_half::second);
 }
 
 /// apply_packed for contiguous rows: in is [rows x 2*hidden], out is
 /// [rows x hidden], gate half = G::packed_gate.
-template <class G, class T>
-inline void apply_packed(G const& g, const T* in, T* out, std::size_t rows, std::size_t hidden) noexcept {
+template <class G, class In, class Out>
+inline void apply_packed(G const& g, const In* in, Out* out, std::size_t rows, std::size_t hidden) noexcept {
   dispatch::apply_packed(g, in, 2 * hidden, out, hidden, rows, hidden, G::packed_gate);
 }
 
 #if defined(__cpp_lib_span)
 /// std::span forms. Precondition (asserted in debug builds): equal sizes.
-template <class F, class T, std::size_t N1, std::size_t N2>
-inline void apply(F const& f, std::span<const T, N1> in, std::span<T, N2> out) noexcept {
+template <class F, class In, class Out, std::size_t N1, std::size_t N2>
+inline void apply(F const& f, std::span<const In, N1> in, std::span<Out, N2> out) noexcept {
   NONLIN_ASSERT(in.size() == out.size(), "nonlin::apply: in and out differ in size");
   dispatch::apply(f, in.data(), out.data(), in.size());
 }
-template <class F, class T, std::size_t N1, std::size_t N2>
-inline void apply(F const& f, std::span<T, N1> in, std::span<T, N2> out) noexcept {
-  dispatch::apply(f, std::span<const T, N1>(in), out);
+template <class F, class In, class Out, std::size_t N1, std::size_t N2>
+inline void apply(F const& f, std::span<In, N1> in, std::span<Out, N2> out) noexcept {
+  dispatch::apply(f, std::span<const In, N1>(in), out);
 }
-template <class G, class T, std::size_t N1, std::size_t N2, std::size_t N3>
-inline void apply(G const& g, std::span<const T, N1> gate, std::span<const T, N2> up, std::span<T, N3> out) noexcept {
+template <class G, class In, class Out, std::size_t N1, std::size_t N2, std::size_t N3>
+inline void apply(G const& g, std::span<const In, N1> gate, std::span<const In, N2> up,
+                  std::span<Out, N3> out) noexcept {
   NONLIN_ASSERT(gate.size() == out.size() && up.size() == out.size(), "nonlin::apply: gate, up and out differ in size");
   dispatch::apply(g, gate.data(), up.data(), out.data(), out.size());
 }

@@ -11,19 +11,16 @@
 namespace odr {
 
 // One function of nonlin::unary_functions() or gated_functions(), run by
-// this TU: bulk (nonlin::apply) and scalar (the functor in a loop), with the
-// functor's parameter set to p (ignored by functions without one). Also
-// the compile-time path of each ISA that tests/dispatch compares
-// nonlin::dispatch with.
+// this TU: bulk (nonlin::apply) and scalar (the functor in a loop).
 struct entry {
   const char* name;
   bool gated;
-  double param;  // the list's value: leaky_relu alpha, swish / swiglu beta; 0 otherwise
+  double param;  // leaky_relu alpha, swish / swiglu beta; 0 otherwise
   double bound_float, bound_double;
-  void (*bulk_f32)(double p, const float* a, const float* b, float* out, std::size_t n);  // b unused when unary
-  void (*scalar_f32)(double p, const float* a, const float* b, float* out, std::size_t n);
-  void (*bulk_f64)(double p, const double* a, const double* b, double* out, std::size_t n);
-  void (*scalar_f64)(double p, const double* a, const double* b, double* out, std::size_t n);
+  void (*bulk_f32)(const float* a, const float* b, float* out, std::size_t n);    // b unused when unary
+  void (*scalar_f32)(const float* a, const float* b, float* out, std::size_t n);
+  void (*bulk_f64)(const double* a, const double* b, double* out, std::size_t n);
+  void (*scalar_f64)(const double* a, const double* b, double* out, std::size_t n);
 };
 
 struct tu {

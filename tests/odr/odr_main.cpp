@@ -96,11 +96,11 @@ template <class T>
 void run(odr::entry const& e, std::vector<T> const& a, std::vector<T> const& b, std::vector<T>& bulk,
          std::vector<T>& scalar) {
   if constexpr (sizeof(T) == 4) {
-    e.bulk_f32(e.param, a.data(), b.data(), bulk.data(), a.size());
-    e.scalar_f32(e.param, a.data(), b.data(), scalar.data(), a.size());
+    e.bulk_f32(a.data(), b.data(), bulk.data(), a.size());
+    e.scalar_f32(a.data(), b.data(), scalar.data(), a.size());
   } else {
-    e.bulk_f64(e.param, a.data(), b.data(), bulk.data(), a.size());
-    e.scalar_f64(e.param, a.data(), b.data(), scalar.data(), a.size());
+    e.bulk_f64(a.data(), b.data(), bulk.data(), a.size());
+    e.scalar_f64(a.data(), b.data(), scalar.data(), a.size());
   }
 }
 

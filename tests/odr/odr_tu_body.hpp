@@ -24,21 +24,21 @@
 namespace {
 
 template <std::size_t I, class T>
-void ubulk(double p, const T* a, const T*, T* out, std::size_t n) {
-  nonlin::apply(nonlin_spec::with_param(std::get<I>(nonlin::unary_functions()), p), a, out, n);
+void ubulk(const T* a, const T*, T* out, std::size_t n) {
+  nonlin::apply(std::get<I>(nonlin::unary_functions()), a, out, n);
 }
 template <std::size_t I, class T>
-void uscalar(double p, const T* a, const T*, T* out, std::size_t n) {
-  const auto f = nonlin_spec::with_param(std::get<I>(nonlin::unary_functions()), p);
+void uscalar(const T* a, const T*, T* out, std::size_t n) {
+  const auto f = std::get<I>(nonlin::unary_functions());
   for (std::size_t i = 0; i < n; ++i) out[i] = f(a[i]);
 }
 template <std::size_t I, class T>
-void gbulk(double p, const T* a, const T* b, T* out, std::size_t n) {
-  nonlin::apply(nonlin_spec::with_param(std::get<I>(nonlin::gated_functions()), p), a, b, out, n);
+void gbulk(const T* a, const T* b, T* out, std::size_t n) {
+  nonlin::apply(std::get<I>(nonlin::gated_functions()), a, b, out, n);
 }
 template <std::size_t I, class T>
-void gscalar(double p, const T* a, const T* b, T* out, std::size_t n) {
-  const auto g = nonlin_spec::with_param(std::get<I>(nonlin::gated_functions()), p);
+void gscalar(const T* a, const T* b, T* out, std::size_t n) {
+  const auto g = std::get<I>(nonlin::gated_functions());
   for (std::size_t i = 0; i < n; ++i) out[i] = g(a[i], b[i]);
 }
 
