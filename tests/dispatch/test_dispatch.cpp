@@ -1,12 +1,14 @@
-// nonlin::dispatch: every function of the lists, every parameter value of
-// its spec row, float and double, unary, gated and packed, through the
-// dispatcher, compared bit for bit with the compile-time path
-// (nonlin::apply) of the instruction set the dispatcher chose -- the ODR
-// test's translation units, compiled with the library's -march levels
-// (tests/odr), or on other targets one compiled with the build's flags.
-// Every length to 4 vectors + 1 at every offset, in place, guard zones,
-// padded strides, both gate halves; the choice itself (CPUID, the
-// NONLIN_ISA cap), thread-safe first calls, and the precondition asserts.
+// nonlin::dispatch: every entry of the kernel table -- every functor of the
+// lists (every tier), every element type pair of
+// nonlin::dispatch::detail::element_types, unary, gated and packed, every
+// parameter value of the functor's spec row -- through the dispatcher,
+// compared bit for bit with the compile-time path (nonlin::apply) of the
+// instruction set the dispatcher chose: ref_<isa>.cpp, compiled with the
+// library's -march levels (or, where the library has one table, with the
+// build's flags). Every length to 4 vectors + 1 at four offsets, in place,
+// guard zones, padded strides, both gate halves; the choice itself (CPUID,
+// the NONLIN_ISA cap), thread-safe first calls, empty calls, spans and the
+// precondition asserts.
 //
 // ctest runs this program once as it is and once per NONLIN_ISA value
 // (sse2, avx2, avx512); a run whose ISA the CPU lacks skips its tests.
@@ -15,32 +17,27 @@
 #include <atomic>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iomanip>
 #include <limits>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
 #include "canary.hpp"
-#include "common.hpp"
 #include "nonlin/dispatch.hpp"
-#include "odr_api.hpp"
+#include "ref_api.hpp"
 #include "spec.hpp"
-
-#ifndef NONLIN_TEST_LOCAL_TU
-#define NONLIN_TEST_LOCAL_TU 0
-#endif
-#if NONLIN_TEST_LOCAL_TU
-const odr::tu& dispatch_local_tu();
-#endif
 
 namespace {
 
-using nonlin_test::same_bits;
-using nonlin_test::show;
+namespace dd = nonlin::dispatch::detail;
 
 // The widest x86-64 level the CPU supports, as the compiler's runtime reports
 // it (an independent reading of CPUID and XGETBV; the features both GCC's and
@@ -55,7 +52,7 @@ std::string cpu_best() {
                   __builtin_cpu_supports("avx512cd");
   return v4 ? "avx512" : v3 ? "avx2" : "sse2";
 #else
-  return nonlin::dispatch::detail::isa_name(nonlin::dispatch::detail::isa::NONLIN_ISA);
+  return dd::isa_name(dd::isa::NONLIN_ISA);
 #endif
 }
 
@@ -68,34 +65,84 @@ std::string requested() {
 int rank(std::string const& isa) { return isa == "sse2" ? 1 : isa == "avx2" ? 2 : isa == "avx512" ? 3 : 0; }
 
 // The compile-time path of the active instruction set.
-const odr::tu* reference_tu() {
+const dref::refs* reference() {
   const std::string active = nonlin::dispatch::active_isa();
-#if NONLIN_TEST_LOCAL_TU
-  if (active == dispatch_local_tu().label) return &dispatch_local_tu();
+#if NONLIN_DISPATCH_X86
+  for (const dref::refs* r : {&dispatch_ref_sse2(), &dispatch_ref_avx2(), &dispatch_ref_avx512()})
+    if (active == r->label) return r;
 #else
-  for (const odr::tu* t : {&odr_tu_sse2(), &odr_tu_avx2(), &odr_tu_avx512()})
-    if (active == t->label) return t;
+  if (active == dispatch_ref_local().label) return &dispatch_ref_local();
 #endif
   return nullptr;
 }
 
-const odr::entry* reference_entry(const char* name) {
-  const odr::tu* t = reference_tu();
-  if (t == nullptr) return nullptr;
-  for (std::size_t i = 0; i < t->count; ++i)
-    if (std::strcmp(t->entries[i].name, name) == 0) return &t->entries[i];
-  return nullptr;
+template <class IO>
+constexpr std::size_t pair_index() {
+  return dd::index_in<IO, dd::element_types>::value;
 }
 
-// The tests of this program run against the ISA NONLIN_ISA names; a run
-// whose ISA the CPU lacks skips them.
-class Dispatch : public ::testing::Test {
+template <class In, class Out>
+dref::pair_refs const& reference_for() {
+  return reference()->by_pair[pair_index<dd::io<In, Out>>()];
+}
+
+// ---------------------------------------------------------------- types --
+
+template <class T>
+std::string type_name() {
+  return std::is_same<T, float>::value    ? "float"
+         : std::is_same<T, double>::value ? "double"
+         : std::is_same<T, nonlin::bf16>::value ? "bf16"
+                                                : "f16";
+}
+
+// The arithmetic type a value of T is made from and shown as.
+template <class T>
+using wide_t = typename std::conditional<std::is_same<T, double>::value, double, float>::type;
+
+template <class T>
+T make(wide_t<T> x) {
+  return T(x);  // bf16 and f16: round to nearest even
+}
+
+template <class T>
+wide_t<T> widen(T x) {
+  return static_cast<wide_t<T>>(x);
+}
+
+// Identical bits, or both NaN (nonlin promises NaN for NaN, not a payload).
+template <class T>
+bool same(T a, T b) {
+  return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(widen(a)) && std::isnan(widen(b)));
+}
+
+template <class T>
+std::string show(T x) {
+  std::ostringstream s;
+  s.precision(std::numeric_limits<wide_t<T>>::max_digits10);
+  s << widen(x);
+  if constexpr (sizeof(T) == 2) {
+    std::uint16_t b;
+    std::memcpy(&b, &x, 2);
+    s << " (0x" << std::hex << std::setw(4) << std::setfill('0') << b << ")";
+  } else {
+    s << " (" << std::hexfloat << widen(x) << ")";
+  }
+  return s.str();
+}
+
+// ----------------------------------------------------------- the choice --
+
+// The tests of the table run against the ISA NONLIN_ISA names; a run whose
+// ISA the CPU lacks skips them.
+class DispatchBase : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string want = requested();
     if (rank(want) != 0 && want != nonlin::dispatch::active_isa())
       GTEST_SKIP() << "NONLIN_ISA=" << want << ": this CPU runs " << nonlin::dispatch::active_isa() << " at most";
-    ASSERT_NE(reference_tu(), nullptr) << "no compile-time path for " << nonlin::dispatch::active_isa();
+    ASSERT_NE(reference(), nullptr) << "no compile-time path for " << nonlin::dispatch::active_isa();
+    ASSERT_EQ(reference()->pairs, std::tuple_size<dd::element_types>::value);
   }
 };
 
@@ -115,49 +162,51 @@ TEST(DispatchChoice, ConcurrentFirstCalls) {
   constexpr int kThreads = 8;
   std::atomic<int> ready{0};
   std::vector<const char*> names(kThreads);
+  std::vector<float> out(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       ready.fetch_add(1);
       while (ready.load() < kThreads) std::this_thread::yield();
-      float x = 1.0f, y = 0.0f;
-      nonlin::dispatch::apply(nonlin::gelu{}, &x, &y, 1);
+      const float x = 1.0f;
+      nonlin::dispatch::apply(nonlin::gelu{}, &x, &out[static_cast<std::size_t>(t)], 1);
       names[static_cast<std::size_t>(t)] = nonlin::dispatch::active_isa();
     });
   for (auto& th : threads) th.join();
-  for (const char* n : names) EXPECT_EQ(n, names[0]);
+  for (std::size_t t = 0; t < names.size(); ++t) {
+    EXPECT_EQ(names[t], names[0]);
+    EXPECT_TRUE(same(out[t], out[0]));
+  }
 }
 
-// ------------------------------------------------------------ inputs --
+// --------------------------------------------------------------- inputs --
 
 template <class T>
 std::vector<T> inputs(std::size_t n, unsigned seed) {
-  using L = std::numeric_limits<T>;
+  using W = wide_t<T>;
+  using L = std::numeric_limits<W>;
   std::mt19937 rng(seed);
-  std::uniform_real_distribution<double> core(-6.0, 6.0), wide(-120.0, 120.0);
-  const T specials[] = {T(0),        -T(0),      L::infinity(), -L::infinity(), L::quiet_NaN(), L::denorm_min(),
-                        -L::min(),   L::max(),   L::lowest(),   T(0.5),         T(-3),          T(30)};
+  std::uniform_real_distribution<double> core(-6.0, 6.0), wide(-120.0, 120.0), tiny(-1e-3, 1e-3);
+  const W specials[] = {W(0),      -W(0),     L::infinity(), -L::infinity(), L::quiet_NaN(), L::denorm_min(),
+                        -L::min(), L::max(),  L::lowest(),   W(0.5),         W(-3),          W(30)};
   std::vector<T> v(n);
   for (std::size_t i = 0; i < n; ++i)
-    v[i] = i % 7 == 3 ? specials[(i / 7) % (sizeof specials / sizeof specials[0])]
-                      : static_cast<T>(i % 3 ? core(rng) : wide(rng));
+    v[i] = make<T>(i % 7 == 3   ? specials[(i / 7) % (sizeof specials / sizeof specials[0])]
+                   : i % 7 == 5 ? static_cast<W>(tiny(rng))
+                                : static_cast<W>(i % 3 ? core(rng) : wide(rng)));
   return v;
 }
 
-// |up| <= 1 mostly, with the special values: the gated bounds' domain and
+// |up| <= 2 mostly, with the special values: the gated bounds' domain and
 // its edges.
 template <class T>
 std::vector<T> up_inputs(std::size_t n, unsigned seed) {
   std::vector<T> v = inputs<T>(n, seed);
-  for (T& x : v)
-    if (std::isfinite(x) && std::fabs(x) > 2) x = 1 / x;
+  for (T& x : v) {
+    const auto w = widen(x);
+    if (std::isfinite(w) && std::fabs(w) > 2) x = make<T>(1 / w);
+  }
   return v;
-}
-
-template <class T>
-void run_reference(odr::entry const& e, double p, const T* a, const T* b, T* out, std::size_t n) {
-  if constexpr (sizeof(T) == 4) e.bulk_f32(p, a, b, out, n);
-  else e.bulk_f64(p, a, b, out, n);
 }
 
 // Every parameter value the spec row names (default, samples, hostile), or
@@ -174,124 +223,132 @@ std::vector<F> variants(F const& f) {
   return out;
 }
 
-template <class T>
+// The widest vector the tables use, in elements of the arithmetic type.
+template <class In>
 constexpr std::size_t lanes() {
-  return 64 / sizeof(T);  // the widest vector the tables use
+  return 64 / sizeof(wide_t<In>);
 }
 
-template <class T>
-void expect_same(std::vector<T> const& got, std::vector<T> const& want, std::vector<T> const& x, std::string const& what) {
+template <class In, class Out>
+std::string label(const char* what) {
+  return std::string(nonlin::dispatch::active_isa()) + " " + type_name<In>() + "->" + type_name<Out>() + " " + what;
+}
+
+template <class Out, class In>
+void expect_same(std::vector<Out> const& got, std::vector<Out> const& want, std::vector<In> const& x,
+                 std::string const& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
   std::size_t bad = 0;
   for (std::size_t i = 0; i < got.size(); ++i)
-    if (!same_bits(got[i], want[i]) && ++bad <= 3)
-      ADD_FAILURE() << what << " at [" << i << "] x=" << show(x[i]) << ": dispatch " << show(got[i])
-                    << ", compile-time path " << show(want[i]);
+    if (!same(got[i], want[i]) && ++bad <= 3)
+      ADD_FAILURE() << what << " at [" << i << "]" << (i < x.size() ? " x=" + show(x[i]) : std::string())
+                    << ": dispatch " << show(got[i]) << ", compile-time path " << show(want[i]);
   EXPECT_EQ(bad, 0u) << what;
 }
 
-// ------------------------------------------------------------- unary --
+// ---------------------------------------------------------------- unary --
 
-template <class T, class F>
+template <class In, class Out, class F>
 void check_unary(F const& f0) {
-  const odr::entry* e = reference_entry(F::name);
-  ASSERT_NE(e, nullptr) << F::name;
-  const std::string base = std::string(nonlin::dispatch::active_isa()) + " " + (sizeof(T) == 4 ? "float " : "double ");
+  constexpr std::size_t fi = dd::unary_index<F>();
+  auto const ref = reference_for<In, Out>().unary;
   // Every parameter value on a long array.
-  const std::vector<T> x = inputs<T>(1000, 7);
+  const std::vector<In> x = inputs<In>(1000, 7);
   for (F const& f : variants(f0)) {
-    std::vector<T> got(x.size()), want(x.size());
+    std::vector<Out> got(x.size()), want(x.size());
     nonlin::dispatch::apply(f, x.data(), got.data(), x.size());
-    run_reference(*e, nonlin_spec::param_of(f), x.data(), static_cast<const T*>(nullptr), want.data(), x.size());
-    expect_same(got, want, x, base + nonlin_spec::label_of(f));
+    ref(fi, nonlin_spec::param_of(f), x.data(), want.data(), x.size());
+    expect_same(got, want, x, label<In, Out>(nonlin_spec::label_of(f).c_str()));
   }
   // Every length and offset, guard zones, in place.
-  constexpr std::size_t W = lanes<T>(), guard = 8;
+  constexpr std::size_t W = lanes<In>(), guard = 8;
   const double p = nonlin_spec::param_of(f0);
+  const std::string name = label<In, Out>(F::name);
   for (std::size_t off = 0; off < 4; ++off)
     for (std::size_t n = 0; n <= 4 * W + 1; ++n) {
-      std::vector<T> in(x.begin() + static_cast<std::ptrdiff_t>(off), x.begin() + static_cast<std::ptrdiff_t>(off + n));
-      std::vector<T> buf(n + 2 * guard + off, nonlin_test::canary<T>()), want(n);
+      const std::vector<In> in(x.begin() + static_cast<std::ptrdiff_t>(off),
+                               x.begin() + static_cast<std::ptrdiff_t>(off + n));
+      std::vector<Out> buf(n + 2 * guard + off, nonlin_test::canary<Out>()), want(n);
       nonlin::dispatch::apply(f0, in.data(), buf.data() + guard + off, n);
-      run_reference(*e, p, in.data(), static_cast<const T*>(nullptr), want.data(), n);
-      std::vector<T> got(buf.begin() + static_cast<std::ptrdiff_t>(guard + off),
-                         buf.begin() + static_cast<std::ptrdiff_t>(guard + off + n));
-      expect_same(got, want, in, base + F::name + " n=" + std::to_string(n) + " off=" + std::to_string(off));
-      for (std::size_t i = 0; i < guard + off; ++i) EXPECT_TRUE(nonlin_test::is_canary(buf[i])) << "wrote before out";
+      ref(fi, p, in.data(), want.data(), n);
+      const std::vector<Out> got(buf.begin() + static_cast<std::ptrdiff_t>(guard + off),
+                                 buf.begin() + static_cast<std::ptrdiff_t>(guard + off + n));
+      const std::string at = " n=" + std::to_string(n) + " off=" + std::to_string(off);
+      expect_same(got, want, in, name + at);
+      for (std::size_t i = 0; i < guard + off; ++i) ASSERT_TRUE(nonlin_test::is_canary(buf[i])) << name << at << ": wrote before out";
       for (std::size_t i = guard + off + n; i < buf.size(); ++i)
-        EXPECT_TRUE(nonlin_test::is_canary(buf[i])) << "wrote past out";
-      std::vector<T> inplace = in;
-      nonlin::dispatch::apply(f0, inplace.data(), inplace.data(), n);
-      expect_same(inplace, want, in, base + F::name + " in place n=" + std::to_string(n));
+        ASSERT_TRUE(nonlin_test::is_canary(buf[i])) << name << at << ": wrote past out";
+      if constexpr (std::is_same<In, Out>::value) {
+        std::vector<In> inplace = in;
+        nonlin::dispatch::apply(f0, inplace.data(), inplace.data(), n);
+        expect_same(inplace, want, in, name + " in place" + at);
+      }
     }
 }
 
-template <class T>
-void all_unary() {
-  nonlin_spec::for_each_unary([](auto const& f) { check_unary<T>(f); });
-}
+// ---------------------------------------------------------------- gated --
 
-TEST_F(Dispatch, UnaryFloat) { all_unary<float>(); }
-TEST_F(Dispatch, UnaryDouble) { all_unary<double>(); }
-
-// ------------------------------------------------------------- gated --
-
-template <class T, class G>
+template <class In, class Out, class G>
 void check_gated(G const& g0) {
-  const odr::entry* e = reference_entry(G::name);
-  ASSERT_NE(e, nullptr) << G::name;
-  const std::string base = std::string(nonlin::dispatch::active_isa()) + " " + (sizeof(T) == 4 ? "float " : "double ");
-  const std::vector<T> gate = inputs<T>(1000, 11), up = up_inputs<T>(1000, 13);
+  constexpr std::size_t gi = dd::gated_index<G>();
+  auto const ref = reference_for<In, Out>().gated;
+  const std::vector<In> gate = inputs<In>(1000, 11), up = up_inputs<In>(1000, 13);
   for (G const& g : variants(g0)) {
-    std::vector<T> got(gate.size()), want(gate.size());
+    std::vector<Out> got(gate.size()), want(gate.size());
     nonlin::dispatch::apply(g, gate.data(), up.data(), got.data(), gate.size());
-    run_reference(*e, nonlin_spec::param_of(g), gate.data(), up.data(), want.data(), gate.size());
-    expect_same(got, want, gate, base + nonlin_spec::label_of(g));
+    ref(gi, nonlin_spec::param_of(g), gate.data(), up.data(), want.data(), gate.size());
+    expect_same(got, want, gate, label<In, Out>(nonlin_spec::label_of(g).c_str()));
   }
-  constexpr std::size_t W = lanes<T>();
+  constexpr std::size_t W = lanes<In>();
   const double p = nonlin_spec::param_of(g0);
+  const std::string name = label<In, Out>(G::name);
   for (std::size_t n = 0; n <= 4 * W + 1; ++n) {
-    std::vector<T> a(gate.begin(), gate.begin() + static_cast<std::ptrdiff_t>(n));
-    std::vector<T> b(up.begin() + 1, up.begin() + 1 + static_cast<std::ptrdiff_t>(n));
-    std::vector<T> got(n), want(n);
+    const std::vector<In> a(gate.begin(), gate.begin() + static_cast<std::ptrdiff_t>(n));
+    const std::vector<In> b(up.begin() + 1, up.begin() + 1 + static_cast<std::ptrdiff_t>(n));
+    std::vector<Out> got(n), want(n);
     nonlin::dispatch::apply(g0, a.data(), b.data(), got.data(), n);
-    run_reference(*e, p, a.data(), b.data(), want.data(), n);
-    expect_same(got, want, a, base + G::name + " n=" + std::to_string(n));
-    std::vector<T> on_gate = a, on_up = b;
-    nonlin::dispatch::apply(g0, on_gate.data(), b.data(), on_gate.data(), n);
-    nonlin::dispatch::apply(g0, a.data(), on_up.data(), on_up.data(), n);
-    expect_same(on_gate, want, a, base + G::name + " out = gate, n=" + std::to_string(n));
-    expect_same(on_up, want, a, base + G::name + " out = up, n=" + std::to_string(n));
+    ref(gi, p, a.data(), b.data(), want.data(), n);
+    expect_same(got, want, a, name + " n=" + std::to_string(n));
+    if constexpr (std::is_same<In, Out>::value) {
+      std::vector<In> on_gate = a, on_up = b;
+      nonlin::dispatch::apply(g0, on_gate.data(), b.data(), on_gate.data(), n);
+      nonlin::dispatch::apply(g0, a.data(), on_up.data(), on_up.data(), n);
+      expect_same(on_gate, want, a, name + " out = gate, n=" + std::to_string(n));
+      expect_same(on_up, want, a, name + " out = up, n=" + std::to_string(n));
+    }
   }
 }
 
 // Packed rows: the reference is the definition, row by row through the
 // compile-time gated kernel with the gate half chosen.
-template <class T, class G>
+template <class In, class Out, class G>
 void check_packed(G const& g0) {
-  const odr::entry* e = reference_entry(G::name);
-  ASSERT_NE(e, nullptr) << G::name;
-  const std::string base = std::string(nonlin::dispatch::active_isa()) + " " + (sizeof(T) == 4 ? "float " : "double ");
-  constexpr std::size_t W = lanes<T>();
+  constexpr std::size_t gi = dd::gated_index<G>();
+  auto const ref = reference_for<In, Out>().gated;
+  constexpr std::size_t W = lanes<In>();
+  const Out fill = nonlin_test::canary<Out>();
   for (G const& g : variants(g0)) {
     const double p = nonlin_spec::param_of(g);
     for (std::size_t rows : {std::size_t(1), std::size_t(3)})
       for (std::size_t h : {std::size_t(1), W - 1, W, 2 * W + 3})
         for (std::size_t pad : {std::size_t(0), std::size_t(5)}) {
           const std::size_t is = 2 * h + pad, os = h + pad;
-          const std::vector<T> in = inputs<T>(rows * is, static_cast<unsigned>(17 + h + pad));
+          const std::vector<In> in = inputs<In>(rows * is, static_cast<unsigned>(17 + h + pad));
           for (int which = 0; which < 3; ++which) {  // default half, first, second
             const bool second = which == 0 ? G::packed_gate == nonlin::gate_half::second : which == 2;
-            std::vector<T> got(rows * os, nonlin_test::canary<T>()), want(rows * os, nonlin_test::canary<T>());
-            if (which == 0) nonlin::dispatch::apply_packed(g, in.data(), is, got.data(), os, rows, h);
-            else
+            std::vector<Out> got(rows * os, fill), want(rows * os, fill);
+            if (which == 0) {
+              nonlin::dispatch::apply_packed(g, in.data(), is, got.data(), os, rows, h);
+            } else {
               nonlin::dispatch::apply_packed(g, in.data(), is, got.data(), os, rows, h,
                                              second ? nonlin::gate_half::second : nonlin::gate_half::first);
+            }
             for (std::size_t r = 0; r < rows; ++r) {
-              const T* row = in.data() + r * is;
-              run_reference(*e, p, row + (second ? h : 0), row + (second ? 0 : h), want.data() + r * os, h);
+              const In* row = in.data() + r * is;
+              ref(gi, p, row + (second ? h : 0), row + (second ? 0 : h), want.data() + r * os, h);
             }
             expect_same(got, want, in,
-                        base + nonlin_spec::label_of(g) + " packed rows=" + std::to_string(rows) +
+                        label<In, Out>(nonlin_spec::label_of(g).c_str()) + " packed rows=" + std::to_string(rows) +
                             " hidden=" + std::to_string(h) + " pad=" + std::to_string(pad) +
                             (second ? " gate second" : " gate first"));
           }
@@ -299,45 +356,111 @@ void check_packed(G const& g0) {
   }
   // Contiguous, and in place (rows compacted).
   const std::size_t rows = 4, h = W + 3;
-  const std::vector<T> in = inputs<T>(rows * 2 * h, 23);
-  std::vector<T> want(rows * h), got(rows * h);
+  const std::vector<In> in = inputs<In>(rows * 2 * h, 23);
+  std::vector<Out> want(rows * h), got(rows * h);
   const bool second = G::packed_gate == nonlin::gate_half::second;
   for (std::size_t r = 0; r < rows; ++r) {
-    const T* row = in.data() + r * 2 * h;
-    run_reference(*e, nonlin_spec::param_of(g0), row + (second ? h : 0), row + (second ? 0 : h), want.data() + r * h,
-                  h);
+    const In* row = in.data() + r * 2 * h;
+    ref(gi, nonlin_spec::param_of(g0), row + (second ? h : 0), row + (second ? 0 : h), want.data() + r * h, h);
   }
   nonlin::dispatch::apply_packed(g0, in.data(), got.data(), rows, h);
-  expect_same(got, want, in, base + G::name + " packed contiguous");
-  std::vector<T> buf = in;
-  nonlin::dispatch::apply_packed(g0, buf.data(), buf.data(), rows, h);
-  buf.resize(rows * h);
-  expect_same(buf, want, in, base + G::name + " packed in place");
+  expect_same(got, want, in, label<In, Out>(G::name) + " packed contiguous");
+  if constexpr (std::is_same<In, Out>::value) {
+    std::vector<In> buf = in;
+    nonlin::dispatch::apply_packed(g0, buf.data(), buf.data(), rows, h);
+    buf.resize(rows * h);
+    expect_same(buf, want, in, label<In, Out>(G::name) + " packed in place");
+  }
 }
 
-template <class T>
-void all_gated() {
-  nonlin_spec::for_each_gated([](auto const& g) {
-    check_gated<T>(g);
-    check_packed<T>(g);
+// ------------------------------------------------------ every table entry --
+
+// One typed suite per element type pair, generated from element_types.
+template <class Tuple>
+struct gtest_types;
+template <class... IO>
+struct gtest_types<std::tuple<IO...>> {
+  using type = ::testing::Types<IO...>;
+};
+
+template <class IO>
+class Dispatch : public DispatchBase {};
+
+struct pair_names {
+  template <class IO>
+  static std::string GetName(int) {
+    return name(static_cast<IO*>(nullptr));
+  }
+  template <class In, class Out>
+  static std::string name(dd::io<In, Out>*) {
+    return type_name<In>() + "_" + type_name<Out>();
+  }
+};
+
+TYPED_TEST_SUITE(Dispatch, gtest_types<dd::element_types>::type, pair_names);
+
+template <class In, class Out>
+void all_unary(dd::io<In, Out>*) {
+  std::size_t count = 0;
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    check_unary<In, Out>(f);
+    ++count;
   });
+  EXPECT_EQ(count, dd::unary_count);
 }
 
-TEST_F(Dispatch, GatedFloat) { all_gated<float>(); }
-TEST_F(Dispatch, GatedDouble) { all_gated<double>(); }
+template <class In, class Out>
+void all_gated(dd::io<In, Out>*) {
+  std::size_t count = 0;
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    check_gated<In, Out>(g);
+    ++count;
+  });
+  EXPECT_EQ(count, dd::gated_count);
+}
 
-TEST_F(Dispatch, EmptyCallsTouchNothing) {
+template <class In, class Out>
+void all_packed(dd::io<In, Out>*) {
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) { check_packed<In, Out>(g); });
+}
+
+TYPED_TEST(Dispatch, Unary) { all_unary(static_cast<TypeParam*>(nullptr)); }
+TYPED_TEST(Dispatch, Gated) { all_gated(static_cast<TypeParam*>(nullptr)); }
+TYPED_TEST(Dispatch, Packed) { all_packed(static_cast<TypeParam*>(nullptr)); }
+
+// ---------------------------------------------------------------- edges --
+
+using DispatchEdges = DispatchBase;
+
+TEST_F(DispatchEdges, EmptyCallsTouchNothing) {
   nonlin::dispatch::apply(nonlin::gelu{}, static_cast<const float*>(nullptr), static_cast<float*>(nullptr), 0);
+  nonlin::dispatch::apply(nonlin::fast::silu{}, static_cast<const float*>(nullptr),
+                          static_cast<nonlin::bf16*>(nullptr), 0);
   nonlin::dispatch::apply(nonlin::swiglu{}, static_cast<const double*>(nullptr), static_cast<const double*>(nullptr),
                           static_cast<double*>(nullptr), 0);
+  nonlin::dispatch::apply(nonlin::precise::geglu{}, static_cast<const nonlin::f16*>(nullptr),
+                          static_cast<const nonlin::f16*>(nullptr), static_cast<float*>(nullptr), 0);
   nonlin::dispatch::apply_packed(nonlin::geglu{}, static_cast<const float*>(nullptr), static_cast<float*>(nullptr), 0,
                                  16);
-  nonlin::dispatch::apply_packed(nonlin::geglu{}, static_cast<const float*>(nullptr), static_cast<float*>(nullptr), 3,
-                                 0);
+  nonlin::dispatch::apply_packed(nonlin::geglu{}, static_cast<const nonlin::bf16*>(nullptr),
+                                 static_cast<nonlin::bf16*>(nullptr), 3, 0);
 }
 
+#if NONLIN_HAS_FLOAT16
+// The compiler's own 16-bit type is taken as f16, as nonlin::apply does.
+TEST_F(DispatchEdges, Float16IsF16) {
+  const std::vector<nonlin::f16> x = inputs<nonlin::f16>(100, 3);
+  std::vector<_Float16> in(x.size()), a(x.size());
+  std::vector<nonlin::f16> b(x.size());
+  std::memcpy(in.data(), x.data(), 2 * x.size());
+  nonlin::dispatch::apply(nonlin::gelu{}, in.data(), a.data(), in.size());
+  nonlin::dispatch::apply(nonlin::gelu{}, x.data(), b.data(), x.size());
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), 2 * x.size()), 0);
+}
+#endif
+
 #if defined(__cpp_lib_span)
-TEST_F(Dispatch, Spans) {
+TEST_F(DispatchEdges, Spans) {
   std::vector<float> in = inputs<float>(37, 3), up = up_inputs<float>(37, 5), a(37), b(37);
   nonlin::dispatch::apply(nonlin::gelu{}, std::span<const float>(in), std::span<float>(a));
   nonlin::dispatch::apply(nonlin::gelu{}, in.data(), b.data(), in.size());
@@ -345,16 +468,26 @@ TEST_F(Dispatch, Spans) {
   nonlin::dispatch::apply(nonlin::swiglu{}, std::span<const float>(in), std::span<const float>(up), std::span<float>(a));
   nonlin::dispatch::apply(nonlin::swiglu{}, in.data(), up.data(), b.data(), in.size());
   expect_same(a, b, in, "span swiglu");
+  std::vector<nonlin::bf16> c(37), d(37);
+  nonlin::dispatch::apply(nonlin::fast::gelu{}, std::span<float>(in), std::span<nonlin::bf16>(c));
+  nonlin::dispatch::apply(nonlin::fast::gelu{}, in.data(), d.data(), in.size());
+  expect_same(c, d, in, "span fast::gelu float->bf16");
 }
 #endif
 
 #ifndef NDEBUG
 // The preconditions are asserted in the caller's translation unit.
-TEST_F(Dispatch, PreconditionsAsserted) {
+TEST_F(DispatchEdges, PreconditionsAsserted) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
   float buf[64] = {};
   EXPECT_DEATH(nonlin::dispatch::apply(nonlin::relu{}, buf, buf + 1, 32), "overlap");
+  EXPECT_DEATH(nonlin::dispatch::apply(nonlin::gelu{}, static_cast<const float*>(nullptr), buf, 4), "null buffer");
+  nonlin::bf16 h[64] = {};
+  EXPECT_DEATH(nonlin::dispatch::apply(nonlin::swiglu{}, h, h + 8, reinterpret_cast<float*>(h + 2), 8),
+               "overlap");
   float in[16] = {}, out[16] = {};
   EXPECT_DEATH(nonlin::dispatch::apply_packed(nonlin::swiglu{}, in, 6, out, 4, 2, 4), "in_stride");
+  EXPECT_DEATH(nonlin::dispatch::apply_packed(nonlin::swiglu{}, in, 8, out, 3, 2, 4), "out_stride");
 }
 #endif
 

@@ -1,0 +1,4 @@
+// nonlin::apply compiled for the avx2 table of nonlin::dispatch (ref_api.hpp;
+// compile options: tests/dispatch/CMakeLists.txt).
+#define REF_FN dispatch_ref_avx2
+#include "ref_body.hpp"
