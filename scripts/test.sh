@@ -19,7 +19,11 @@
 # nonlin's own programs (NONLIN_WERROR). To keep CI short, scalar, sanitize
 # and debug leave out the -ffast-math and mixed-ISA tests
 # (NONLIN_TEST_HARDENING), and sanitize and debug the consumer-package tests
-# (ctest -L package), which build projects of their own. Also available:
+# (ctest -L package), which build projects of their own. Only avx2 (which
+# every CI machine runs) builds and tests nonlin::dispatch: the library, its
+# tests through every NONLIN_ISA the CPU runs (ctest -L dispatch) and the
+# consumer-package tests that link it (NONLIN_BUILD_DISPATCH,
+# NONLIN_TEST_DISPATCH; the others pay nothing for it). Also available:
 # sse4 (clang 14, -march=x86-64-v2). A build whose -march the CPU cannot
 # run is skipped, and says so.
 #
@@ -75,10 +79,11 @@ for config in $configs; do
   relflags="-O2 -DNDEBUG"  # RelWithDebInfo's flags: no -g, builds in less time
   extra=()
   ctest_extra=()
+  dispatch=OFF
   case "$config" in
     sse2)     march=x86-64; relflags="-O2 -g1 -DNDEBUG" ;;  # line tables for valgrind
     sse4)     cxx=clang++-14; march=x86-64-v2 ;;
-    avx2)     cxx=clang++-16; std=20; march=x86-64-v3 ;;
+    avx2)     cxx=clang++-16; std=20; march=x86-64-v3; dispatch=ON ;;
     avx512)   std=20; march=x86-64-v4 ;;
     scalar)   cxx=clang++-16; xsimd=OFF; extra=(-DNONLIN_TEST_HARDENING=OFF) ;;
     sanitize) cxx=clang++-14; march=native; relflags="-O1 -gline-tables-only -DNDEBUG"
@@ -102,7 +107,7 @@ for config in $configs; do
   args=(-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" -DCMAKE_CXX_STANDARD_REQUIRED=ON
         -DCMAKE_CXX_EXTENSIONS=OFF -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS="$flags"
         -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_WERROR=ON -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF
-        -DNONLIN_BUILD_EXAMPLES=ON "${extra[@]}")
+        -DNONLIN_BUILD_EXAMPLES=ON -DNONLIN_BUILD_DISPATCH=$dispatch -DNONLIN_TEST_DISPATCH=$dispatch "${extra[@]}")
   if [ "$build_type" = RelWithDebInfo ]; then
     args+=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$relflags")
   fi
