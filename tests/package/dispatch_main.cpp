@@ -34,6 +34,22 @@ int main() {
   nonlin::apply(nonlin::swiglu{}, in, up, ref, n);
   close("dispatch::apply(swiglu)");
 
+  // 16-bit storage: float -> bf16, and back to float (bf16 -> float).
+  nonlin::bf16 half[n];
+  nonlin::dispatch::apply(nonlin::fast::gelu{}, in, half, n);
+  for (std::size_t i = 0; i < n; ++i) in[i] = static_cast<float>(half[i]);
+  nonlin::dispatch::apply(nonlin::precise::tanh{}, half, out, n);
+  nonlin::apply(nonlin::precise::tanh{}, in, ref, n);
+  close("dispatch::apply(precise::tanh, bf16 -> float)");
+
+  // Packed rows [gate | up], two rows of 8.
+  float packed[2 * 16];
+  for (std::size_t i = 0; i < 32; ++i) packed[i] = -2.0f + 0.125f * static_cast<float>(i);
+  nonlin::dispatch::apply_packed(nonlin::geglu{}, packed, out, 2, 8);
+  nonlin::apply_packed(nonlin::geglu{}, packed, ref, 2, 8);
+  for (std::size_t i = 16; i < n; ++i) out[i] = ref[i] = 0.0f;
+  close("dispatch::apply_packed(geglu)");
+
   const char* isa = nonlin::dispatch::active_isa();
   std::printf("nonlin::dispatch consumer: active ISA %s\n", isa);
 #if defined(__x86_64__)
