@@ -1,7 +1,7 @@
 // nonlin::dispatch: the kernel table of one instruction set, generated from
 // the function lists (dispatch::detail::unary_list, gated_list) and element
 // type pairs (element_types). Compiled once per instruction set, each time with
-// its own -march (src/CMakeLists.txt; DISPATCH.md): the table it defines is
+// its own -march (src/CMakeLists.txt; src/README.md): the table it defines is
 // isa_table<NONLIN_ISA of those flags>(), and every nonlin function it
 // instantiates lies in that ISA's ABI namespace (NONLIN_ABI), so that the
 // copies of different ISAs never meet at link time. Its own helpers have

@@ -84,7 +84,7 @@
 #define NONLIN_STREAM_MIN_BYTES (std::size_t(32) << 20)
 #endif
 
-// NONLIN_DISPATCH_X86: how the nonlin::dispatch library (src/, DISPATCH.md)
+// NONLIN_DISPATCH_X86: how the nonlin::dispatch library (src/, src/README.md)
 // is built. 1: one kernel table per x86-64 level (sse2, avx2, avx512, each
 // from src/dispatch_isa.cpp compiled with its own -march), chosen at run time
 // from CPUID; 0: one table, compiled with the library's flags (other

@@ -13,13 +13,13 @@
 // (apply.hpp), for every functor of nonlin::unary_functions() and
 // nonlin::gated_functions() (every tier), float -> float, double -> double
 // and the 16-bit storage pairs bf16/f16 -> same, float -> bf16/f16,
-// bf16/f16 -> float, with the functor's
-// parameters (alpha, beta) passed through. The results are the bits
-// nonlin::apply gives in a build for the chosen instruction set.
+// bf16/f16 -> float, with the functor's parameters (alpha, beta) passed
+// through. The results are the bits nonlin::apply gives in a build for the
+// chosen instruction set.
 //
 // Needs the compiled library: CMake target nonlin::dispatch, or src/ built
-// as DISPATCH.md describes. A call costs one indirect call more than
-// nonlin::apply compiled for that instruction set.
+// as README.md ("Runtime dispatch") describes. A call costs one indirect
+// call more than nonlin::apply compiled for that instruction set.
 #ifndef NONLIN_DISPATCH_HPP
 #define NONLIN_DISPATCH_HPP
 

@@ -5,7 +5,7 @@
 # MODE compile: copy include/nonlin elsewhere and compile main.cpp against the
 #               copy with nothing but -I, then run it; once as is and once
 #               with -DNONLIN_USE_XSIMD=0. Then build nonlin::dispatch from
-#               src/ by hand (DISPATCH.md) and run dispatch_main.cpp with it.
+#               src/ by hand (README.md, "Runtime dispatch") and run dispatch_main.cpp with it.
 cmake_minimum_required(VERSION 3.14)
 include("${PARAMS}")
 
@@ -34,7 +34,7 @@ if(MODE STREQUAL "compile")
     _run("${CXX_COMPILER}" -std=c++17 -O2 ${defs} "-I${vendored}" "${MAIN_CPP}" -o "${exe}")
     _run("${exe}")
   endforeach()
-  # nonlin::dispatch without CMake, as DISPATCH.md describes: the table
+  # nonlin::dispatch without CMake, as README.md describes: the table
   # source once per x86-64 level (or once), the chooser, linked.
   if(NOT TEST_DISPATCH)
     return()
