@@ -13,13 +13,14 @@
 //   <name>/<peer>/<set>/<n>         other libraries, each compiled in only when
 //                                   CMake found it (NONLIN_BENCH_PEERS): onednn,
 //                                   xnnpack, eigen, sleef, torch -- see peers/*.cpp
+//   dispatch/<name>/<v>/uniform/<n> the dispatch study, n = 64 and 4096
+//                                   (x86-64 with nonlin::dispatch): native =
+//                                   nonlin::apply here, native_call = the same
+//                                   called out of line; dispatch, baseline =
+//                                   nonlin::dispatch::apply and nonlin::apply
+//                                   from a TU built without -march
+//                                   (bench_dispatch.cpp)
 // <set> is the input set (bench_common.hpp): uniform, realistic or tails.
-//   dispatch/<name>/<v>/<n>   the dispatch study, n = 64 and 4096 (x86-64 with
-//                             nonlin::dispatch): native = nonlin::apply here,
-//                             native_call = the same called out of line;
-//                             dispatch, baseline = nonlin::dispatch::apply and
-//                             nonlin::apply from a TU built without -march
-//                             (bench_dispatch.cpp)
 //
 // Everything runs on one thread (OpenMP, used by oneDNN and libtorch, is
 // limited to one thread in main()). Before the benchmarks run, every peer's

@@ -2,14 +2,16 @@
 // (-march=x86-64, after the benchmark's flags: benchmarks/CMakeLists.txt),
 // i.e. what a distribution or a Python wheel built without -march runs:
 //
-//   dispatch/<name>/dispatch/<n>   nonlin::dispatch::apply (the library's
-//                                  table for this CPU, or NONLIN_ISA's)
-//   dispatch/<name>/baseline/<n>   nonlin::apply compiled for the baseline
-//                                  (SSE2, no FMA): today's cost of such a build
+//   dispatch/<name>/dispatch/uniform/<n>   nonlin::dispatch::apply (the
+//                                          library's table for this CPU, or
+//                                          NONLIN_ISA's)
+//   dispatch/<name>/baseline/uniform/<n>   nonlin::apply compiled for the
+//                                          baseline (SSE2, no FMA): today's
+//                                          cost of such a build
 //
-// bench_activations.cpp registers dispatch/<name>/native/<n>, nonlin::apply
-// compiled with the benchmark's flags (-march=native), to compare against in
-// the same run; benchmarks/dispatch.sh runs the study and
+// bench_activations.cpp registers dispatch/<name>/native/uniform/<n>,
+// nonlin::apply compiled with the benchmark's flags (-march=native), to
+// compare against in the same run; benchmarks/dispatch.sh runs the study and
 // benchmarks/dispatch_report.py makes its table. Every function of both
 // lists, float, n in kDispatchSizes; gated: gate = in[0, n), up = in[n, 2n).
 #include <benchmark/benchmark.h>
