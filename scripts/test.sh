@@ -2,26 +2,31 @@
 # The test command: installs what is missing, then configures, builds and runs
 # every test with ctest in each of these builds (build/test-<name>):
 #
-#   name      compiler   std    flags                        what it adds
-#   sse2      g++ 12     C++17  -march=x86-64 (SSE2, no FMA)  valgrind memcheck of its test programs
-#   avx2      clang 16   C++20  -march=x86-64-v3 (AVX2, FMA)
-#   avx512    g++ 12     C++20  -march=x86-64-v4 (AVX-512)
-#   scalar    clang 16   C++17  no -march, NONLIN_USE_XSIMD=OFF (the portable path without xsimd)
+#   name      compiler   std    flags                        suite  what it adds
+#   sse2      g++ 12     C++17  -march=x86-64 (SSE2, no FMA)  lean   valgrind memcheck of its test programs
+#   avx2      clang 16   C++20  -march=x86-64-v3 (AVX2, FMA)  full   the consumer-package tests
+#   avx512    g++ 12     C++20  -march=x86-64-v4 (AVX-512)    lean
+#   scalar    clang 16   C++17  no -march, NONLIN_USE_XSIMD=OFF lean (the portable path without xsimd)
 #   sanitize  clang 14   C++17  -march=native, AddressSanitizer + UndefinedBehaviorSanitizer;
-#                               the libFuzzer target (tests/fuzz) runs its seeds in ctest, then
-#                               fuzzes for NONLIN_FUZZ_SECONDS (default 60)
-#   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests;
-#                               the core test programs only, NONLIN_TEST_CORE_ONLY)
+#                               core; the libFuzzer target (tests/fuzz) runs its seeds in ctest,
+#                               then fuzzes for NONLIN_FUZZ_SECONDS (default 60)
+#   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests);
+#                               core
+#
+# The suites (tests/CMakeLists.txt): full is every test; lean
+# (NONLIN_TEST_LEAN) every test program, but the ISA-independent extras only
+# once (in avx2, the build every CI machine runs): no consumer packages, no
+# streaming-store variant but the guard-page one, sweeps 8x sparser; core
+# (NONLIN_TEST_CORE_ONLY) the programs that check the contracts and
+# preconditions: bulk, special, guard pages, hostile, ops, half. sse2 and
+# avx2 also build the -ffast-math and mixed-ISA tests (NONLIN_TEST_HARDENING).
 #
 # All but debug are RelWithDebInfo: -O2 without -g, but for line tables in
 # sse2 (-g1, for valgrind's reports) and sanitize (-O1 -gline-tables-only,
-# the level AddressSanitizer recommends, for its stack traces); all with the same tests and bounds, and warnings as errors in
-# nonlin's own programs (NONLIN_WERROR). To keep CI short, scalar, sanitize
-# and debug leave out the -ffast-math and mixed-ISA tests
-# (NONLIN_TEST_HARDENING), and sanitize and debug the consumer-package tests
-# (ctest -L package), which build projects of their own. Also available:
-# sse4 (clang 14, -march=x86-64-v2). A build whose -march the CPU cannot
-# run is skipped, and says so.
+# the level AddressSanitizer recommends, for its stack traces); all with the
+# same bounds, and warnings as errors in nonlin's own programs
+# (NONLIN_WERROR). Also available: sse4 (clang 14, -march=x86-64-v2, lean).
+# A build whose -march the CPU cannot run is skipped, and says so.
 #
 # Then the digests (tests/digest: every function's outputs, float and double,
 # unary and gated, over a fixed set of inputs) are compared across the
@@ -74,21 +79,19 @@ for config in $configs; do
   san=""
   relflags="-O2 -DNDEBUG"  # RelWithDebInfo's flags: no -g, builds in less time
   extra=()
-  ctest_extra=()
   case "$config" in
-    sse2)     march=x86-64; relflags="-O2 -g1 -DNDEBUG" ;;  # line tables for valgrind
-    sse4)     cxx=clang++-14; march=x86-64-v2 ;;
+    sse2)     march=x86-64; relflags="-O2 -g1 -DNDEBUG"  # line tables for valgrind
+              extra=(-DNONLIN_TEST_LEAN=ON) ;;
+    sse4)     cxx=clang++-14; march=x86-64-v2; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
     avx2)     cxx=clang++-16; std=20; march=x86-64-v3 ;;
-    avx512)   std=20; march=x86-64-v4 ;;
-    scalar)   cxx=clang++-16; xsimd=OFF; extra=(-DNONLIN_TEST_HARDENING=OFF) ;;
+    avx512)   std=20; march=x86-64-v4; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
+    scalar)   cxx=clang++-16; xsimd=OFF; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
     sanitize) cxx=clang++-14; march=native; relflags="-O1 -gline-tables-only -DNDEBUG"
               san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
               extra=("-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" -DNONLIN_BUILD_EXAMPLES=OFF
-                     -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF)
-              ctest_extra=(-LE package) ;;
+                     -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON) ;;
     debug)    march=native; build_type=Debug  # NDEBUG unset: NONLIN_ASSERT and its death tests
-              extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON)
-              ctest_extra=(-LE package) ;;
+              extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON) ;;
     *) echo "test.sh: unknown configuration '$config'"; exit 2 ;;
   esac
   flags="${march:+-march=$march}${san:+ $san}"
@@ -118,14 +121,14 @@ for config in $configs; do
   cmake --build "$dir" -j "$jobs"
   t_built=$(date +%s)
   result=passed
-  (cd "$dir" && ctest --output-on-failure -j "$jobs" "${ctest_extra[@]}" "$@") || { status=1; result=FAILED; }
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" "$@") || { status=1; result=FAILED; }
 
   if [ "$config" = sse2 ] && command -v valgrind >/dev/null; then
     # Memcheck on the baseline-ISA build (valgrind does not decode AVX-512).
     # Valgrind models neither FTZ/DAZ nor 80-bit long double, so the tests
     # that set MXCSR or compare against long-double references are left out.
     echo "=== nonlin tests: valgrind memcheck ($config build) ==="
-    for t in test_bulk test_bulk_stream test_special test_ops test_guard_pages test_guard_pages_stream test_hostile; do
+    for t in test_bulk test_special test_ops test_guard_pages test_guard_pages_stream test_hostile; do
       valgrind -q --error-exitcode=99 "$dir/tests/$t" --gtest_brief=1 \
         --gtest_filter='-Denormals*:Parameters*' >"$dir.valgrind-$t.log" 2>&1 \
         && echo "valgrind $t: clean" \

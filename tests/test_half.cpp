@@ -317,7 +317,11 @@ std::vector<float> ups() {
 }
 
 // Builds with a sanitizer check every 5th gate, builds without
-// optimization every 13th.
+// optimization every 13th, the others every NONLIN_TEST_HALF_GATE_STRIDE-th
+// (tests/CMakeLists.txt: 1, or 7 in the lean suite).
+#ifndef NONLIN_TEST_HALF_GATE_STRIDE
+#define NONLIN_TEST_HALF_GATE_STRIDE 1
+#endif
 #if !defined(__OPTIMIZE__)
 constexpr std::uint32_t kGateStride = 13;
 #elif defined(__SANITIZE_ADDRESS__)
@@ -326,11 +330,12 @@ constexpr std::uint32_t kGateStride = 5;
 #if __has_feature(address_sanitizer)
 constexpr std::uint32_t kGateStride = 5;
 #else
-constexpr std::uint32_t kGateStride = 1;
+constexpr std::uint32_t kGateStride = NONLIN_TEST_HALF_GATE_STRIDE;
 #endif
 #else
-constexpr std::uint32_t kGateStride = 1;
+constexpr std::uint32_t kGateStride = NONLIN_TEST_HALF_GATE_STRIDE;
 #endif
+static_assert(kGateStride >= 1, "NONLIN_TEST_HALF_GATE_STRIDE must be at least 1");
 
 template <class H, class G>
 void check_gated(G const& g) {
