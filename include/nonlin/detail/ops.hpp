@@ -428,6 +428,20 @@ NONLIN_INLINE xsimd::batch<T, A> fma_kind(xsimd::batch<T, A> const& a, xsimd::ba
     else return _mm_fnmsub_pd(a, b, c);
   }
 #endif
+#if defined(__aarch64__) && defined(__ARM_FEATURE_FMA)
+  // (xsimd 8.1's NEON fnma and fnms are a product and an addition. Kind 2
+  // is -c - a*b, not -(a*b + c): that would turn a +0 into -0.)
+  if constexpr (bytes == 16 && f32) {
+    if constexpr (Kind == 0) return vfmaq_f32(vnegq_f32(c), a, b);
+    else if constexpr (Kind == 1) return vfmsq_f32(c, a, b);
+    else return vfmsq_f32(vnegq_f32(c), a, b);
+  }
+  if constexpr (bytes == 16 && !f32) {
+    if constexpr (Kind == 0) return vfmaq_f64(vnegq_f64(c), a, b);
+    else if constexpr (Kind == 1) return vfmsq_f64(c, a, b);
+    else return vfmsq_f64(vnegq_f64(c), a, b);
+  }
+#endif
   if constexpr (Kind == 0) return xsimd::fms(a, b, c);
   else if constexpr (Kind == 1) return xsimd::fnma(a, b, c);
   else return xsimd::fnms(a, b, c);
