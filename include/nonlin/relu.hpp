@@ -52,7 +52,7 @@ struct leaky_relu {
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     const double a = alpha;
-    return detail::eval(x, [a](auto const& v) {
+    return detail::eval(x, [a](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
       // opaque: clang folds select(c, a*v, v) into v * select(c, a, 1), which
       // flushes a subnormal v under the caller's FTZ/DAZ.
@@ -75,7 +75,7 @@ struct relu6 {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
       // Two selects, not min/max: NaN must pass through.
       return detail::select(v < W(0), W(0), detail::select(v > W(6), W(6), v));
