@@ -795,6 +795,7 @@ NONLIN_INLINE void stream_store(typename B::value_type* p, B const& v) noexcept 
   (void)p;
   (void)v;
   (void)is_f;
+  (void)bytes;
 #if defined(__AVX512F__)
   if constexpr (bytes == 64) {
     if constexpr (is_f) _mm512_stream_ps(p, v);
