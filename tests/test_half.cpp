@@ -70,6 +70,8 @@ double ref_narrow_abs(float x) {
 std::uint64_t half_stride() {
 #if defined(NONLIN_TEST_HALF_FULL)
   return 1;
+#elif defined(NONLIN_TEST_HALF_NARROW_STRIDE)
+  return NONLIN_TEST_HALF_NARROW_STRIDE;  // tests/CMakeLists.txt
 #else
   return 61;  // odd: every rounding position of both formats is visited
 #endif
@@ -317,8 +319,10 @@ std::vector<float> ups() {
 }
 
 // Builds with a sanitizer check every 5th gate, builds without
-// optimization every 13th.
-#if !defined(__OPTIMIZE__)
+// optimization every 13th, emulated ones what tests/CMakeLists.txt says.
+#if defined(NONLIN_TEST_HALF_GATE_STRIDE)
+constexpr std::uint32_t kGateStride = NONLIN_TEST_HALF_GATE_STRIDE;
+#elif !defined(__OPTIMIZE__)
 constexpr std::uint32_t kGateStride = 13;
 #elif defined(__SANITIZE_ADDRESS__)
 constexpr std::uint32_t kGateStride = 5;
