@@ -12,6 +12,12 @@
 #                               fuzzes for NONLIN_FUZZ_SECONDS (default 60)
 #   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests;
 #                               the core test programs only, NONLIN_TEST_CORE_ONLY)
+#   neon      aarch64-linux-gnu-g++ 12, C++17, cross-compiled (cmake/aarch64-linux-gnu.cmake),
+#                               static, run under qemu-aarch64: xsimd's NEON path. Emulation is
+#                               slow, so a subset: the digest, test_special, test_bulk,
+#                               test_hostile (FPCR.FZ for FTZ/DAZ), test_half (every 16-bit
+#                               input; every 4093rd float narrowed, every 61st gate) and the
+#                               sweep at stride 4093 with 8 double samples per binade
 #
 # All but debug are RelWithDebInfo: -O2 without -g, but for line tables in
 # sse2 (-g1, for valgrind's reports) and sanitize (-O1 -gline-tables-only,
@@ -40,7 +46,7 @@ bash scripts/setup.sh
 mkdir -p build
 jobs=${NONLIN_JOBS:-$(nproc 2>/dev/null || echo 2)}
 fuzz_seconds=${NONLIN_FUZZ_SECONDS:-60}
-configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize debug"}
+configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize debug neon"}
 status=0
 summary=()
 t_start=$(date +%s)
@@ -75,6 +81,8 @@ for config in $configs; do
   relflags="-O2 -DNDEBUG"  # RelWithDebInfo's flags: no -g, builds in less time
   extra=()
   ctest_extra=()
+  targets=()
+  generator=()
   case "$config" in
     sse2)     march=x86-64; relflags="-O2 -g1 -DNDEBUG" ;;  # line tables for valgrind
     sse4)     cxx=clang++-14; march=x86-64-v2 ;;
@@ -89,6 +97,21 @@ for config in $configs; do
     debug)    march=native; build_type=Debug  # NDEBUG unset: NONLIN_ASSERT and its death tests
               extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON)
               ctest_extra=(-LE package) ;;
+    neon)     cxx=aarch64-linux-gnu-g++
+              if ! command -v "$cxx" >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
+                echo "=== neon: FAILED: needs aarch64-linux-gnu-g++ and qemu-aarch64" \
+                     "(Debian: apt-get install g++-aarch64-linux-gnu qemu-user) ==="
+                summary+=("$(printf '%-9s FAILED (no aarch64 cross compiler or qemu-aarch64)' "$config")")
+                status=1
+                continue
+              fi
+              # Ninja builds the targets below in parallel (make: one after the other).
+              command -v ninja >/dev/null && generator=(-G Ninja)
+              extra=("-DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/aarch64-linux-gnu.cmake" -DNONLIN_BUILD_EXAMPLES=OFF
+                     -DNONLIN_TEST_HARDENING=OFF -DNONLIN_SWEEP_CI_STRIDE=4093 -DNONLIN_SWEEP_CI_DOUBLE_SAMPLES=8
+                     -DNONLIN_TEST_HALF_NARROW_STRIDE=4093 -DNONLIN_TEST_HALF_GATE_STRIDE=61)
+              targets=(nonlin_digest test_special test_bulk test_hostile test_half nonlin_sweep)
+              ctest_extra=(-R '^(digest|accuracy_sweep_strided|Special\.|Bulk\.|Denormals\.|Parameters\.|Half)') ;;
     *) echo "test.sh: unknown configuration '$config'"; exit 2 ;;
   esac
   flags="${march:+-march=$march}${san:+ $san}"
@@ -99,7 +122,7 @@ for config in $configs; do
     summary+=("$(printf '%-9s skipped (CPU lacks %s)' "$config" "$march")")
     continue
   fi
-  args=(-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" -DCMAKE_CXX_STANDARD_REQUIRED=ON
+  args=("${generator[@]}" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" -DCMAKE_CXX_STANDARD_REQUIRED=ON
         -DCMAKE_CXX_EXTENSIONS=OFF -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS="$flags"
         -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_WERROR=ON -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF
         -DNONLIN_BUILD_EXAMPLES=ON "${extra[@]}")
@@ -115,7 +138,7 @@ for config in $configs; do
   cmake -S . -B "$dir" "${args[@]}" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
   "$cxx" --version | head -n 1
   grep -E "nonlin:" "$dir.configure.log" || true
-  cmake --build "$dir" -j "$jobs"
+  cmake --build "$dir" -j "$jobs" ${targets[@]:+--target "${targets[@]}"}
   t_built=$(date +%s)
   result=passed
   (cd "$dir" && ctest --output-on-failure -j "$jobs" "${ctest_extra[@]}" "$@") || { status=1; result=FAILED; }
@@ -163,19 +186,25 @@ done
 echo "=== nonlin tests: output digests across builds ==="
 t0=$(date +%s)
 tool=""
+tool_neon=""
 fma=()
 nofma=()
 for config in $configs; do
   d="build/test-$config/nonlin-digest.bin"
   [ -f "$d" ] || continue
-  [ -n "$tool" ] || tool="build/test-$config/tests/digest/nonlin_digest"
+  # (the comparing tool from a build that runs here, the aarch64 one under qemu)
+  if [ "$config" != neon ]; then
+    [ -n "$tool" ] || tool="build/test-$config/tests/digest/nonlin_digest"
+  elif [ -z "$tool" ]; then
+    tool_neon="build/test-$config/tests/digest/nonlin_digest"
+  fi
   read -r header <"$d" || true
   case "$header" in *" fma=1 "*) fma+=("$d") ;; *) nofma+=("$d") ;; esac
 done
 digest_result=done
 compare() {  # compare A B REQUIRE LABEL
   local out
-  if out=$("$tool" --compare "$1" "$2" --require-equal "$3"); then
+  if out=$($tool --compare "$1" "$2" --require-equal "$3"); then
     echo "digest $4: as documented"
   else
     echo "digest $4: NOT as documented (required equal: $3)"
@@ -184,6 +213,7 @@ compare() {  # compare A B REQUIRE LABEL
   fi
   echo "$out" | grep -v " identical$" | sed 's/^/  /'
 }
+[ -n "$tool" ] || [ -z "$tool_neon" ] || tool="qemu-aarch64 $tool_neon"
 if [ -z "$tool" ]; then
   echo "digest: no digests (the digest test did not run)"
 else
