@@ -12,6 +12,12 @@
 #                               then fuzzes for NONLIN_FUZZ_SECONDS (default 60)
 #   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests);
 #                               core
+#   neon      aarch64-linux-gnu-g++ 12, C++17, cross-compiled (cmake/aarch64-linux-gnu.cmake),
+#                               static, run under qemu-aarch64: xsimd's NEON path. Emulation is
+#                               slow, so a subset: the digest, test_special, test_bulk,
+#                               test_hostile (FPCR.FZ for FTZ/DAZ), test_half (every 16-bit
+#                               input; every 4093rd float narrowed, every 61st gate) and the
+#                               sweep at stride 4093 with 8 double samples per binade
 #
 # The suites (tests/CMakeLists.txt): full is every test; lean
 # (NONLIN_TEST_LEAN) every test program, but the ISA-independent extras only
@@ -45,7 +51,7 @@ bash scripts/setup.sh
 mkdir -p build
 jobs=${NONLIN_JOBS:-$(nproc 2>/dev/null || echo 2)}
 fuzz_seconds=${NONLIN_FUZZ_SECONDS:-60}
-configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize debug"}
+configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize debug neon"}
 status=0
 summary=()
 t_start=$(date +%s)
@@ -79,6 +85,8 @@ for config in $configs; do
   san=""
   relflags="-O2 -DNDEBUG"  # RelWithDebInfo's flags: no -g, builds in less time
   extra=()
+  ctest_extra=()
+  targets=()
   case "$config" in
     sse2)     march=x86-64; relflags="-O2 -g1 -DNDEBUG"  # line tables for valgrind
               extra=(-DNONLIN_TEST_LEAN=ON) ;;
@@ -92,6 +100,19 @@ for config in $configs; do
                      -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON) ;;
     debug)    march=native; build_type=Debug  # NDEBUG unset: NONLIN_ASSERT and its death tests
               extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON) ;;
+    neon)     cxx=aarch64-linux-gnu-g++
+              if ! command -v "$cxx" >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
+                echo "=== neon: FAILED: needs aarch64-linux-gnu-g++ and qemu-aarch64" \
+                     "(Debian: apt-get install g++-aarch64-linux-gnu qemu-user) ==="
+                summary+=("$(printf '%-9s FAILED (no aarch64 cross compiler or qemu-aarch64)' "$config")")
+                status=1
+                continue
+              fi
+              extra=("-DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/aarch64-linux-gnu.cmake" -DNONLIN_BUILD_EXAMPLES=OFF
+                     -DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_SWEEP_CI_STRIDE=4093 -DNONLIN_SWEEP_CI_DOUBLE_SAMPLES=8
+                     -DNONLIN_TEST_HALF_NARROW_STRIDE=4093 -DNONLIN_TEST_HALF_GATE_STRIDE=61)
+              targets=(nonlin_digest test_special test_bulk test_hostile test_half nonlin_sweep)
+              ctest_extra=(-R '^(digest|accuracy_sweep_strided|Special\.|Bulk\.|Denormals\.|Parameters\.|Half)') ;;
     *) echo "test.sh: unknown configuration '$config'"; exit 2 ;;
   esac
   flags="${march:+-march=$march}${san:+ $san}"
@@ -102,7 +123,11 @@ for config in $configs; do
     summary+=("$(printf '%-9s skipped (CPU lacks %s)' "$config" "$march")")
     continue
   fi
-  args=(-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" -DCMAKE_CXX_STANDARD_REQUIRED=ON
+  # Ninja where there is one: it builds the targets of a target list in
+  # parallel (make: one after the other).
+  generator=()
+  command -v ninja >/dev/null && generator=(-G Ninja)
+  args=("${generator[@]}" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" -DCMAKE_CXX_STANDARD_REQUIRED=ON
         -DCMAKE_CXX_EXTENSIONS=OFF -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS="$flags"
         -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_WERROR=ON -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF
         -DNONLIN_BUILD_EXAMPLES=ON "${extra[@]}")
@@ -118,10 +143,10 @@ for config in $configs; do
   cmake -S . -B "$dir" "${args[@]}" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
   "$cxx" --version | head -n 1
   grep -E "nonlin:" "$dir.configure.log" || true
-  cmake --build "$dir" -j "$jobs"
+  cmake --build "$dir" -j "$jobs" ${targets[@]:+--target "${targets[@]}"}
   t_built=$(date +%s)
   result=passed
-  (cd "$dir" && ctest --output-on-failure -j "$jobs" "$@") || { status=1; result=FAILED; }
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" "${ctest_extra[@]}" "$@") || { status=1; result=FAILED; }
 
   if [ "$config" = sse2 ] && command -v valgrind >/dev/null; then
     # Memcheck on the baseline-ISA build (valgrind does not decode AVX-512).
@@ -166,19 +191,25 @@ done
 echo "=== nonlin tests: output digests across builds ==="
 t0=$(date +%s)
 tool=""
+tool_neon=""
 fma=()
 nofma=()
 for config in $configs; do
   d="build/test-$config/nonlin-digest.bin"
   [ -f "$d" ] || continue
-  [ -n "$tool" ] || tool="build/test-$config/tests/digest/nonlin_digest"
+  # (the comparing tool from a build that runs here, the aarch64 one under qemu)
+  if [ "$config" != neon ]; then
+    [ -n "$tool" ] || tool="build/test-$config/tests/digest/nonlin_digest"
+  elif [ -z "$tool" ]; then
+    tool_neon="build/test-$config/tests/digest/nonlin_digest"
+  fi
   read -r header <"$d" || true
   case "$header" in *" fma=1 "*) fma+=("$d") ;; *) nofma+=("$d") ;; esac
 done
 digest_result=done
 compare() {  # compare A B REQUIRE LABEL
   local out
-  if out=$("$tool" --compare "$1" "$2" --require-equal "$3"); then
+  if out=$($tool --compare "$1" "$2" --require-equal "$3"); then
     echo "digest $4: as documented"
   else
     echo "digest $4: NOT as documented (required equal: $3)"
@@ -187,6 +218,7 @@ compare() {  # compare A B REQUIRE LABEL
   fi
   echo "$out" | grep -v " identical$" | sed 's/^/  /'
 }
+[ -n "$tool" ] || [ -z "$tool_neon" ] || tool="qemu-aarch64 $tool_neon"
 if [ -z "$tool" ]; then
   echo "digest: no digests (the digest test did not run)"
 else
