@@ -122,13 +122,10 @@ inline data_set& data(std::size_t n, input_set set = input_set::uniform) {
 
 // --------------------------------------------------------------- running --
 
-// Runs kernel(in, out) per iteration on the input set; `read` and `written`
-// are element counts.
-template <class Kernel>
-void run(benchmark::State& st, std::size_t n, std::size_t read, Kernel&& kernel, input_set set = input_set::uniform) {
-  data_set& d = data(n, set);
-  const float* in = d.in.get();
-  float* out = d.out.get();
+// The timing loop: kernel(in, out) per iteration, n elements of type E
+// written and `read` read per call (the counters the report reads).
+template <class E, class Kernel>
+void time_kernel(benchmark::State& st, const E* in, E* out, std::size_t n, std::size_t read, Kernel&& kernel) {
   for (auto _ : st) {
     benchmark::DoNotOptimize(in);
     kernel(in, out);
@@ -136,8 +133,15 @@ void run(benchmark::State& st, std::size_t n, std::size_t read, Kernel&& kernel,
     benchmark::ClobberMemory();
   }
   st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()) * static_cast<std::int64_t>(n));
-  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) *
-                       static_cast<std::int64_t>((read + n) * sizeof(float)));
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) * static_cast<std::int64_t>((read + n) * sizeof(E)));
+}
+
+// Runs kernel(in, out) per iteration on the input set; `read` counts the
+// elements read per call.
+template <class Kernel>
+void run(benchmark::State& st, std::size_t n, std::size_t read, Kernel&& kernel, input_set set = input_set::uniform) {
+  data_set& d = data(n, set);
+  time_kernel<float>(st, d.in.get(), d.out.get(), n, read, kernel);
 }
 
 inline std::string bench_name(const char* function, const char* variant, std::size_t n,

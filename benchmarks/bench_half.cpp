@@ -118,17 +118,7 @@ float_scratch& scratch_of(std::size_t n) {
 template <class H, class Kernel>
 void run_half(benchmark::State& st, std::size_t n, std::size_t read, Kernel&& kernel) {
   half_data<H>& d = half_data_of<H>(n);
-  const H* in = d.in.get();
-  H* out = d.out.get();
-  for (auto _ : st) {
-    benchmark::DoNotOptimize(in);
-    kernel(in, out);
-    benchmark::DoNotOptimize(out);
-    benchmark::ClobberMemory();
-  }
-  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()) * static_cast<std::int64_t>(n));
-  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) *
-                       static_cast<std::int64_t>((read + n) * sizeof(H)));
+  time_kernel<H>(st, d.in.get(), d.out.get(), n, read, kernel);
 }
 
 // The identity on float and float vectors: nonlin::apply of it between a

@@ -4,7 +4,8 @@
 # Needs root (or sudo) only when something has to be installed.
 set -euo pipefail
 
-packages=(cmake g++ clang clang-16 libclang-rt-14-dev valgrind make libgtest-dev libgmock-dev libbenchmark-dev libxsimd-dev)
+packages=(cmake g++ clang clang-16 libclang-rt-14-dev valgrind make ninja-build libgtest-dev libgmock-dev libbenchmark-dev libxsimd-dev
+          g++-aarch64-linux-gnu qemu-user)
 for arg in "$@"; do packages+=("$arg"); done
 
 missing=()

@@ -2,30 +2,41 @@
 # The test command: installs what is missing, then configures, builds and runs
 # every test with ctest in each of these builds (build/test-<name>):
 #
-#   name      compiler   std    flags                        what it adds
-#   sse2      g++ 12     C++17  -march=x86-64 (SSE2, no FMA)  valgrind memcheck of its test programs
-#   avx2      clang 16   C++20  -march=x86-64-v3 (AVX2, FMA)
-#   avx512    g++ 12     C++20  -march=x86-64-v4 (AVX-512)
-#   scalar    clang 16   C++17  no -march, NONLIN_USE_XSIMD=OFF (the portable path without xsimd)
+#   name      compiler   std    flags                        suite  what it adds
+#   sse2      g++ 12     C++17  -march=x86-64 (SSE2, no FMA)  lean   valgrind memcheck of its test programs
+#   avx2      clang 16   C++20  -march=x86-64-v3 (AVX2, FMA)  full   the consumer-package tests
+#   avx512    g++ 12     C++20  -march=x86-64-v4 (AVX-512)    lean
+#   scalar    clang 16   C++17  no -march, NONLIN_USE_XSIMD=OFF lean (the portable path without xsimd)
 #   sanitize  clang 14   C++17  -march=native, AddressSanitizer + UndefinedBehaviorSanitizer;
-#                               the libFuzzer target (tests/fuzz) runs its seeds in ctest, then
-#                               fuzzes for NONLIN_FUZZ_SECONDS (default 60)
-#   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests;
-#                               the core test programs only, NONLIN_TEST_CORE_ONLY)
+#                               core; the libFuzzer target (tests/fuzz) runs its seeds in ctest,
+#                               then fuzzes for NONLIN_FUZZ_SECONDS (default 60)
+#   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests);
+#                               core
+#   neon      aarch64-linux-gnu-g++ 12, C++17, cross-compiled (cmake/aarch64-linux-gnu.cmake),
+#                               static, run under qemu-aarch64: xsimd's NEON path. Emulation is
+#                               slow, so a subset: the digest, test_special, test_bulk,
+#                               test_hostile (FPCR.FZ for FTZ/DAZ), test_half (every 16-bit
+#                               input; every 4093rd float narrowed, every 61st gate) and the
+#                               sweep at stride 4093 with 8 double samples per binade
+#
+# The suites (tests/CMakeLists.txt): full is every test; lean
+# (NONLIN_TEST_LEAN) every test program, but the ISA-independent extras only
+# once (in avx2, the build every CI machine runs): no consumer packages, no
+# streaming-store variant but the guard-page one, sweeps 8x sparser; core
+# (NONLIN_TEST_CORE_ONLY) the programs that check the contracts and
+# preconditions: bulk, special, guard pages, hostile, ops, half. sse2 and
+# avx2 also build the -ffast-math and mixed-ISA tests (NONLIN_TEST_HARDENING).
 #
 # All but debug are RelWithDebInfo: -O2 without -g, but for line tables in
 # sse2 (-g1, for valgrind's reports) and sanitize (-O1 -gline-tables-only,
-# the level AddressSanitizer recommends, for its stack traces); all with the same tests and bounds, and warnings as errors in
-# nonlin's own programs (NONLIN_WERROR). To keep CI short, scalar, sanitize
-# and debug leave out the -ffast-math and mixed-ISA tests
-# (NONLIN_TEST_HARDENING), and sanitize and debug the consumer-package tests
-# (ctest -L package), which build projects of their own. Only avx2 (which
-# every CI machine runs) builds and tests nonlin::dispatch: the library, its
-# tests through every NONLIN_ISA the CPU runs (ctest -L dispatch) and the
-# consumer-package tests that link it (NONLIN_BUILD_DISPATCH,
-# NONLIN_TEST_DISPATCH; the others pay nothing for it). Also available:
-# sse4 (clang 14, -march=x86-64-v2). A build whose -march the CPU cannot
-# run is skipped, and says so.
+# the level AddressSanitizer recommends, for its stack traces); all with the
+# same bounds, and warnings as errors in nonlin's own programs
+# (NONLIN_WERROR). Also available: sse4 (clang 14, -march=x86-64-v2, lean).
+# Only avx2 (which every CI machine runs) builds and tests
+# nonlin::dispatch: the library, its tests through every NONLIN_ISA the CPU
+# runs (ctest -L dispatch) and the consumer-package tests that link it
+# (NONLIN_BUILD_DISPATCH, NONLIN_TEST_DISPATCH; the others pay nothing).
+# A build whose -march the CPU cannot run is skipped, and says so.
 #
 # Then the digests (tests/digest: every function's outputs, float and double,
 # unary and gated, over a fixed set of inputs) are compared across the
@@ -44,7 +55,7 @@ bash scripts/setup.sh
 mkdir -p build
 jobs=${NONLIN_JOBS:-$(nproc 2>/dev/null || echo 2)}
 fuzz_seconds=${NONLIN_FUZZ_SECONDS:-60}
-configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize debug"}
+configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize debug neon"}
 status=0
 summary=()
 t_start=$(date +%s)
@@ -79,21 +90,34 @@ for config in $configs; do
   relflags="-O2 -DNDEBUG"  # RelWithDebInfo's flags: no -g, builds in less time
   extra=()
   ctest_extra=()
+  targets=()
   dispatch=OFF
   case "$config" in
-    sse2)     march=x86-64; relflags="-O2 -g1 -DNDEBUG" ;;  # line tables for valgrind
-    sse4)     cxx=clang++-14; march=x86-64-v2 ;;
+    sse2)     march=x86-64; relflags="-O2 -g1 -DNDEBUG"  # line tables for valgrind
+              extra=(-DNONLIN_TEST_LEAN=ON) ;;
+    sse4)     cxx=clang++-14; march=x86-64-v2; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
     avx2)     cxx=clang++-16; std=20; march=x86-64-v3; dispatch=ON ;;
-    avx512)   std=20; march=x86-64-v4 ;;
-    scalar)   cxx=clang++-16; xsimd=OFF; extra=(-DNONLIN_TEST_HARDENING=OFF) ;;
+    avx512)   std=20; march=x86-64-v4; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
+    scalar)   cxx=clang++-16; xsimd=OFF; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
     sanitize) cxx=clang++-14; march=native; relflags="-O1 -gline-tables-only -DNDEBUG"
               san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
               extra=("-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" -DNONLIN_BUILD_EXAMPLES=OFF
-                     -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF)
-              ctest_extra=(-LE package) ;;
+                     -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON) ;;
     debug)    march=native; build_type=Debug  # NDEBUG unset: NONLIN_ASSERT and its death tests
-              extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON)
-              ctest_extra=(-LE package) ;;
+              extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON) ;;
+    neon)     cxx=aarch64-linux-gnu-g++
+              if ! command -v "$cxx" >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
+                echo "=== neon: FAILED: needs aarch64-linux-gnu-g++ and qemu-aarch64" \
+                     "(Debian: apt-get install g++-aarch64-linux-gnu qemu-user) ==="
+                summary+=("$(printf '%-9s FAILED (no aarch64 cross compiler or qemu-aarch64)' "$config")")
+                status=1
+                continue
+              fi
+              extra=("-DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/aarch64-linux-gnu.cmake" -DNONLIN_BUILD_EXAMPLES=OFF
+                     -DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_SWEEP_CI_STRIDE=4093 -DNONLIN_SWEEP_CI_DOUBLE_SAMPLES=8
+                     -DNONLIN_TEST_HALF_NARROW_STRIDE=4093 -DNONLIN_TEST_HALF_GATE_STRIDE=61)
+              targets=(nonlin_digest test_special test_bulk test_hostile test_half nonlin_sweep)
+              ctest_extra=(-R '^(digest|accuracy_sweep_strided|Special\.|Bulk\.|Denormals\.|Parameters\.|Half)') ;;
     *) echo "test.sh: unknown configuration '$config'"; exit 2 ;;
   esac
   flags="${march:+-march=$march}${san:+ $san}"
@@ -104,7 +128,11 @@ for config in $configs; do
     summary+=("$(printf '%-9s skipped (CPU lacks %s)' "$config" "$march")")
     continue
   fi
-  args=(-DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" -DCMAKE_CXX_STANDARD_REQUIRED=ON
+  # Ninja where there is one: it builds the targets of a target list in
+  # parallel (make: one after the other).
+  generator=()
+  command -v ninja >/dev/null && generator=(-G Ninja)
+  args=("${generator[@]}" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_STANDARD="$std" -DCMAKE_CXX_STANDARD_REQUIRED=ON
         -DCMAKE_CXX_EXTENSIONS=OFF -DCMAKE_BUILD_TYPE=$build_type -DCMAKE_CXX_FLAGS="$flags"
         -DNONLIN_USE_XSIMD=$xsimd -DNONLIN_WERROR=ON -DNONLIN_BUILD_TESTS=ON -DNONLIN_BUILD_BENCHMARKS=OFF
         -DNONLIN_BUILD_EXAMPLES=ON -DNONLIN_BUILD_DISPATCH=$dispatch -DNONLIN_TEST_DISPATCH=$dispatch "${extra[@]}")
@@ -120,7 +148,7 @@ for config in $configs; do
   cmake -S . -B "$dir" "${args[@]}" >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
   "$cxx" --version | head -n 1
   grep -E "nonlin:" "$dir.configure.log" || true
-  cmake --build "$dir" -j "$jobs"
+  cmake --build "$dir" -j "$jobs" ${targets[@]:+--target "${targets[@]}"}
   t_built=$(date +%s)
   result=passed
   (cd "$dir" && ctest --output-on-failure -j "$jobs" "${ctest_extra[@]}" "$@") || { status=1; result=FAILED; }
@@ -130,7 +158,7 @@ for config in $configs; do
     # Valgrind models neither FTZ/DAZ nor 80-bit long double, so the tests
     # that set MXCSR or compare against long-double references are left out.
     echo "=== nonlin tests: valgrind memcheck ($config build) ==="
-    for t in test_bulk test_bulk_stream test_special test_ops test_guard_pages test_guard_pages_stream test_hostile; do
+    for t in test_bulk test_special test_ops test_guard_pages test_guard_pages_stream test_hostile; do
       valgrind -q --error-exitcode=99 "$dir/tests/$t" --gtest_brief=1 \
         --gtest_filter='-Denormals*:Parameters*' >"$dir.valgrind-$t.log" 2>&1 \
         && echo "valgrind $t: clean" \
@@ -168,19 +196,25 @@ done
 echo "=== nonlin tests: output digests across builds ==="
 t0=$(date +%s)
 tool=""
+tool_neon=""
 fma=()
 nofma=()
 for config in $configs; do
   d="build/test-$config/nonlin-digest.bin"
   [ -f "$d" ] || continue
-  [ -n "$tool" ] || tool="build/test-$config/tests/digest/nonlin_digest"
+  # (the comparing tool from a build that runs here, the aarch64 one under qemu)
+  if [ "$config" != neon ]; then
+    [ -n "$tool" ] || tool="build/test-$config/tests/digest/nonlin_digest"
+  elif [ -z "$tool" ]; then
+    tool_neon="build/test-$config/tests/digest/nonlin_digest"
+  fi
   read -r header <"$d" || true
   case "$header" in *" fma=1 "*) fma+=("$d") ;; *) nofma+=("$d") ;; esac
 done
 digest_result=done
 compare() {  # compare A B REQUIRE LABEL
   local out
-  if out=$("$tool" --compare "$1" "$2" --require-equal "$3"); then
+  if out=$($tool --compare "$1" "$2" --require-equal "$3"); then
     echo "digest $4: as documented"
   else
     echo "digest $4: NOT as documented (required equal: $3)"
@@ -189,6 +223,7 @@ compare() {  # compare A B REQUIRE LABEL
   fi
   echo "$out" | grep -v " identical$" | sed 's/^/  /'
 }
+[ -n "$tool" ] || [ -z "$tool_neon" ] || tool="qemu-aarch64 $tool_neon"
 if [ -z "$tool" ]; then
   echo "digest: no digests (the digest test did not run)"
 else

@@ -59,7 +59,9 @@ inline long double r_tanh(long double x) { return std::tanh(x); }
 inline long double r_sqrt(long double x) { return std::sqrt(x); }
 inline long double r_atan(long double x) { return std::atan(x); }
 #if NONLIN_TEST_HAVE_QUADMATH
-__extension__ typedef __float128 quad;
+typedef nonlin_quad quad;  // __float128, or long double where that is binary128 (quad.hpp)
+#endif
+#if NONLIN_TEST_HAVE_QUADMATH && !NONLIN_TEST_QUAD_IS_LONG_DOUBLE
 inline quad r_exp(quad x) { return expq(x); }
 inline quad r_erfc(quad x) { return erfcq(x); }
 inline quad r_tanh(quad x) { return tanhq(x); }

@@ -70,6 +70,8 @@ double ref_narrow_abs(float x) {
 std::uint64_t half_stride() {
 #if defined(NONLIN_TEST_HALF_FULL)
   return 1;
+#elif defined(NONLIN_TEST_HALF_NARROW_STRIDE)
+  return NONLIN_TEST_HALF_NARROW_STRIDE;  // tests/CMakeLists.txt
 #else
   return 61;  // odd: every rounding position of both formats is visited
 #endif
@@ -317,8 +319,12 @@ std::vector<float> ups() {
 }
 
 // Builds with a sanitizer check every 5th gate, builds without
-// optimization every 13th.
-#if !defined(__OPTIMIZE__)
+// optimization every 13th, the others every gate, unless
+// tests/CMakeLists.txt sets NONLIN_TEST_HALF_GATE_STRIDE (the lean suite,
+// emulated builds).
+#if defined(NONLIN_TEST_HALF_GATE_STRIDE)
+constexpr std::uint32_t kGateStride = NONLIN_TEST_HALF_GATE_STRIDE;
+#elif !defined(__OPTIMIZE__)
 constexpr std::uint32_t kGateStride = 13;
 #elif defined(__SANITIZE_ADDRESS__)
 constexpr std::uint32_t kGateStride = 5;
@@ -331,6 +337,7 @@ constexpr std::uint32_t kGateStride = 1;
 #else
 constexpr std::uint32_t kGateStride = 1;
 #endif
+static_assert(kGateStride >= 1, "NONLIN_TEST_HALF_GATE_STRIDE must be at least 1");
 
 template <class H, class G>
 void check_gated(G const& g) {

@@ -1,7 +1,9 @@
 // Hostile environments and arguments:
 //  * Denormals: subnormal inputs and inputs whose results are subnormal, in
 //    the default floating-point environment and with the caller's MXCSR set to
-//    flush-to-zero (FTZ) and/or denormals-are-zero (DAZ) (x86 only).
+//    flush-to-zero (FTZ) and/or denormals-are-zero (DAZ) (x86), or with the
+//    FPCR's FZ bit set (AArch64: FTZ and DAZ together, the only one of these
+//    modes it has).
 //  * Parameters: leaky_relu alpha and swish / swiglu beta at 0, negative,
 //    NaN, inf and huge values -- the table of what comes out is printed, and
 //    what is mathematically defined is asserted.
@@ -31,6 +33,9 @@
 #include <pmmintrin.h>
 #include <xmmintrin.h>
 #define NONLIN_TEST_HAVE_MXCSR 1
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+#define NONLIN_TEST_HAVE_MXCSR 1  // the FPCR, in the MXCSR's part
+#define NONLIN_TEST_FPCR 1
 #else
 #define NONLIN_TEST_HAVE_MXCSR 0
 #endif
@@ -81,7 +86,34 @@ const char* mode_name(Mode m) {
   return "?";
 }
 
-#if NONLIN_TEST_HAVE_MXCSR
+// Whether the target has mode m: AArch64's FZ flushes subnormal inputs and
+// results alike, so FTZ or DAZ alone are not available there.
+bool mode_available(Mode m) {
+#if defined(NONLIN_TEST_FPCR)
+  return m == Mode::standard || m == Mode::ftz_daz;
+#elif NONLIN_TEST_HAVE_MXCSR
+  (void)m;
+  return true;
+#else
+  return m == Mode::standard;
+#endif
+}
+
+#if defined(NONLIN_TEST_FPCR)
+constexpr std::uint64_t kFzBit = std::uint64_t(1) << 24;  // FPCR.FZ
+TEST_NOINLINE std::uint64_t get_fpcr() {
+  std::uint64_t v;
+  __asm__ __volatile__("mrs %0, fpcr" : "=r"(v));
+  return v;
+}
+TEST_NOINLINE void set_fpcr(std::uint64_t v) { __asm__ __volatile__("msr fpcr, %0" : : "r"(v)); }
+TEST_NOINLINE std::uint64_t enter_mode(Mode m) {
+  const std::uint64_t saved = get_fpcr();
+  set_fpcr(m == Mode::ftz_daz ? (saved | kFzBit) : (saved & ~kFzBit));
+  return saved;
+}
+TEST_NOINLINE void leave_mode(std::uint64_t saved) { set_fpcr(saved); }
+#elif NONLIN_TEST_HAVE_MXCSR
 constexpr unsigned kFtzBit = 0x8000, kDazBit = 0x0040;
 
 // Set and restore in functions the optimizer cannot look into, and compute in
@@ -96,6 +128,12 @@ TEST_NOINLINE unsigned enter_mode(Mode m) {
 }
 TEST_NOINLINE void leave_mode(unsigned saved) { _mm_setcsr(saved); }
 #endif
+
+// A table cell for mode m: "n/a" where the target does not have the mode.
+template <class T>
+std::string cell(Mode m, T y) {
+  return mode_available(m) ? brief(y) : "n/a";
+}
 
 template <class F, class T>
 TEST_NOINLINE void eval_scalar(F const& f, const T* x, T* y, std::size_t n) {
@@ -131,7 +169,7 @@ template <class F, class T>
 std::vector<T> run_unary(Mode m, F const& f, std::vector<T> const& xs) {
   std::vector<T> ys(xs.size()), yb(xs.size());
 #if NONLIN_TEST_HAVE_MXCSR
-  const unsigned saved = enter_mode(m);
+  const auto saved = enter_mode(m);
 #else
   (void)m;
 #endif
@@ -150,7 +188,7 @@ template <class F, class T>
 std::vector<T> run_gated(Mode m, F const& g, std::vector<T> const& gs, std::vector<T> const& us) {
   std::vector<T> ys(gs.size()), yb(gs.size());
 #if NONLIN_TEST_HAVE_MXCSR
-  const unsigned saved = enter_mode(m);
+  const auto saved = enter_mode(m);
 #else
   (void)m;
 #endif
@@ -211,7 +249,9 @@ std::vector<T> denormal_inputs(std::string const& name, double param) {
 
 template <class T>
 void require_default_env() {
-#if NONLIN_TEST_HAVE_MXCSR
+#if defined(NONLIN_TEST_FPCR)
+  ASSERT_EQ(get_fpcr() & kFzBit, 0u) << "the test process starts with FPCR.FZ set";
+#elif NONLIN_TEST_HAVE_MXCSR
   ASSERT_EQ(_mm_getcsr() & (kFtzBit | kDazBit), 0u) << "the test process starts with FTZ/DAZ set";
 #endif
 }
@@ -266,7 +306,7 @@ constexpr bool integer_subnormals(F const&) {
 
 TYPED_TEST(Denormals, UnaryFlushModes) {
 #if !NONLIN_TEST_HAVE_MXCSR
-  GTEST_SKIP() << "FTZ/DAZ are x86 MXCSR modes";
+  GTEST_SKIP() << "FTZ/DAZ are x86 MXCSR and AArch64 FPCR modes";
 #else
   using T = TypeParam;
   require_default_env<T>();
@@ -278,6 +318,7 @@ TYPED_TEST(Denormals, UnaryFlushModes) {
     for (T x : xs) zeros.push_back(std::signbit(x) ? -T(0) : T(0));
     const auto y_of_zero = run_unary(Mode::standard, f, zeros);
     for (Mode m : {Mode::ftz, Mode::daz, Mode::ftz_daz}) {
+      if (!mode_available(m)) continue;
       const bool ftz = m != Mode::daz, daz = m != Mode::ftz;
       const auto y = run_unary(m, f, xs);
       for (std::size_t i = 0; i < xs.size(); ++i) {
@@ -336,7 +377,7 @@ TYPED_TEST(Denormals, UnaryFlushModes) {
 // default (and the brief's named cases).
 TYPED_TEST(Denormals, PrintTable) {
 #if !NONLIN_TEST_HAVE_MXCSR
-  GTEST_SKIP() << "FTZ/DAZ are x86 MXCSR modes";
+  GTEST_SKIP() << "FTZ/DAZ are x86 MXCSR and AArch64 FPCR modes";
 #else
   using T = TypeParam;
   require_default_env<T>();
@@ -350,8 +391,8 @@ TYPED_TEST(Denormals, PrintTable) {
     const auto y3 = run_unary(Mode::ftz_daz, f, xs);
     for (std::size_t i = 0; i < xs.size(); ++i) {
       if (same_bits(y0[i], y1[i]) && same_bits(y0[i], y2[i]) && same_bits(y0[i], y3[i])) continue;
-      std::cout << "[ hostile ]   " << f.name << "(" << brief(xs[i]) << ") | " << brief(y0[i]) << " | " << brief(y1[i])
-                << " | " << brief(y2[i]) << " | " << brief(y3[i]) << "\n";
+      std::cout << "[ hostile ]   " << f.name << "(" << brief(xs[i]) << ") | " << brief(y0[i]) << " | " << cell(Mode::ftz, y1[i])
+                << " | " << cell(Mode::daz, y2[i]) << " | " << cell(Mode::ftz_daz, y3[i]) << "\n";
     }
   });
   std::cout << std::flush;
@@ -363,7 +404,7 @@ TYPED_TEST(Denormals, PrintTable) {
 // gate; subnormal up.
 TYPED_TEST(Denormals, GatedFlushModes) {
 #if !NONLIN_TEST_HAVE_MXCSR
-  GTEST_SKIP() << "FTZ/DAZ are x86 MXCSR modes";
+  GTEST_SKIP() << "FTZ/DAZ are x86 MXCSR and AArch64 FPCR modes";
 #else
   using T = TypeParam;
   require_default_env<T>();
@@ -402,6 +443,7 @@ TYPED_TEST(Denormals, GatedFlushModes) {
     std::cout << "[ hostile ] " << type_name<T>() << " " << g.name
               << "(gate, up) | act(gate) | default | FTZ | DAZ | FTZ+DAZ\n";
     for (Mode m : {Mode::ftz, Mode::daz, Mode::ftz_daz}) {
+      if (!mode_available(m)) continue;
       const bool ftz = m != Mode::daz, daz = m != Mode::ftz;
       const auto y = run_gated(m, g, gs, us);
       for (std::size_t i = 0; i < gs.size(); ++i) {
@@ -445,8 +487,8 @@ TYPED_TEST(Denormals, GatedFlushModes) {
     const auto y3 = run_gated(Mode::ftz_daz, g, gs, us);
     for (std::size_t i = 0; i < gs.size(); ++i)
       std::cout << "[ hostile ]   " << g.name << "(" << brief(gs[i]) << ", " << brief(us[i]) << ") | "
-                << brief(act0[i]) << " | " << brief(y0[i]) << " | " << brief(y1[i]) << " | " << brief(y2[i]) << " | "
-                << brief(y3[i]) << "\n";
+                << brief(act0[i]) << " | " << brief(y0[i]) << " | " << cell(Mode::ftz, y1[i]) << " | "
+                << cell(Mode::daz, y2[i]) << " | " << cell(Mode::ftz_daz, y3[i]) << "\n";
     std::cout << std::flush;
   });
 #endif

@@ -129,4 +129,17 @@
 #endif
 #endif
 
+// NONLIN_INLINE_LAMBDA: the same for the kernel lambdas the functors hand to
+// detail::eval. GCC 12 for aarch64 otherwise calls them out of line, once per
+// vector, with every constant reloaded; the other compilers and targets
+// inline them already, and forcing it there would only change GCC's other
+// inlining choices (and the x86 code).
+#ifndef NONLIN_INLINE_LAMBDA
+#if defined(__GNUC__) && !defined(__clang__) && defined(__aarch64__)
+#define NONLIN_INLINE_LAMBDA __attribute__((always_inline))
+#else
+#define NONLIN_INLINE_LAMBDA
+#endif
+#endif
+
 #endif  // NONLIN_CONFIG_HPP

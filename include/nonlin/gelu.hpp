@@ -32,7 +32,7 @@ struct gelu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::gelu(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::gelu(v); });
   }
 };
 
@@ -56,7 +56,7 @@ struct gelu_tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::gelu_tanh(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::gelu_tanh(v); });
   }
 };
 }  // namespace precise
@@ -80,7 +80,7 @@ struct gelu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::standard::gelu_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::gelu_kernel(v); });
   }
 };
 
@@ -103,7 +103,7 @@ struct gelu_tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::standard::gelu_tanh_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::gelu_tanh_kernel(v); });
   }
 };
 
@@ -123,7 +123,7 @@ struct gelu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::fast::gelu_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::gelu_kernel(v); });
   }
 };
 
@@ -141,7 +141,7 @@ struct gelu_tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::fast::gelu_tanh_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::gelu_tanh_kernel(v); });
   }
 };
 }  // namespace fast

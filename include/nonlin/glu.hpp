@@ -179,7 +179,9 @@ struct glu {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     if constexpr (detail::standard::is_float<V>::value)
-      return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::glu(g, u); });
+      return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+        return detail::standard::glu(g, u);
+      });
     else
       return detail::gated(precise::sigmoid{}, gate, up);
   }
@@ -207,7 +209,7 @@ struct swiglu {
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     const double b = beta;
     if constexpr (detail::standard::is_float<V>::value)
-      return detail::eval2(gate, up, [b](auto const& g, auto const& u) {
+      return detail::eval2(gate, up, [b](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
         using W = typename std::decay<decltype(g)>::type;
         return detail::standard::swiglu(g, u, detail::splat<W>(b));
       });
@@ -234,7 +236,9 @@ struct geglu {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     if constexpr (detail::standard::is_float<V>::value)
-      return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::geglu(g, u); });
+      return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+        return detail::standard::geglu(g, u);
+      });
     else
       return detail::gated(precise::gelu{}, gate, up);
   }
@@ -258,7 +262,9 @@ struct geglu_tanh {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     if constexpr (detail::standard::is_float<V>::value)
-      return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::geglu_tanh(g, u); });
+      return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+        return detail::standard::geglu_tanh(g, u);
+      });
     else
       return detail::gated(precise::gelu_tanh{}, gate, up);
   }

@@ -26,7 +26,7 @@ struct hardsigmoid {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::hardsigmoid(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::hardsigmoid(v); });
   }
 };
 
@@ -47,7 +47,7 @@ struct hardswish {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::hardswish(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::hardswish(v); });
   }
 };
 

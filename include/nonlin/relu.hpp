@@ -26,9 +26,16 @@ struct relu {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     // Through eval like every functor: with the caller's FTZ/DAZ set, a
     // compiler may rewrite the scalar select into arithmetic that flushes.
-    return detail::eval(x, [](auto const& v) {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
-      return detail::select(v < W(0), W(0), v);
+#if defined(__clang__) && defined(__aarch64__)
+      // opaque: clang 14 to 16 turn this select into AArch64's fmax(v, 0),
+      // which gives +0 for v = -0 (llvm/llvm-project#93414).
+      const W zero = detail::opaque(W(0));
+#else
+      const W zero = W(0);
+#endif
+      return detail::select(v < W(0), zero, v);
     });
   }
 };
@@ -52,7 +59,7 @@ struct leaky_relu {
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     const double a = alpha;
-    return detail::eval(x, [a](auto const& v) {
+    return detail::eval(x, [a](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
       // opaque: clang folds select(c, a*v, v) into v * select(c, a, 1), which
       // flushes a subnormal v under the caller's FTZ/DAZ.
@@ -75,7 +82,7 @@ struct relu6 {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
       // Two selects, not min/max: NaN must pass through.
       return detail::select(v < W(0), W(0), detail::select(v > W(6), W(6), v));

@@ -27,7 +27,7 @@ struct sigmoid {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::sigmoid(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::sigmoid(v); });
   }
 };
 }  // namespace precise
@@ -50,7 +50,7 @@ struct sigmoid {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::standard::sigmoid_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::sigmoid_kernel(v); });
   }
 };
 
@@ -70,7 +70,7 @@ struct sigmoid {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::fast::sigmoid_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::sigmoid_kernel(v); });
   }
 };
 }  // namespace fast

@@ -30,7 +30,7 @@ struct silu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::silu(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::silu(v); });
   }
 };
 
@@ -56,7 +56,7 @@ struct swish {
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     const double b = beta;
-    return detail::eval(x, [b](auto const& v) {
+    return detail::eval(x, [b](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
       return detail::swish(v, detail::splat<W>(b));
     });
@@ -82,7 +82,7 @@ struct silu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::standard::silu_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::silu_kernel(v); });
   }
 };
 
@@ -106,7 +106,7 @@ struct swish {
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     const double b = beta;
-    return detail::eval(x, [b](auto const& v) {
+    return detail::eval(x, [b](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
       return detail::standard::swish_kernel(v, detail::splat<W>(b));
     });
@@ -128,7 +128,7 @@ struct silu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::fast::silu_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::silu_kernel(v); });
   }
 };
 
@@ -151,7 +151,7 @@ struct swish {
     // no clamp of x, and gives the same bits.
     if (std::is_same<detail::scalar_t<V>, float>::value && beta == 1.0) return fast::silu{}(x);
     const double b = beta;
-    return detail::eval(x, [b](auto const& v) {
+    return detail::eval(x, [b](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
       return detail::fast::swish_kernel(v, detail::splat<W>(b));
     });

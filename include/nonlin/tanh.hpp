@@ -27,7 +27,7 @@ struct tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::tanh(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::tanh(v); });
   }
 };
 }  // namespace precise
@@ -50,7 +50,7 @@ struct tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::standard::tanh_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::tanh_kernel(v); });
   }
 };
 
@@ -70,7 +70,7 @@ struct tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::fast::tanh_kernel(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::tanh_kernel(v); });
   }
 };
 }  // namespace fast

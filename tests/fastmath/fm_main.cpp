@@ -37,9 +37,26 @@
 #include "fm_api.hpp"
 #include "spec.hpp"
 
+// The flush-mode register: x86's MXCSR (FTZ 0x8000, DAZ 0x40), or
+// AArch64's FPCR, whose FZ bit (24) flushes inputs and results alike and
+// which crtfastmath.o sets there too when the program is linked with
+// -ffast-math.
 #if defined(__SSE2__) || defined(_M_X64)
 #include <xmmintrin.h>
 #define FM_HAVE_MXCSR 1
+#define FM_GET_CSR() _mm_getcsr()
+#define FM_SET_CSR(v) _mm_setcsr(v)
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+#define FM_HAVE_MXCSR 1
+#define FM_FPCR 1
+inline unsigned fm_get_fpcr() {
+  unsigned long long v;
+  __asm__ __volatile__("mrs %0, fpcr" : "=r"(v));
+  return static_cast<unsigned>(v);
+}
+inline void fm_set_fpcr(unsigned v) { __asm__ __volatile__("msr fpcr, %0" : : "r"(static_cast<unsigned long long>(v))); }
+#define FM_GET_CSR() fm_get_fpcr()
+#define FM_SET_CSR(v) fm_set_fpcr(v)
 #else
 #define FM_HAVE_MXCSR 0
 #endif
@@ -58,18 +75,22 @@ using nonlin_test::ulp_error;
 using R = nonlin_spec::wide;
 
 #if FM_HAVE_MXCSR
+#if defined(FM_FPCR)
+constexpr unsigned kFtzDaz = 1u << 24;  // FPCR.FZ
+#else
 constexpr unsigned kFtzDaz = 0x8040;
+#endif
 // MXCSR as the program found it at the first call, before any test changed
 // it. (Not a static initializer: crtfastmath.o's constructor, which sets
 // FTZ/DAZ, may run after ours.)
 unsigned startup_csr() {
-  static const unsigned csr = _mm_getcsr();
+  static const unsigned csr = FM_GET_CSR();
   return csr;
 }
 #define g_startup_csr startup_csr()
 __attribute__((noinline)) unsigned set_csr(unsigned v) {
-  const unsigned old = _mm_getcsr();
-  _mm_setcsr(v);
+  const unsigned old = FM_GET_CSR();
+  FM_SET_CSR(v);
   return old;
 }
 #endif
@@ -261,7 +282,11 @@ TEST(FastMath, Environment) {
   std::cout << "[ fastmath ] variant " << FM_STR(FM_LABEL) << ": kernels in " << fast.abi
             << " (__FAST_MATH__=" << fast.fast_math << ", __FINITE_MATH_ONLY__=" << fast.finite_math_only
             << ", FMA=" << fast.has_fma << "); normal copy in " << ref.abi << "\n";
-#if FM_HAVE_MXCSR
+#if defined(FM_FPCR)
+  std::cout << "[ fastmath ] FPCR at startup 0x" << std::hex << g_startup_csr << std::dec
+            << ": FZ=" << ((g_startup_csr & kFtzDaz) != 0)
+            << ((g_startup_csr & kFtzDaz) ? " (set by crtfastmath.o, linked because of the link flag)" : "") << "\n";
+#elif FM_HAVE_MXCSR
   std::cout << "[ fastmath ] MXCSR at startup 0x" << std::hex << g_startup_csr << std::dec
             << ": FTZ=" << ((g_startup_csr & 0x8000) != 0) << " DAZ=" << ((g_startup_csr & 0x40) != 0)
             << ((g_startup_csr & kFtzDaz) ? " (set by crtfastmath.o, linked because of the link flag)" : "") << "\n";

@@ -57,6 +57,7 @@
 
 #include "../half_ref.hpp"
 #include "../spec.hpp"
+#include "sweep_cli.hpp"
 #include "nonlin/nonlin.hpp"
 
 #if !NONLIN_TEST_HAVE_QUADMATH
@@ -324,34 +325,22 @@ row run(G const& g, std::vector<std::uint16_t> const& gates, unsigned threads) {
   return r;
 }
 
-std::string utc_now() {
-  char b[64];
-  const std::time_t t = std::time(nullptr);
-  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&t));
-  return b;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   std::uint32_t stride = 1;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::string> only;
-  std::string report, command;
-  for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+  std::string report;
+  const std::string command = nonlin_sweep_cli::command_line(argc, argv);
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--gate-stride" && i + 1 < argc) {
-      stride = static_cast<std::uint32_t>(std::strtoul(argv[++i], nullptr, 10));
-      if (stride == 0) stride = 1;
+      stride = nonlin_sweep_cli::at_least_one(argv[++i]);
     } else if (a == "--threads" && i + 1 < argc) {
-      threads = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
-      if (threads == 0) threads = 1;
+      threads = nonlin_sweep_cli::at_least_one(argv[++i]);
     } else if (a == "--only" && i + 1 < argc) {
-      std::stringstream ss(argv[++i]);
-      std::string s;
-      while (std::getline(ss, s, ','))
-        if (!s.empty()) only.push_back(s);
+      nonlin_sweep_cli::split_names(argv[++i], only);
     } else if (a == "--report" && i + 1 < argc) {
       report = argv[++i];
     } else {
@@ -427,7 +416,7 @@ int main(int argc, char** argv) {
   std::printf("\n%s\n%s\n", md.str().c_str(), ok ? "all correctly rounded" : "FAILED");
   if (!report.empty()) {
     std::ofstream out(report, std::ios::app);
-    out << "Command: `" << command << "` (" << utc_now() << "; " << __VERSION__ << "; `" << NONLIN_SWEEP_FLAGS
+    out << "Command: `" << command << "` (" << nonlin_sweep_cli::utc_now() << "; " << __VERSION__ << "; `" << NONLIN_SWEEP_FLAGS
         << "`; " << gates.size() << " gates x 65536 ups, " << threads << " thread(s))\n\n"
         << md.str() << "\n";
     std::printf("report appended to %s\n", report.c_str());

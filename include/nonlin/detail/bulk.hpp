@@ -57,7 +57,7 @@ struct fast_swish_any_beta {
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     const double b = beta;
-    return detail::eval(x, [b](auto const& v) {
+    return detail::eval(x, [b](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
       return detail::fast::swish_kernel(v, detail::splat<W>(b));
     });
@@ -187,7 +187,9 @@ inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) no
 struct swiglu_beta1 {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::eval2(gate, up, [](auto const& g, auto const& u) { return detail::standard::swiglu1(g, u); });
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+      return detail::standard::swiglu1(g, u);
+    });
   }
 };
 
@@ -195,7 +197,7 @@ struct swiglu_beta1 {
 struct swish_beta1 {
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) { return detail::standard::swish1(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::swish1(v); });
   }
 };
 

@@ -162,7 +162,7 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const exp_k<V> e = exp_neg_k<K>(a);
   const V eK = e.p * e.sK;                                        // E 2^K, normal
   const V d = detail::fma(eK, splat<V>(pow2f(-K)), V(1.0f));      // 1 + E
-  const V q = sign_select(x, eK, splat<V>(pow2f(K))) / d;         // sigmoid(x) 2^K
+  const V q = detail::div(sign_select(x, eK, splat<V>(pow2f(K))), d);         // sigmoid(x) 2^K
   return scale_down_pos(q);
 }
 
@@ -176,7 +176,7 @@ NONLIN_INLINE V silu(V const& x) noexcept {
   const V d = detail::fma(eK, splat<V>(pow2f(-K)), V(1.0f));
   const V num = sign_select(x, a * eK, x);                        // x < 0: a = max(x, -109)
   const V s = sign_select(x, splat<V>(pow2f(-K)), V(1.0f));
-  return scale_down_signed(num / d, s);
+  return scale_down_signed(detail::div(num, d), s);
 }
 
 // tanh(x) = copysign(q/(2 + q), x), q = e^-2|x| - 1 = 2^n (e^(2hr) - 1) +
@@ -193,7 +193,7 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
   const V em1 = hr * horner(hr, C::tanh_em1);                     // e^(2hr) - 1
   const V s = pow2_of_magic(t);                                   // 2^n
   const V q = detail::fma(s, em1, s - V(1.0f));                   // e^-2|x| - 1 <= 0
-  return detail::copysign(q / (q + V(2.0f)), x);
+  return detail::copysign(detail::div(q, q + V(2.0f)), x);
 }
 
 // gelu_tanh(x) = x sigmoid(z), z = x (c1 + c2 x^2); the error of z is
@@ -222,7 +222,7 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   const V d = detail::fma(eK, splat<V>(pow2f(-K)), V(1.0f));
   const V num = sign_select(x, xc * eK, x);
   const V s = sign_select(x, splat<V>(pow2f(-K)), V(1.0f));
-  return scale_down_signed(num / d, s);
+  return scale_down_signed(detail::div(num, d), s);
 }
 
 // gelu(x) = x Phi(x). With t = min(|x|, 14.5): Phi(-t) = e^(-t^2/2) G(t),
@@ -249,7 +249,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const V sK = pow2_of_magic(tt);
   const V tb = t * horner(t, C::gelu_b);
   const V den = tb + horner(t, C::gelu_a);
-  const V v = (sK * detail::fma(splat<V>(C::gelu_c0_hi), tb, e * tb)) / den;  // t Phi(-t) 2^K
+  const V v = detail::div(sK * detail::fma(splat<V>(C::gelu_c0_hi), tb, e * tb), den);  // t Phi(-t) 2^K
   // x < 0 lanes whose result is below 2^-126: C = -2^-126 and the fix-up.
   const auto tiny = v < splat<V>(pow2f(K - 126));
   const ibits<V> cf = mask_bits(tiny, static_cast<std::int32_t>(0x80800000u));
@@ -335,7 +335,7 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& zh, V const& 
   const V d = detail::fma(eK, splat<V>(pow2f(-KG)), V(1.0f));
   const V num = sign_select(zh, m_neg * eK, m);
   const V s = sign_select(zh, splat<V>(pow2f(-KG)), V(1.0f));
-  return scale_down_any(num / d, s, negative_lanes(zh));
+  return scale_down_any(detail::div(num, d), s, negative_lanes(zh));
 }
 
 // swish(x, beta) = x sigmoid(beta x), beta x carried as an exact pair.
@@ -356,7 +356,7 @@ NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
   const exp_k<V> e = exp_neg_k<KG>(a);
   const V eK = e.p * e.sK;
   const V d = detail::fma(eK, splat<V>(pow2f(-KG)), V(1.0f));
-  const V w = (up * sign_select(g, eK, splat<V>(pow2f(KG)))) / d;  // up sigmoid(g) 2^KG
+  const V w = detail::div(up * sign_select(g, eK, splat<V>(pow2f(KG))), d);  // up sigmoid(g) 2^KG
   V y = scale_down_any(w, splat<V>(pow2f(-KG)), w == w);  // every lane may be tiny
   const auto big = big_lanes(up);
   if (any_lane(big))
@@ -428,7 +428,7 @@ NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
   const V sK = pow2_of_magic(tt);
   const V b = horner(t, C::gelu_b);
   const V den = detail::fma(t, b, horner(t, C::gelu_a));
-  const V u = (sK * detail::fma(splat<V>(C::gelu_c0_hi), b, e * b)) / den;  // Phi(-t) 2^KG
+  const V u = detail::div(sK * detail::fma(splat<V>(C::gelu_c0_hi), b, e * b), den);  // Phi(-t) 2^KG
   // g < 0: -up t Phi(-t) = -((up t) u) 2^-KG (fnms keeps the sign of zero);
   // g >= 0: up g (1 - Phi(-t)) = fma(-(up g), P, up g), P = u 2^-KG, and
   // P = 0 for t > 9 (1 - P rounds to 1 there; P would be subnormal past 13).
@@ -466,7 +466,7 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
   const V eK = exp_poly6(r) * pow2_of_magic(t);
   const V d = detail::fma(eK, splat<V>(pow2f(-KG)), V(1.0f));
-  const V w = (up * sign_select(x, xc * eK, x)) / d;
+  const V w = detail::div(up * sign_select(x, xc * eK, x), d);
   const V s = sign_select(x, splat<V>(pow2f(-KG)), V(1.0f));
   V y = scale_down_any(w, s, negative_lanes(x));
   const auto big = big_lanes(up);

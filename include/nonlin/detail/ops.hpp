@@ -428,6 +428,20 @@ NONLIN_INLINE xsimd::batch<T, A> fma_kind(xsimd::batch<T, A> const& a, xsimd::ba
     else return _mm_fnmsub_pd(a, b, c);
   }
 #endif
+#if defined(__aarch64__) && defined(__ARM_FEATURE_FMA)
+  // (xsimd 8.1's NEON fnma and fnms are a product and an addition. Kind 2
+  // is -c - a*b, not -(a*b + c): that would turn a +0 into -0.)
+  if constexpr (bytes == 16 && f32) {
+    if constexpr (Kind == 0) return vfmaq_f32(vnegq_f32(c), a, b);
+    else if constexpr (Kind == 1) return vfmsq_f32(c, a, b);
+    else return vfmsq_f32(vnegq_f32(c), a, b);
+  }
+  if constexpr (bytes == 16 && !f32) {
+    if constexpr (Kind == 0) return vfmaq_f64(vnegq_f64(c), a, b);
+    else if constexpr (Kind == 1) return vfmsq_f64(c, a, b);
+    else return vfmsq_f64(vnegq_f64(c), a, b);
+  }
+#endif
   if constexpr (Kind == 0) return xsimd::fms(a, b, c);
   else if constexpr (Kind == 1) return xsimd::fnma(a, b, c);
   else return xsimd::fnms(a, b, c);
@@ -450,8 +464,20 @@ NONLIN_INLINE xsimd::batch<T, A> fnms(xsimd::batch<T, A> const& a, xsimd::batch<
 
 // xsimd changed the template argument of bitwise_cast in 11.0 (from the batch
 // type to the scalar type); these two wrappers are the only place that knows.
+// AArch64: the 128-bit casts (and shl's shifts) are done on the registers
+// here, because GCC 12 leaves xsimd 8.1's NEON bitwise_cast and operator<<
+// (dispatched through tables of function wrappers) out of line: a call per
+// use in every kernel's loop.
 template <class To, class T, class A>
 NONLIN_INLINE xsimd::batch<To, A> bit_cast_batch(xsimd::batch<T, A> const& x) noexcept {
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+  using RF = typename xsimd::batch<T, A>::register_type;
+  using RT = typename xsimd::batch<To, A>::register_type;
+  if constexpr (sizeof(RF) == 16 && sizeof(RT) == 16) {
+    const RF r = x;
+    return xsimd::batch<To, A>(__builtin_bit_cast(RT, r));
+  } else
+#endif
 #if XSIMD_VERSION_MAJOR >= 11
   return xsimd::bitwise_cast<To>(x);
 #else
@@ -475,6 +501,12 @@ NONLIN_INLINE xsimd::batch<I, A> shl(xsimd::batch<I, A> const& i, int s) noexcep
     return _mm512_maskz_slli_epi32(__mmask16(0xFFFF), i, static_cast<unsigned>(s));
   if constexpr (bytes == 64 && sizeof(I) == 8)
     return _mm512_maskz_slli_epi64(__mmask8(0xFF), i, static_cast<unsigned>(s));
+#endif
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+  if constexpr (sizeof(typename xsimd::batch<I, A>::register_type) == 16 && sizeof(I) == 4)
+    return xsimd::batch<I, A>(vshlq_s32(i, vdupq_n_s32(s)));
+  if constexpr (sizeof(typename xsimd::batch<I, A>::register_type) == 16 && sizeof(I) == 8)
+    return xsimd::batch<I, A>(vshlq_s64(i, vdupq_n_s64(static_cast<std::int64_t>(s))));
 #endif
   return i << s;
 }
@@ -763,6 +795,7 @@ NONLIN_INLINE void stream_store(typename B::value_type* p, B const& v) noexcept 
   (void)p;
   (void)v;
   (void)is_f;
+  (void)bytes;
 #if defined(__AVX512F__)
   if constexpr (bytes == 64) {
     if constexpr (is_f) _mm512_stream_ps(p, v);

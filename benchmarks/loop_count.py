@@ -1,0 +1,410 @@
+#!/usr/bin/env python3
+"""Instructions per vector of each kernel's loop, NEON beside AVX2.
+
+    python3 benchmarks/loop_count.py [--out DIR] [PROGRAM ...]
+
+Without PROGRAMs it builds benchmarks/loop_kernels.cpp (one extern "C"
+noinline function kern_<name> per float kernel of the default and fast
+tiers: nonlin::apply of that functor) four ways -- aarch64-linux-gnu-g++
+-O2 and -O3 (NEON), g++ -O3 -march=x86-64-v3 and clang++-16 -O3
+-march=x86-64-v3 (AVX2) -- into DIR (default build/loop-count) and prints
+one markdown table, the builds side by side. The NEON programs are run
+under qemu-aarch64 when it is there (a smoke test: they must run).
+
+For each kern_ function the disassembly (objdump, or aarch64-linux-gnu-
+objdump for an AArch64 ELF) is split into natural loops (dominators, back
+edges), its own and those of the functions it calls (to a depth of 3). A
+loop is counted by its shortest trip through its header: the common path,
+without the rare-lane fix-ups behind a branch. The kernel's loop is the one
+whose trip stores the widest vectors to the caller's buffer (not the
+stack), the plain one rather than x86's streaming one, the longest trip of
+those. If that trip calls a function (a kernel the compiler left out of
+line), the callee's straight-line instructions are added and the cell is
+marked "+call".
+
+"per vector" is per output register stored (NEON 4 floats, AVX2 8); "per
+16" is per 16 floats. Speed itself is not measured: the aarch64 programs
+only run under emulation here.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+INSN = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
+FUNC = re.compile(r"^([0-9a-f]+) <(.+)>:$")
+
+
+def elf_machine(path):
+    with open(path, "rb") as f:
+        h = f.read(20)
+    m = int.from_bytes(h[18:20], "little")
+    return {62: "x86_64", 183: "aarch64"}.get(m, "unknown")
+
+
+def disassemble(path, arch):
+    if arch == "aarch64":
+        cmd = ["aarch64-linux-gnu-objdump", "-d", "--no-show-raw-insn", path]
+    else:
+        cmd = ["objdump", "-d", "--no-show-raw-insn", "-M", "intel", path]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    funcs, names, cur = {}, {}, None
+    for line in out.splitlines():
+        m = FUNC.match(line)
+        if m:
+            cur = (m.group(2), [])
+            funcs[int(m.group(1), 16)] = cur
+            names[m.group(2)] = int(m.group(1), 16)
+            continue
+        m = INSN.match(line)
+        if m and cur is not None:
+            args = m.group(3).split("//")[0].strip() if arch == "aarch64" else m.group(3)
+            cur[1].append((int(m.group(1), 16), m.group(2), args))
+    return funcs, names
+
+
+class X86:
+    name = "x86-64"
+    uncond = ("jmp", "ret", "ud2")
+    calls = ("call",)
+
+    @staticmethod
+    def target(op, args):
+        if op.startswith("j") or op == "call":
+            t = re.match(r"([0-9a-f]+) <", args)
+            return int(t.group(1), 16) if t else None
+        return None
+
+    @staticmethod
+    def is_nop(op, args):
+        return op in ("nop", "int3") or op.endswith("nop") or (op in ("cs", "data16", "xchg") and "nop" in args)
+
+    @staticmethod
+    def is_vector(op, args):
+        return bool(re.search(r"\b[xyz]mm\d+", args)) and op.startswith("v")
+
+    @staticmethod
+    def lanes(op, args):
+        if re.search(r"(ss|sd|d|q)$", op) and not re.search(r"(dq|dqa|dqu)\d*$|p[sd]$", op):
+            return 1
+        for reg, n in (("zmm", 16), ("ymm", 8), ("xmm", 4)):
+            if reg in args:
+                return n
+        return 0
+
+    @staticmethod
+    def stores(op, args):
+        """Floats stored to the caller's buffer by this instruction (0 if none)."""
+        dest = args.split(",")[0]
+        if op.startswith("vmov") and "PTR [" in dest and not re.search(r"\[r[sb]p", dest) \
+                and X86.is_vector(op, args):
+            return X86.lanes(op, args)
+        return 0
+
+    CLASSES = [
+        ("fma/mul", re.compile(r"^vf(n)?m(add|sub)|^vmulp")),
+        ("add/sub/min/max", re.compile(r"^v(add|sub|min|max)p")),
+        ("div/rcp", re.compile(r"^v(div|rcp|sqrt|rsqrt)")),
+        ("compare/select/logic", re.compile(r"^v(cmp|blendv|pand|pandn|por|pxor|and|or|xor|pternlog|fixupimm|fpclass)")),
+        ("load/store/move", re.compile(r"^v(mov|broadcast|pbroadcast)")),
+    ]
+
+
+class A64:
+    name = "aarch64"
+    uncond = ("b", "br", "ret")
+    calls = ("bl", "blr")
+
+    @staticmethod
+    def target(op, args):
+        if op in ("b", "bl") or op.startswith("b.") or op in ("cbz", "cbnz", "tbz", "tbnz"):
+            t = re.search(r"\b([0-9a-f]+) <", args)
+            return int(t.group(1), 16) if t else None
+        return None
+
+    @staticmethod
+    def is_nop(op, args):
+        return op in ("nop", "udf")
+
+    @staticmethod
+    def is_vector(op, args):
+        return bool(re.search(r"\bv\d+\.\d*[bhsd]\b|\bq\d+\b", args))
+
+    @staticmethod
+    def lanes(op, args):
+        m = re.search(r"\bv\d+\.(\d+)s\b", args)
+        if m:
+            return int(m.group(1))
+        if re.search(r"\bq\d+\b", args):
+            return 4  # a q register of floats
+        return 1
+
+    @staticmethod
+    def stores(op, args):
+        # Output stores are single q-register stores (str q / st1); an stp of
+        # two q registers in these loops is GCC keeping a temporary on the
+        # stack through an address register (seen with x4/x6), not output.
+        if op not in ("str", "stur", "st1"):
+            return 0
+        if not re.search(r"\bq\d+\b|\bv\d+\.", args):
+            return 0
+        mem = args[args.index("["):] if "[" in args else ""
+        if re.match(r"\[sp\b|\[x29\b", mem):
+            return 0  # a spill
+        regs = len(re.findall(r"\bq\d+\b", args.split("[")[0])) or 1
+        return 4 * regs
+
+    CLASSES = [
+        ("fma/mul", re.compile(r"^f(n)?ml[as]|^fn?m(add|sub)$|^f(n)?mul")),
+        ("add/sub/min/max", re.compile(r"^f(add|sub|min|max|minnm|maxnm|abd|neg|abs)$")),
+        ("div/rcp", re.compile(r"^f(div|recpe|recps|sqrt|rsqrte|rsqrts)$")),
+        ("compare/select/logic", re.compile(r"^(fcm|cm|bsl|bif|bit$|and$|orr$|eor$|bic$|orn$|not$|mvn$)")),
+        ("load/store/move", re.compile(r"^(ldr|str|ldp|stp|ldur|stur|ld1|st1|mov|dup|movi|fmov|ins|umov)")),
+    ]
+
+
+def loops(insns, isa):
+    """Natural loops as (instructions, shortest trip). Loops whose trip
+    holds a return or a rep-string instruction are left out; loops with a
+    call are kept (the caller adds the callee)."""
+    index = {a: i for i, (a, _, _) in enumerate(insns)}
+    n = len(insns)
+    succ = [[] for _ in range(n)]
+    padding = False
+    for i, (a, op, args) in enumerate(insns):
+        nop = isa.is_nop(op, args)
+        padding = nop and (padding or (i > 0 and insns[i - 1][1] in isa.uncond))
+        if op not in isa.calls:
+            t = isa.target(op, args)
+            if t is not None and t in index:
+                succ[i].append(index[t])
+        if op not in isa.uncond and not padding and i + 1 < n:
+            succ[i].append(i + 1)
+    pred = [[] for _ in range(n)]
+    for i, ss in enumerate(succ):
+        for j in ss:
+            pred[j].append(i)
+    roots = [i for i in range(n) if not pred[i] or i == 0]
+    reach, todo = set(roots), list(roots)
+    while todo:
+        for j in succ[todo.pop()]:
+            if j not in reach:
+                reach.add(j)
+                todo.append(j)
+    full = (1 << n) - 1
+    dom = [full] * n
+    for r in roots:
+        dom[r] = 1 << r
+    rootset = set(roots)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n):
+            if i in rootset or i not in reach:
+                continue
+            d = full
+            for p in pred[i]:
+                d &= dom[p]
+            d |= 1 << i
+            if d != dom[i]:
+                dom[i] = d
+                changed = True
+    back = {}
+    for s_ in sorted(reach):
+        for h in succ[s_]:
+            if dom[s_] >> h & 1:
+                back.setdefault(h, []).append(s_)
+    found = {}
+    for h, sources in back.items():
+        body, todo = {h}, list(sources)
+        while todo:
+            i = todo.pop()
+            if i not in body:
+                body.add(i)
+                todo += pred[i]
+        found[h] = body
+    out = []
+    for h, body in found.items():
+        ins = [insns[i] for i in sorted(body)]
+        parent, frontier, last = {h: None}, [h], None
+        while frontier and last is None:
+            nxt = []
+            for i in frontier:
+                for j in succ[i]:
+                    if j == h and last is None:
+                        last = i
+                    elif j in body and j not in parent:
+                        parent[j] = i
+                        nxt.append(j)
+            frontier = nxt
+        path = []
+        while last is not None:
+            path.append(insns[last])
+            last = parent[last]
+        path = path or ins
+        if any(op == "ret" or op.startswith("rep") for _, op, _ in path):
+            continue
+        out.append((ins, path))
+    return out
+
+
+def callees(insns, funcs, isa):
+    for _, op, args in insns:
+        if op in isa.calls or op in ("jmp", "b"):
+            t = isa.target(op, args)
+            if t is not None and t in funcs and "@plt" not in args:
+                yield t
+
+
+def kernel_loop(entry, funcs, isa):
+    """The kernel's main loop: the loop storing the most floats per trip to
+    the caller's buffer, the plain one rather than the streaming one (x86
+    vmovnt). Returns (body, trip, callee name or None)."""
+    seen, todo, cands = set(), [(entry, 0)], []
+    while todo:
+        addr, depth = todo.pop()
+        if addr in seen or addr not in funcs:
+            continue
+        seen.add(addr)
+        insns = funcs[addr][1]
+        cands += loops(insns, isa)
+        if depth < 3:
+            todo += [(c, depth + 1) for c in callees(insns, funcs, isa)]
+
+    def floats(b):
+        return sum(isa.stores(op, a) for _, op, a in b[1])
+
+    def width(b):
+        return max([isa.stores(op, a) for _, op, a in b[1]] or [0])
+
+    cands = [b for b in cands if floats(b) > 0]
+    plain = [b for b in cands if not any(op.startswith("vmovnt") or op == "stnp" for _, op, _ in b[1])]
+    cands = plain or cands
+    if not cands:
+        return None
+    widest = max(width(b) for b in cands)
+    cands = [b for b in cands if width(b) == widest]
+    body, trip = max(cands, key=lambda b: len(b[1]))
+    # an out-of-line kernel called on every trip: add the callee
+    # (straight-line code up to its ret); calls on a rarer path (the
+    # rare-lane fix-ups) are not counted
+    callee = None
+    extra = []
+    for _, op, args in trip:
+        if op in isa.calls:
+            t = isa.target(op, args)
+            if t is not None and t in funcs:
+                callee = funcs[t][0]
+                for ins in funcs[t][1]:
+                    extra.append(ins)
+                    if ins[1] == "ret":
+                        break
+    return body + extra, trip + extra, callee, floats((body, trip)), widest
+
+
+def classify(insns, isa):
+    counts = {name: 0 for name, _ in isa.CLASSES}
+    counts["other vector"] = 0
+    counts["scalar/branch"] = 0
+    for _, op, args in insns:
+        if not isa.is_vector(op, args) and not re.search(r"\b[qsd]\d+\b", args):
+            counts["scalar/branch"] += 1
+            continue
+        for name, rx in isa.CLASSES:
+            if rx.search(op):
+                counts[name] += 1
+                break
+        else:
+            counts["other vector"] += 1
+    return counts
+
+
+def analyse(path):
+    arch = elf_machine(path)
+    isa = A64 if arch == "aarch64" else X86
+    funcs, names = disassemble(path, arch)
+    rows = []
+    for name in sorted((n for n in names if n.startswith("kern_")), key=lambda n: names[n]):
+        r = kernel_loop(names[name], funcs, isa)
+        if r is None:
+            rows.append((name[5:].replace("fast_", "fast::", 1), None))
+            continue
+        body, trip, callee, floats, width = r
+        rows.append((name[5:].replace("fast_", "fast::", 1),
+                     dict(body=len(trip), full=len(body), floats=floats, width=width, callee=callee,
+                          counts=classify(trip, isa))))
+    return arch, isa, rows
+
+
+
+BUILDS = [
+    # (file name, compiler, flags)
+    ("neon-gcc12-O2", "aarch64-linux-gnu-g++", ["-O2", "-static"]),
+    ("neon-gcc12-O3", "aarch64-linux-gnu-g++", ["-O3", "-static"]),
+    ("avx2-gcc12-O3", "g++", ["-O3", "-march=x86-64-v3"]),
+    ("avx2-clang16-O3", "clang++-16", ["-O3", "-march=x86-64-v3"]),
+]
+
+
+def build(out):
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(here)
+    os.makedirs(out, exist_ok=True)
+    progs = []
+    for name, cxx, flags in BUILDS:
+        if not shutil.which(cxx):
+            print(f"loop_count: {cxx} not found, {name} left out", file=sys.stderr)
+            continue
+        exe = os.path.join(out, name)
+        cmd = [cxx, "-std=c++17", "-DNDEBUG", *flags, "-I", os.path.join(root, "include"),
+               os.path.join(here, "loop_kernels.cpp"), "-o", exe]
+        print("$ " + " ".join(cmd), file=sys.stderr)
+        subprocess.run(cmd, check=True)
+        if name.startswith("neon") and shutil.which("qemu-aarch64"):
+            subprocess.run(["qemu-aarch64", exe], check=True, stdout=subprocess.DEVNULL)
+        progs.append(exe)
+    return progs
+
+
+def main(argv):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("programs", nargs="*")
+    ap.add_argument("--out", default="build/loop-count")
+    ap.add_argument("--by-kind", action="store_true", help="per program: the split of each loop by kind")
+    args = ap.parse_args(argv)
+    progs = args.programs or build(args.out)
+    results = [(p,) + analyse(p) for p in progs]
+    if args.by_kind:
+        for path, arch, isa, rows in results:
+            print(f"== {path} ({arch})")
+            for name, r in rows:
+                if r is None:
+                    print(f"{name:18s} no loop found")
+                    continue
+                print(f"{name:18s} {r['body']:4d} insns/trip, {r['floats']:3d} floats/trip  "
+                      + ("(+call) " if r["callee"] else "")
+                      + ", ".join(f"{k} {v}" for k, v in r["counts"].items() if v))
+        return
+    print("| kernel | " + " | ".join(f"{os.path.basename(p)}: / vector | / 16" for p, _, _, _ in results) + " |")
+    print("|---|" + "---:|---:|" * len(results))
+    order = ["relu", "leaky_relu", "relu6", "hardsigmoid", "hardswish", "tanh", "sigmoid", "gelu", "gelu_tanh",
+             "silu", "swish", "glu", "swiglu", "geglu", "geglu_tanh"]
+    order += ["fast::" + n for n in order[5:]]
+    names = sorted((n for n, _ in results[0][3]), key=lambda n: order.index(n) if n in order else 99)
+    for n in names:
+        cells = []
+        for _, arch, isa, rows in results:
+            r = dict(rows).get(n)
+            if not r:
+                cells += ["—", "—"]
+                continue
+            nvec = r["floats"] / r["width"]
+            mark = " +call" if r["callee"] else ""
+            cells += [f"{r['body'] / nvec:.0f}{mark}", f"{r['body'] * 16 / r['floats']:.0f}"]
+        print(f"| {n} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
