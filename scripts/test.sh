@@ -6,26 +6,27 @@
 #   sse2      g++ 12     C++17  -march=x86-64 (SSE2, no FMA)  lean   valgrind memcheck of its test programs
 #   avx2      clang 16   C++20  -march=x86-64-v3 (AVX2, FMA)  full   the consumer-package tests
 #   avx512    g++ 12     C++20  -march=x86-64-v4 (AVX-512)    lean
-#   scalar    clang 16   C++17  no -march, NONLIN_USE_XSIMD=OFF lean (the portable path without xsimd)
+#   scalar    clang 16   C++17  no -march, NONLIN_USE_XSIMD=OFF core (the portable path without xsimd)
 #   sanitize  clang 14   C++17  -march=native, AddressSanitizer + UndefinedBehaviorSanitizer;
 #                               core; the libFuzzer target (tests/fuzz) runs its seeds in ctest,
-#                               then fuzzes for NONLIN_FUZZ_SECONDS (default 60)
+#                               then fuzzes for NONLIN_FUZZ_SECONDS (default 30)
 #   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests);
-#                               core
+#                               core, without the digest
 #   neon      aarch64-linux-gnu-g++ 12, C++17, cross-compiled (cmake/aarch64-linux-gnu.cmake),
 #                               static, run under qemu-aarch64: xsimd's NEON path. Emulation is
 #                               slow, so a subset: the digest, test_special, test_bulk,
-#                               test_hostile (FPCR.FZ for FTZ/DAZ), test_half (every 16-bit
-#                               input; every 4093rd float narrowed, every 61st gate) and the
-#                               sweep at stride 4093 with 8 double samples per binade
+#                               test_hostile (FPCR.FZ), test_half (every 16-bit input; every
+#                               4093rd float narrowed, every 61st gate) and the sweep at
+#                               stride 4093 with 8 double samples per binade
 #
 # The suites (tests/CMakeLists.txt): full is every test; lean
 # (NONLIN_TEST_LEAN) every test program, but the ISA-independent extras only
 # once (in avx2, the build every CI machine runs): no consumer packages, no
 # streaming-store variant but the guard-page one, sweeps 8x sparser; core
 # (NONLIN_TEST_CORE_ONLY) the programs that check the contracts and
-# preconditions: bulk, special, guard pages, hostile, ops, half. sse2 and
-# avx2 also build the -ffast-math and mixed-ISA tests (NONLIN_TEST_HARDENING).
+# preconditions: bulk, special, guard pages, hostile, ops, half, and the
+# digest. sse2 and avx2 also build the -ffast-math and mixed-ISA tests
+# (NONLIN_TEST_HARDENING).
 #
 # All but debug are RelWithDebInfo: -O2 without -g, but for line tables in
 # sse2 (-g1, for valgrind's reports) and sanitize (-O1 -gline-tables-only,
@@ -54,7 +55,7 @@ bash scripts/setup.sh
 
 mkdir -p build
 jobs=${NONLIN_JOBS:-$(nproc 2>/dev/null || echo 2)}
-fuzz_seconds=${NONLIN_FUZZ_SECONDS:-60}
+fuzz_seconds=${NONLIN_FUZZ_SECONDS:-30}
 configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize debug neon"}
 status=0
 summary=()
@@ -98,13 +99,14 @@ for config in $configs; do
     sse4)     cxx=clang++-14; march=x86-64-v2; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
     avx2)     cxx=clang++-16; std=20; march=x86-64-v3; dispatch=ON ;;
     avx512)   std=20; march=x86-64-v4; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
-    scalar)   cxx=clang++-16; xsimd=OFF; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
+    scalar)   cxx=clang++-16; xsimd=OFF; extra=(-DNONLIN_TEST_CORE_ONLY=ON -DNONLIN_TEST_HARDENING=OFF) ;;
     sanitize) cxx=clang++-14; march=native; relflags="-O1 -gline-tables-only -DNDEBUG"
               san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
               extra=("-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" -DNONLIN_BUILD_EXAMPLES=OFF
                      -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON) ;;
     debug)    march=native; build_type=Debug  # NDEBUG unset: NONLIN_ASSERT and its death tests
-              extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON) ;;
+              extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON
+                     -DNONLIN_TEST_DIGEST=OFF) ;;
     neon)     cxx=aarch64-linux-gnu-g++
               if ! command -v "$cxx" >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
                 echo "=== neon: FAILED: needs aarch64-linux-gnu-g++ and qemu-aarch64" \
