@@ -30,6 +30,7 @@ import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
+from cfg_loops import natural_loops, shortest_trip  # noqa: E402
 from report import cpu_model  # noqa: E402
 
 INSN = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
@@ -101,75 +102,15 @@ def loops(insns):
             succ[i].append(index[int(t.group(1), 16)])
         if op not in ("jmp", "ret", "ud2") and not padding and i + 1 < n:
             succ[i].append(i + 1)
-    pred = [[] for _ in range(n)]
-    for i, ss in enumerate(succ):
-        for j in ss:
-            pred[j].append(i)
-    # dominators (bit sets), iterated to the fixed point. The entries are the
-    # instructions nothing jumps or falls into (the function's first one; in
-    # a stripped library, the start of every function), joined by a virtual
-    # root; the first instruction is always one.
-    roots = [i for i in range(n) if not pred[i] or i == 0]
-    reach, todo = set(roots), list(roots)
-    while todo:
-        for j in succ[todo.pop()]:
-            if j not in reach:
-                reach.add(j)
-                todo.append(j)
-    full = (1 << n) - 1
-    dom = [full] * n
-    for r in roots:
-        dom[r] = 1 << r
-    rootset = set(roots)
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n):
-            if i in rootset or i not in reach:
-                continue
-            d = full
-            for p in pred[i]:
-                d &= dom[p]
-            d |= 1 << i
-            if d != dom[i]:
-                dom[i] = d
-                changed = True
-    back = {}
-    for s_ in sorted(reach):
-        for h in succ[s_]:
-            if dom[s_] >> h & 1:
-                back.setdefault(h, []).append(s_)
-    found = {}
-    for h, sources in back.items():
-        body, todo = {h}, list(sources)
-        while todo:
-            i = todo.pop()
-            if i not in body:
-                body.add(i)
-                todo += pred[i]
-        found[h] = body
     out = []
+    found = natural_loops(succ)
     for h, body in found.items():
         if any(h2 != h and h2 in body for h2 in found):
             continue
         ins = [insns[i] for i in sorted(body)]
         if any(op in ("call", "ret") or op.startswith("rep") for _, op, _ in ins):
             continue
-        parent, frontier, last = {h: None}, [h], None
-        while frontier and last is None:
-            nxt = []
-            for i in frontier:
-                for j in succ[i]:
-                    if j == h and last is None:
-                        last = i
-                    elif j in body and j not in parent:
-                        parent[j] = i
-                        nxt.append(j)
-            frontier = nxt
-        path = []
-        while last is not None:
-            path.append(insns[last])
-            last = parent[last]
+        path = [insns[i] for i in shortest_trip(succ, h, body)]
         out.append((ins, path or ins))
     return out
 
