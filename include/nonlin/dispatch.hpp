@@ -28,16 +28,8 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
-#if defined(__has_include)
-#if __has_include(<version>)
-#include <version>
-#endif
-#endif
-#if defined(__cpp_lib_span)
-#include <span>
-#endif
 
-#include "apply.hpp"
+#include "apply.hpp"  // and <span> where the library has it (__cpp_lib_span)
 #include "config.hpp"
 #include "function_list.hpp"
 
