@@ -69,13 +69,14 @@ inline void apply_half(F const& f, Out* out, std::size_t n, In const*... in) noe
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<float>;
   constexpr bool vec = sizeof...(In) == 2 ? accepts_batch2<F, B>::value : accepts_batch<F, B>::value;
+  constexpr bool stream = streams<F, float>();
   if constexpr (vec) {
     if constexpr (kernel_choice<F, float>::any) {
       kernel_choice<F, float>::run(f, [&](auto const& k) noexcept {
-        half_loop<exact>(k, rare, half_rule<F>::E, out, n, in...);
+        half_loop_stream<exact, half_rule<F>::E, stream>(k, rare, out, n, in...);
       });
     } else {
-      half_loop<exact>(f, rare, half_rule<F>::E, out, n, in...);
+      half_loop_stream<exact, half_rule<F>::E, stream>(f, rare, out, n, in...);
     }
     return;
   }

@@ -245,13 +245,28 @@ NONLIN_INLINE void store_from_float(Out* p, xsimd::batch<float> const& y) noexce
   else narrow_store(p, y);
 }
 
+// Whether half_loop can write Out with streaming stores (x86: float with
+// stream_store, 16-bit with narrow_stream), and such a store.
+template <class Out>
+constexpr bool can_stream_out() {
+  if constexpr (std::is_same<Out, float>::value) return can_stream<xsimd::batch<float>>();
+  else return can_stream_half<xsimd::default_arch>();
+}
+template <class Out>
+NONLIN_INLINE void stream_from_float(Out* p, xsimd::batch<float> const& y) noexcept {
+  if constexpr (std::is_same<Out, float>::value) stream_store(p, y);
+  else narrow_stream(p, y);
+}
+
 // out[i] = op(in...[i]) for storage types In (float, bf16, f16) and Out,
 // one pass in float vectors, the remainder as one zero-padded vector (all
 // zero bits: +0 in every type). Exact: Out is 16-bit and F's outputs are
 // correctly rounded: the lanes near_midpoint<Out>(y, E) flags are
 // recomputed per block by rare(count, x..., idx) (see half_rare below).
 // Inputs are loaded before a vector is stored: out may equal an input of
-// its own type.
+// its own type. Stream: the whole vectors go by streaming stores (out
+// aligned to a vector of Out, can_stream_out<Out>()), fenced before the
+// rare lanes are rewritten and at the end.
 // The flagged lanes of one block: their indices and inputs.
 template <std::size_t Args, std::size_t N>
 struct flagged_lanes {
@@ -260,13 +275,16 @@ struct flagged_lanes {
   std::size_t count = 0;
 
   // Records the lanes of m (a float mask) below `end`, base the index of
-  // lane 0; xv the inputs. Out of the hot loop: flags are rare.
-  template <class M, class B>
-  NONLIN_COLD void add(M const& m, std::size_t base, std::size_t end, const B* xv) noexcept {
-    constexpr std::size_t W = B::size;
+  // lane 0; xv the inputs. Out of the hot loop: flags are rare. (By value:
+  // the copies are made on the cold path, not kept in memory in the loop.)
+  template <class M, class... B>
+  NONLIN_COLD void add(M m, std::size_t base, std::size_t end, B... xv) noexcept {
+    static_assert(sizeof...(B) == Args, "one batch per operand");
+    constexpr std::size_t W = M::size;
     std::uint64_t bits = lane_bits(m);
-    alignas(B) float xa[Args][W];
-    for (std::size_t k = 0; k < Args; ++k) xv[k].store_aligned(xa[k]);
+    alignas(64) float xa[Args][W];
+    std::size_t arg = 0;
+    ((xv.store_aligned(xa[arg]), ++arg), ...);
     for (std::size_t j = 0; j < W; ++j, bits >>= 1) {
       if ((bits & 1u) == 0 || base + j >= end) continue;
       idx[count] = static_cast<std::uint32_t>(base + j);
@@ -276,8 +294,15 @@ struct flagged_lanes {
   }
 };
 
-template <bool Exact, class Out, class Op, class Rare, class... In>
-inline void half_loop(Op const& op, Rare const& rare, std::int32_t E, Out* out, std::size_t n,
+// flags.add with the operands xv[K...] passed by value.
+template <class Flags, class M, class B, std::size_t... K>
+NONLIN_INLINE void add_lanes(Flags& flags, M const& m, std::size_t base, std::size_t end, const B* xv,
+                             std::index_sequence<K...>) noexcept {
+  flags.add(m, base, end, xv[K]...);
+}
+
+template <bool Exact, std::int32_t E, bool Stream = false, class Out, class Op, class Rare, class... In>
+inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
                       In const*... in) noexcept {
   using B = xsimd::batch<float>;
   constexpr std::size_t W = B::size;
@@ -293,10 +318,11 @@ inline void half_loop(Op const& op, Rare const& rare, std::int32_t E, Out* out, 
     for (; end - i >= W; i += W) {
       const B xv[kArgs] = {load_as_float(in + i)...};
       const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
-      store_from_float(out + i, y);
+      if constexpr (Stream) stream_from_float(out + i, y);
+      else store_from_float(out + i, y);
       if constexpr (Exact) {
         const auto m = near_midpoint<Out>(y, E);
-        if (any_lane(m)) flags.add(m, i, end, xv);
+        if (any_lane(m)) add_lanes(flags, m, i, end, xv, std::make_index_sequence<kArgs>());
       }
     }
     if (i < end) {
@@ -314,14 +340,39 @@ inline void half_loop(Op const& op, Rare const& rare, std::int32_t E, Out* out, 
       std::memcpy(static_cast<void*>(out + i), static_cast<const void*>(res), rest * sizeof(Out));
       if constexpr (Exact) {
         const auto m = near_midpoint<Out>(y, E);
-        if (any_lane(m)) flags.add(m, i, end, xv);
+        if (any_lane(m)) add_lanes(flags, m, i, end, xv, std::make_index_sequence<kArgs>());
       }
       i = end;
     }
     if constexpr (Exact) {
-      if (flags.count != 0) rare(flags.count, flags.xs, flags.idx, out);
+      if (flags.count != 0) {
+        if constexpr (Stream) stream_fence();
+        rare(flags.count, flags.xs, flags.idx, out);
+      }
     }
   }
+  if constexpr (Stream) stream_fence();
+}
+
+// half_loop, with streaming stores where Stream (F runs at memory speed:
+// streams<F, float>()) and the output has NONLIN_STREAM_MIN_BYTES or more:
+// the elements before out's first vector-aligned one go by plain stores.
+// The same bits either way.
+template <bool Exact, std::int32_t E, bool Stream, class Out, class Op, class Rare, class... In>
+inline void half_loop_stream(Op const& op, Rare const& rare, Out* out, std::size_t n,
+                             In const*... in) noexcept {
+  if constexpr (Stream && can_stream_out<Out>()) {
+    constexpr std::size_t W = xsimd::batch<float>::size;
+    constexpr std::size_t align = W * sizeof(Out);
+    const auto addr = reinterpret_cast<std::uintptr_t>(out);
+    if (n >= std::size_t(NONLIN_STREAM_MIN_BYTES) / sizeof(Out) && n >= 2 * W && addr % sizeof(Out) == 0) {
+      const std::size_t head = ((align - addr % align) % align) / sizeof(Out);
+      half_loop<Exact, E>(op, rare, out, head, in...);
+      half_loop<Exact, E, true>(op, rare, out + head, n - head, (in + head)...);
+      return;
+    }
+  }
+  half_loop<Exact, E>(op, rare, out, n, in...);
 }
 
 #endif  // NONLIN_USE_XSIMD

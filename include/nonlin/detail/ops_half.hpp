@@ -293,6 +293,40 @@ NONLIN_INLINE void narrow_store(H* p, xsimd::batch<float, A> const& v) noexcept 
   }
 }
 
+// Whether narrow_stream writes batch<float, A> results with a non-temporal
+// store: AVX-512F (32 bytes) and AVX2 + F16C (16 bytes). Elsewhere it is
+// narrow_store.
+template <class A>
+constexpr bool can_stream_half() {
+  constexpr int k = half_kind<A>();
+  return k == 2 || k == 3;
+}
+
+// narrow_store's bits, written by a non-temporal ("streaming") store; p is
+// aligned to B::size * 2 bytes where can_stream_half<A>().
+template <class H, class A>
+NONLIN_INLINE void narrow_stream(H* p, xsimd::batch<float, A> const& v) noexcept {
+  constexpr bool bf = std::is_same<H, nonlin::bf16>::value;
+  constexpr int k = half_kind<A>();
+  (void)bf;
+#if defined(__AVX512F__)
+  if constexpr (k == 3) {
+    const __m256i h = bf ? half_isa::avx512::narrow_bf16_bits(v) : half_isa::avx512::narrow_f16_bits(v);
+    _mm256_stream_si256(reinterpret_cast<__m256i*>(p), h);
+    return;
+  }
+#endif
+#if defined(__AVX2__) && defined(__F16C__)
+  if constexpr (k == 2) {
+    const __m128i h =
+        bf ? half_isa::avx2::pack_low16(half_isa::avx2::narrow_bf16_bits(v)) : half_isa::avx2::narrow_f16_bits(v);
+    _mm_stream_si128(reinterpret_cast<__m128i*>(p), h);
+    return;
+  }
+#endif
+  if constexpr (k != 2 && k != 3) narrow_store(p, v);
+}
+
 // Bit j set where lane j of m is.
 template <class T, class A>
 NONLIN_INLINE std::uint64_t lane_bits(xsimd::batch_bool<T, A> const& m) noexcept {
