@@ -298,10 +298,15 @@ TYPED_TEST(Denormals, UnaryDefaultModeWithinBound) {
 //    arithmetic: a blend of x, and DAZ makes x < 0 false for a negative
 //    one) -- or a zero; see the table.
 // The default tier in float (with an FMA) scales its results into the
-// subnormal range with integer operations (no floating-point underflow, no assist).
+// subnormal range with integer operations (no floating-point underflow, no
+// assist); the fast tier does so in its tails (fast_math.hpp, ldexp_tiny),
+// and near zero (silu(x) ~ x/2 for a tiny normal x) by a plain multiply,
+// which FTZ flushes: either way at most the smallest normal, with the sign.
 template <class T, class F>
 constexpr bool integer_subnormals(F const&) {
-  return std::decay_t<F>::tier == nonlin::tier::standard && std::is_same<T, float>::value && nonlin::detail::has_fma;
+  constexpr auto tier = std::decay_t<F>::tier;
+  return (tier == nonlin::tier::standard || tier == nonlin::tier::fast) && std::is_same<T, float>::value &&
+         nonlin::detail::has_fma;
 }
 
 TYPED_TEST(Denormals, UnaryFlushModes) {

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "math.hpp"
+#include "math_std.hpp"
 
 NONLIN_BEGIN_NAMESPACE
 namespace detail {
@@ -69,6 +70,40 @@ struct expo {
   NONLIN_INLINE V value() const noexcept { return detail::ldexp(p, n); }
 };
 
+// Subnormal results without subnormal operands. On x86 a floating-point
+// operation whose result underflows or which reads a subnormal takes a
+// microcode assist (measured 30-50x slower per instruction on the Intel
+// Xeon of benchmarks/README.md), so a kernel that scales into the subnormal
+// range with vscalef or a multiply runs 20-400x slower on inputs in its
+// tails. The kernels below test each vector for an exponent n below
+// kTinyN, where a scaling by 2^n can underflow; a vector without one (all
+// of them for |x| below about 86) runs the plain formulas, one with one
+// takes the same formulas with the scaling done by ldexp_tiny and the
+// denominators' 2^n clamped. In such a vector the lanes with n >= kTinyN
+// still get the plain formulas (their n unchanged), and the others, always
+// the same lanes, ldexp_tiny: a lane's value does not depend on its
+// neighbours, and where the result is normal the two agree anyway (a
+// scaling by a power of two commutes with a rounding there).
+constexpr double kTinyN = -124.0;
+
+// m 2^n rounded once, subnormal results included, for integral n <= 0 and
+// |m| 2^(n+60) normal (or m = 0, NaN), |m| 2^n < 2^68: w = m 2^(n+60) is
+// formed exactly and brought down by one fma that lands in the normal range
+// (standard::scale_down_signed's construction): where |w| < 2^-66 it adds
+// C = 2^-126 of w's sign, so that the sum's ulp is the subnormal grid, and
+// an integer subtraction of C's bits leaves the result.
+template <class V>
+NONLIN_INLINE V ldexp_tiny(V const& m, V const& n) noexcept {
+  constexpr int K = 60;
+  using I = bits_t<V>;
+  const V w = detail::ldexp(m, n + splat<V>(K));
+  const auto tiny = detail::abs(w) < splat<V>(standard::pow2f(K - 126));
+  const I cs = mask_bits(tiny, std::int32_t(0x00800000));
+  const V c = from_bits<V>(cs | (to_bits(w) & I(std::numeric_limits<std::int32_t>::min())));
+  const V z = detail::fma(w, splat<V>(standard::pow2f(-K)), c);
+  return from_bits<V>(standard::bits_sub<V>(to_bits(z), cs));
+}
+
 template <int D, class V>
 NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
   const V n = exp_index(a);
@@ -79,9 +114,19 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
-  const V e = ex.value();  // e^-|x|
+  const auto tiny = ex.n < splat<V>(kTinyN);
+  if (!any_lane(tiny)) {
+    const V e = ex.value();  // e^-|x|
+    const V y = rcp<R>(V(1) + e);
+    return detail::select(x < V(0), e * y, y);
+  }
+  // The plain formulas in the lanes with n >= kTinyN, and with n = -64 in
+  // the tiny ones (|x| > 86, where 1 + e is 1 either way, and so y); there
+  // ldexp_tiny where x < 0.
+  const V e = detail::ldexp(ex.p, detail::select(tiny, V(-64.0f), ex.n));
   const V y = rcp<R>(V(1) + e);
-  return detail::select(x < V(0), e * y, y);
+  const auto neg = x < V(0);
+  return detail::select(tiny & neg, ldexp_tiny(ex.p * y, ex.n), detail::select(neg, e * y, y));
 }
 
 // m * sigmoid(z). Where z < 0 the numerator m e^z is formed as
@@ -91,8 +136,24 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
 template <int D, int R, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(z), floor));
-  const V y = rcp<R>(V(1) + ex.value());
-  return detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m) * y;
+  const auto tiny = ex.n < splat<V>(kTinyN);
+  if (!any_lane(tiny)) {
+    const V y = rcp<R>(V(1) + ex.value());
+    return detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m) * y;
+  }
+  // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
+  // -64 in the others), ldexp_tiny in the tiny lanes where z < 0. There n is
+  // raised to where the result still
+  // rounds to zero, |m_neg p y| 2^n < 2^-150, so that ldexp_tiny's scaled
+  // product stays normal (swish's floor, -170, reaches n = -246; silu's and
+  // gelu_tanh's n >= -159 are never raised).
+  const V nc = detail::select(tiny, V(-64.0f), ex.n);
+  const V y = rcp<R>(V(1) + detail::ldexp(ex.p, nc));
+  const auto neg = z < V(0);
+  const V plain = detail::select(neg, detail::ldexp(m_neg * ex.p, nc), m) * y;
+  const V big = splat<V>(4294967296.0);  // 2^32
+  const V n_min = detail::select(detail::abs(m_neg) < big, V(-183.0f), V(-215.0f));
+  return detail::select(tiny & neg, ldexp_tiny((m_neg * ex.p) * y, max_keep_nan(ex.n, n_min)), plain);
 }
 
 template <int D = degree, int R = refine, class V>
@@ -141,7 +202,9 @@ struct expm1_half<D, std::index_sequence<I...>> {
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V tanh(V const& x) noexcept {
   using C = coeffs<float>;
-  const V h = max_keep_nan(neg_abs(x), splat<V>(0.5 * exp_floor));
+  // Clamped at -9.1: tanh rounds to +-1 from 9.011 on, and so does q / (2 +
+  // q) here (q = -1); 2^n stays normal (no subnormal operand anywhere).
+  const V h = max_keep_nan(neg_abs(x), V(-9.1f));
   const V n = approx_round_product(h, splat<V>(2.0 * C::log2e));
   const V hr = detail::fma(n, splat<V>(-0.5 * 0.693147180559945309), h);
   // One degree more than exp's: q near 0 carries tanh's whole relative
@@ -186,7 +249,15 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const expo<V> ex{horner(r2, exp_of_minus_half<D>::c), n};
   const V u = rcp<R>(splat<V>(fast_gelu_shift) - mt);
   const V pg = ex.p * horner(u, fast_coeffs<D>::gelu_tail);
-  return detail::select(x < V(0), detail::ldexp(mt * pg, ex.n), x * (V(1) - detail::ldexp(pg, ex.n)));
+  const auto tiny = n < splat<V>(kTinyN);
+  if (!any_lane(tiny))
+    return detail::select(x < V(0), detail::ldexp(mt * pg, ex.n), x * (V(1) - detail::ldexp(pg, ex.n)));
+  // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
+  // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
+  // where x < 0.
+  const V nc = detail::select(tiny, V(-64.0f), n);
+  const V plain = detail::select(x < V(0), detail::ldexp(mt * pg, nc), x * (V(1) - detail::ldexp(pg, nc)));
+  return detail::select(tiny & (x < V(0)), ldexp_tiny(mt * pg, n), plain);
 }
 
 // The fast functors' kernels: the fast math for float, the precise kernels
