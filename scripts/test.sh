@@ -160,11 +160,25 @@ for config in $configs; do
     # Valgrind models neither FTZ/DAZ nor 80-bit long double, so the tests
     # that set MXCSR or compare against long-double references are left out.
     echo "=== nonlin tests: valgrind memcheck ($config build) ==="
-    for t in test_bulk test_special test_ops test_guard_pages test_guard_pages_stream test_hostile; do
-      valgrind -q --error-exitcode=99 "$dir/tests/$t" --gtest_brief=1 \
-        --gtest_filter='-Denormals*:Parameters*' >"$dir.valgrind-$t.log" 2>&1 \
-        && echo "valgrind $t: clean" \
-        || { echo "valgrind $t: FAILED"; tail -n 30 "$dir.valgrind-$t.log"; status=1; result=FAILED; }
+    # ($jobs at a time: each run is single-threaded.)
+    vg_tests=(test_bulk test_special test_ops test_guard_pages test_guard_pages_stream test_hostile)
+    for t in "${vg_tests[@]}"; do
+      while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+      rm -f "$dir.valgrind-$t.rc"
+      ( if valgrind -q --error-exitcode=99 "$dir/tests/$t" --gtest_brief=1 \
+             --gtest_filter='-Denormals*:Parameters*' >"$dir.valgrind-$t.log" 2>&1; then
+          echo 0 >"$dir.valgrind-$t.rc"
+        else
+          echo 1 >"$dir.valgrind-$t.rc"
+        fi ) &
+    done
+    wait
+    for t in "${vg_tests[@]}"; do
+      if [ "$(cat "$dir.valgrind-$t.rc" 2>/dev/null)" = 0 ]; then
+        echo "valgrind $t: clean"
+      else
+        echo "valgrind $t: FAILED"; tail -n 30 "$dir.valgrind-$t.log"; status=1; result=FAILED
+      fi
     done
   fi
 
