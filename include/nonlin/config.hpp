@@ -132,12 +132,14 @@
 #endif
 
 // NONLIN_INLINE_LAMBDA: the same for the kernel lambdas the functors hand to
-// detail::eval. GCC 12 otherwise calls them out of line, once per vector,
-// with every constant reloaded: on aarch64 always, on x86 in a translation
-// unit that instantiates many kernels (nonlin::dispatch's tables: precise
-// silu and tanh were 10-14 % slower there). Clang inlines them already.
+// detail::eval. GCC 12 for aarch64 otherwise calls them out of line, once per
+// vector, with every constant reloaded; the other compilers and targets
+// inline them already. (Forcing it on x86 too made GCC 12 compile a test
+// program 2.1x slower; where GCC's unit-growth limit stops it on x86 -- one
+// translation unit instantiating every kernel, nonlin::dispatch's tables --
+// src/CMakeLists.txt raises the limit for those objects instead.)
 #ifndef NONLIN_INLINE_LAMBDA
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__aarch64__)
 #define NONLIN_INLINE_LAMBDA __attribute__((always_inline))
 #else
 #define NONLIN_INLINE_LAMBDA
