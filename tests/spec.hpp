@@ -455,9 +455,9 @@ struct unary_param_row : unary_row<Def, F, G> {
 
 // Gated: out = act(gate) * up, with Act the activation's functor (of the
 // same tier) and Half the documented packed gate half. folded: up is
-// multiplied into act's numerator before its final scaling (the default
-// tier, float, with an FMA), so the result is not the rounded act(gate) times up, and
-// the bound holds for every pair; otherwise out = act(gate) * up rounded
+// multiplied into act's numerator before its final scaling (float: the
+// default tier with an FMA, the fast tier), so the result is not the
+// rounded act(gate) times up, and the bound holds for every pair; otherwise out = act(gate) * up rounded
 // once, except in the float lanes of nonlin::detail::recomputes (act(gate)
 // below the smallest normal, 1 < |up| <= max: up act(gate) in double), so
 // the bound holds for every pair in float and, in double, where act(gate)
@@ -481,7 +481,8 @@ struct gated_row {
   }
   template <class T>
   static constexpr bool folded() {
-    return F::tier == nonlin::tier::standard && std::is_same<T, float>::value && nonlin::detail::has_fma;
+    return std::is_same<T, float>::value &&
+           ((F::tier == nonlin::tier::standard && nonlin::detail::has_fma) || F::tier == nonlin::tier::fast);
   }
 };
 

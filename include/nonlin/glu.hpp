@@ -3,12 +3,13 @@
 //
 // Every gated functor computes   out = act(gate) * up.
 //
-// The default tier folds up into act's numerator before its final scaling,
-// so its bound holds for every (gate, up) pair. The precise and fast tiers
-// round act(gate) first, as every framework does, and in float recompute
-// the rare lanes where that rounding matters (act(gate) below the smallest
-// normal, |up| > 1) in double: their float bounds hold for every pair too;
-// in double, where act(gate) is a normal number or |up| <= 1.
+// The default and fast tiers fold up into act's numerator before its final
+// scaling, so their float bounds hold for every (gate, up) pair. The precise
+// tier rounds act(gate) first, as every framework does, and in float
+// recomputes the rare lanes where that rounding matters (act(gate) below the
+// smallest normal, |up| > 1) in double: its float bound holds for every
+// pair too; in double (every tier), where act(gate) is a normal number or
+// |up| <= 1.
 //
 // !!! Which half of a packed [gate | up] row is the gate differs between
 // !!! frameworks. nonlin makes it explicit (gate_half) and defaults to:
@@ -36,9 +37,10 @@ NONLIN_BEGIN_NAMESPACE
 enum class gate_half { first, second };
 
 namespace detail {
-// Whether the precise and fast tiers recompute g(gate, up) = act(gate) up
-// from a = act(gate) rounded to T: in float, where a is below the smallest
-// normal (rounded to the subnormal grid, or to zero) and 1 < |up| <= max.
+// Whether detail::gated (the precise tier; float without an FMA in the
+// default tier) recomputes g(gate, up) = act(gate) up from a = act(gate)
+// rounded to T: in float, where a is below the smallest normal (rounded to
+// the subnormal grid, or to zero) and 1 < |up| <= max.
 template <class T>
 constexpr bool recomputes(T a, T up) noexcept {
   return std::is_same<T, float>::value && !(a >= std::numeric_limits<T>::min() || a <= -std::numeric_limits<T>::min()) &&
@@ -272,8 +274,16 @@ struct geglu_tanh {
 
 namespace fast {
 /// The gated family on the fast tier: act(gate) up with act from
-/// nonlin::fast; the packed defaults, special values and bound rule
-/// (2 x the activation's bound + 0.5 ULP) of the precise functors.
+/// nonlin::fast and the packed defaults of the other tiers.
+/// float: up folded into act's numerator before the final scaling (as in
+/// the default tier); lanes with |up| (glu) or |up gate| (the others) above
+/// 2^32, infinite or NaN are evaluated by the precise kernels in double.
+/// Bound: 2 x the activation's bound + 0.5 ULP, in float for every (gate,
+/// up) pair; double runs the precise functors (their bound and rule).
+/// Special values: as the default tier's in float (NaN in either operand ->
+/// NaN; the limits of the exact product, so up = +-inf with a finite gate
+/// gives +-inf with the sign of act(gate), NaN where act(gate) = 0), as the
+/// precise tier's in double.
 struct glu {
   static constexpr const char* name = "fast::glu";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
@@ -283,7 +293,12 @@ struct glu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(fast::sigmoid{}, gate, up);
+    if constexpr (detail::fast::is_float<V>::value)
+      return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+        return detail::fast::glu(g, u);
+      });
+    else
+      return detail::gated(fast::sigmoid{}, gate, up);
   }
 };
 
@@ -297,7 +312,14 @@ struct swiglu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(fast::swish{beta}, gate, up, precise::swish{double(float(beta))});
+    const double b = beta;
+    if constexpr (detail::fast::is_float<V>::value)
+      return detail::eval2(gate, up, [b](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+        using W = typename std::decay<decltype(g)>::type;
+        return detail::fast::swiglu<false>(g, u, detail::splat<W>(b));
+      });
+    else
+      return detail::gated(fast::swish{b}, gate, up);
   }
 };
 
@@ -310,7 +332,12 @@ struct geglu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(fast::gelu{}, gate, up);
+    if constexpr (detail::fast::is_float<V>::value)
+      return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+        return detail::fast::geglu(g, u);
+      });
+    else
+      return detail::gated(fast::gelu{}, gate, up);
   }
 };
 
@@ -323,7 +350,12 @@ struct geglu_tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::gated(fast::gelu_tanh{}, gate, up);
+    if constexpr (detail::fast::is_float<V>::value)
+      return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+        return detail::fast::geglu_tanh(g, u);
+      });
+    else
+      return detail::gated(fast::gelu_tanh{}, gate, up);
   }
 };
 }  // namespace fast

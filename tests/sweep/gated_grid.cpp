@@ -211,8 +211,8 @@ int main(int argc, char** argv) {
         << "th float bit pattern with |gate| <= 200, every " << tail_stride
         << "th in [-200, -80] (act(gate) tiny or subnormal), +-0, +-inf, NaN. Ups: +-10^(k/4) for k = -120..120, +-1, +-0, +-FLT_MAX, +-2^-149, "
            "+-inf. Reference: act(gate) in long double (tests/spec.hpp) times up. \"Promised for\": where "
-           "the functor's bound applies; in float that is every pair in every tier (the default tier folds "
-           "up into the numerator; the precise and fast tiers recompute in double the lanes where "
+           "the functor's bound applies; in float that is every pair in every tier (the default and fast "
+           "tiers fold up into the numerator; the precise tier recomputes in double the lanes where "
            "act(gate) is below the smallest normal and |up| > 1). Fixed values: NaN in either operand, "
            "the infinite limits (spec::gated_fixed), bit for bit.\n\n"
         << md.str();

@@ -64,19 +64,6 @@ struct fast_swish_any_beta {
   }
 };
 
-// act(gate) * up for a chosen activation kernel (act_d: the activation
-// for detail::gated's recomputed lanes, as the functor's own).
-template <class Act, class ActD>
-struct gated_by {
-  Act act;
-  ActD act_d;
-
-  template <class V>
-  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return gated(act, gate, up, act_d);
-  }
-};
-
 template <>
 struct kernel_choice<nonlin::fast::swish, float> {
   static constexpr bool any = true;
@@ -87,14 +74,23 @@ struct kernel_choice<nonlin::fast::swish, float> {
   }
 };
 
+// fast::swiglu's kernel with beta = 1 (the same bits as beta = 1 given).
+struct fast_swiglu_beta1 {
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+      return detail::fast::swiglu<true>(g, u, u);
+    });
+  }
+};
+
 template <>
 struct kernel_choice<nonlin::fast::swiglu, float> {
   static constexpr bool any = true;
   template <class Fn>
   static void run(nonlin::fast::swiglu const& g, Fn&& fn) {
-    const nonlin::precise::swish act_d{double(float(g.beta))};
-    if (g.beta == 1.0) fn(gated_by<nonlin::fast::silu, nonlin::precise::swish>{nonlin::fast::silu{}, act_d});
-    else fn(gated_by<fast_swish_any_beta, nonlin::precise::swish>{fast_swish_any_beta{g.beta}, act_d});
+    if (g.beta == 1.0) fn(fast_swiglu_beta1{});
+    else fn(g);
   }
 };
 

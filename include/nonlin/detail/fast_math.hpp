@@ -86,6 +86,12 @@ struct expo {
 // scaling by a power of two commutes with a rounding there).
 constexpr double kTinyN = -124.0;
 
+// fast::geglu's clamp of t = |g|: 16, where 2^32 t Phi(-t) < 2^-150 (gelu's
+// own, fast_gelu_end = 14.5, is where t Phi(-t) alone is). The tail fit
+// (scripts/fit_coefficients.sollya) is made on t <= 14.5; on (14.5, 16] its
+// relative error stays below 2^-12, inside the tier's bound.
+constexpr double fast_geglu_end = 16.0;
+
 // m 2^n rounded once, subnormal results included, for integral n <= 0 and
 // |m| 2^(n+60) normal (or m = 0, NaN), |m| 2^n < 2^68: w = m 2^(n+60) is
 // formed exactly and brought down by one fma that lands in the normal range
@@ -239,25 +245,102 @@ struct exp_of_minus_half<D, std::index_sequence<I...>> {
   static constexpr float c[] = {fast_coeffs<D>::exp[I] * ((I % 2 ? -1.0f : 1.0f) / static_cast<float>(1u << I))...};
 };
 
-template <int D = degree, int R = refine, class V>
-NONLIN_INLINE V gelu(V const& x) noexcept {
+// Gated: up gelu(x) with up folded in before the scaling and the rounding
+// (m_neg = (up (-t)) G p, m_pos = up x), and t clamped at fast_geglu_end.
+template <int D, int R, bool Gated, class V>
+NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
   using C = coeffs<float>;
-  const V mt = max_keep_nan(neg_abs(x), splat<V>(-fast_gelu_end));  // -t
+  const V mt = max_keep_nan(neg_abs(x), splat<V>(-(Gated ? fast_geglu_end : fast_gelu_end)));  // -t
   const V t2 = mt * mt;
   const V n = approx_round_product(t2, splat<V>(-0.5 * C::log2e));
   const V r2 = detail::fma(n, splat<V>(2.0 * 0.693147180559945309), t2);  // -2r
   const expo<V> ex{horner(r2, exp_of_minus_half<D>::c), n};
   const V u = rcp<R>(splat<V>(fast_gelu_shift) - mt);
   const V pg = ex.p * horner(u, fast_coeffs<D>::gelu_tail);
+  V m_neg, m_pos;
+  if constexpr (Gated) {
+    m_neg = (up * mt) * pg;
+    m_pos = up * x;
+  } else {
+    m_neg = mt * pg;
+    m_pos = x;
+  }
   const auto tiny = n < splat<V>(kTinyN);
   if (!any_lane(tiny))
-    return detail::select(x < V(0), detail::ldexp(mt * pg, ex.n), x * (V(1) - detail::ldexp(pg, ex.n)));
+    return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - detail::ldexp(pg, ex.n)));
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
   // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
   // where x < 0.
   const V nc = detail::select(tiny, V(-64.0f), n);
-  const V plain = detail::select(x < V(0), detail::ldexp(mt * pg, nc), x * (V(1) - detail::ldexp(pg, nc)));
-  return detail::select(tiny & (x < V(0)), ldexp_tiny(mt * pg, n), plain);
+  const V plain = detail::select(x < V(0), detail::ldexp(m_neg, nc), m_pos * (V(1) - detail::ldexp(pg, nc)));
+  return detail::select(tiny & (x < V(0)), ldexp_tiny(m_neg, n), plain);
+}
+
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V gelu(V const& x) noexcept {
+  return gelu_core<D, R, false>(x, x);
+}
+
+// ------------------------------------------------- the gated family --
+// act(g) up with up folded into act's numerator before the final scaling
+// (as the default tier does, and silu with x), so that the bound holds for
+// every (g, up) pair: a tiny act(g) is never rounded on its own before a
+// large |up| multiplies it. The common path takes the lanes where the
+// multiplier m (up for glu, up g for the others) has |m| <= 2^32; there the
+// exp argument is clamped at gated_floor, where |m| e^-132 < 2^-158 rounds
+// to zero. The other lanes (an infinite or NaN m included) are evaluated by
+// the precise kernels in double and rounded once (standard::fix_lanes).
+constexpr double gated_floor = -132.0;
+
+// glu(g, up) = up sigmoid(g).
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
+  V y = times_sigmoid<D, R>(up, up, g, splat<V>(gated_floor));
+  const auto big = standard::big_lanes(up);
+  if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::glu_rare);
+  return y;
+}
+
+// swiglu(g, up) = (up g) sigmoid(beta g); Beta1: beta = 1 (LLaMA's), no
+// beta g product (the same bits as beta = 1 given).
+template <bool Beta1, int D = degree, int R = refine, class V>
+NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
+  const V m = up * g;
+  V y = times_sigmoid<D, R>(m, m, Beta1 ? g : beta * g, splat<V>(gated_floor));
+  const auto big = standard::big_lanes(m);
+  if (any_lane(big)) {
+    if constexpr (Beta1) {
+      y = standard::fix_lanes(y, g, up, big, standard::swiglu1_rare);
+    } else {
+      const double b = standard::first_lane(beta);
+      y = standard::fix_lanes(y, g, up, big, [b](double gg, double u) { return standard::swiglu_rare(gg, u, b); });
+    }
+  }
+  return y;
+}
+
+// geglu(g, up) = up gelu(g), t clamped at fast_geglu_end: beyond it
+// |up gelu(g)| < 2^-150 wherever |up g| <= 2^32.
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
+  V y = gelu_core<D, R, true>(g, up);
+  const auto big = standard::big_lanes(up * g);
+  if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::geglu_rare);
+  return y;
+}
+
+// geglu_tanh(x, up) = (up x) sigmoid(z(x)): gelu_tanh's z, with m_neg =
+// up max(x, -20) (|m_neg| <= |up x|).
+template <int D = degree, int R = refine, class V>
+NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
+  using C = coeffs<float>;
+  const V x2 = x * x;
+  const V z = x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
+  const V m = up * x;
+  V y = times_sigmoid<D, R>(m, up * max_keep_nan(x, V(-20.0f)), z, splat<V>(gated_floor));
+  const auto big = standard::big_lanes(m);
+  if (any_lane(big)) y = standard::fix_lanes(y, x, up, big, standard::geglu_tanh_rare);
+  return y;
 }
 
 // The fast functors' kernels: the fast math for float, the precise kernels

@@ -318,6 +318,23 @@ inline double rare_product(double g, double u, double act_sign, Act const& act) 
   return u * act(g);
 }
 
+// The gated kernels' rare lanes (those of big_lanes, which the default and
+// fast tiers send to the precise kernels in double), each act(g) u rounded
+// once by fix_lanes: NaN in g, u (or beta) gives NaN, an infinite u the
+// limit.
+inline double glu_rare(double g, double u) { return rare_product(g, u, g == -INFINITY ? 0 : 1, sigmoid_d); }
+inline double swiglu_rare(double g, double u, double b) {
+  if (u == u && g == g && (b != b || (b == 0 && g - g != 0))) return g - g + b;  // NaN beta; 0 * inf
+  return rare_product(g, u, g == 0 || (g - g != 0 && b * g < 0) ? 0 : g, [b](double x) { return swish_d(x, b); });
+}
+inline double swiglu1_rare(double g, double u) {
+  return rare_product(g, u, g == 0 || g == -INFINITY ? 0 : g, silu_d);
+}
+inline double geglu_rare(double g, double u) { return rare_product(g, u, g == 0 || g == -INFINITY ? 0 : g, gelu_d); }
+inline double geglu_tanh_rare(double g, double u) {
+  return rare_product(g, u, g == 0 || g == -INFINITY ? 0 : g, gelu_tanh_d);
+}
+
 // m sigmoid(zh + zl) on the common path (|m| <= 2^32), m folded into the
 // scaled numerator; the core of swish and swiglu.
 template <bool HasLo, class V>
@@ -360,8 +377,7 @@ NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
   V y = scale_down_any(w, splat<V>(pow2f(-KG)), w == w);  // every lane may be tiny
   const auto big = big_lanes(up);
   if (any_lane(big))
-    y = fix_lanes(y, g, up, big,
-                  [](double gg, double u) { return rare_product(gg, u, gg == -INFINITY ? 0 : 1, sigmoid_d); });
+    y = fix_lanes(y, g, up, big, glu_rare);
   return y;
 }
 
@@ -377,11 +393,7 @@ NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
   const auto big = big_lanes(m);
   if (any_lane(big)) {
     const double b = first_lane(beta);
-    y = fix_lanes(y, g, up, big, [b](double gg, double u) {
-      if (u == u && gg == gg && (b != b || (b == 0 && gg - gg != 0))) return gg - gg + b;  // NaN beta; 0 * inf
-      return rare_product(gg, u, gg == 0 || (gg - gg != 0 && b * gg < 0) ? 0 : gg,
-                          [b](double x) { return swish_d(x, b); });
-    });
+    y = fix_lanes(y, g, up, big, [b](double gg, double u) { return swiglu_rare(gg, u, b); });
   }
   return y;
 }
@@ -404,8 +416,7 @@ NONLIN_INLINE V swiglu1(V const& g, V const& up) noexcept {
   V y = times_sigmoid<false>(m, m, g, V(0.0f));
   const auto big = big_lanes(m);
   if (any_lane(big))
-    y = fix_lanes(y, g, up, big,
-                  [](double gg, double u) { return rare_product(gg, u, gg == 0 || gg == -INFINITY ? 0 : gg, silu_d); });
+    y = fix_lanes(y, g, up, big, swiglu1_rare);
   return y;
 }
 
@@ -441,8 +452,7 @@ NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
   const auto big_up = big_lanes(up), big_mg = big_lanes(mg);  // (up g overflows: inf * 0 in w)
   const auto big = big_up | big_mg;
   if (any_lane(big))
-    y = fix_lanes(y, g, up, big,
-                  [](double gg, double uu) { return rare_product(gg, uu, gg == 0 || gg == -INFINITY ? 0 : gg, gelu_d); });
+    y = fix_lanes(y, g, up, big, geglu_rare);
   return y;
 }
 
@@ -474,9 +484,7 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
   V y = scale_down_any(w, s, negative_lanes(x));
   const auto big = big_lanes(up);
   if (any_lane(big))
-    y = fix_lanes(y, x, up, big, [](double gg, double u) {
-      return rare_product(gg, u, gg == 0 || gg == -INFINITY ? 0 : gg, gelu_tanh_d);
-    });
+    y = fix_lanes(y, x, up, big, geglu_tanh_rare);
   return y;
 }
 
