@@ -131,13 +131,40 @@
 #endif
 #endif
 
+// NONLIN_FLATTEN: how the float bulk loops are marked under GCC: every call
+// in them inlined (except noinline ones: NONLIN_COLD, NONLIN_NOINLINE), so
+// that a translation unit which instantiates many kernels -- past GCC's
+// unit-growth limit -- still gets each kernel inside its loop, not called
+// once per vector with its constants reloaded. Scalar call sites are not
+// affected. Clang inlines the kernels there already.
+#ifndef NONLIN_FLATTEN
+#if defined(__GNUC__) && !defined(__clang__)
+#define NONLIN_FLATTEN __attribute__((flatten))
+#else
+#define NONLIN_FLATTEN
+#endif
+#endif
+
+// NONLIN_NOINLINE: a path taken at most twice per call (a loop's partial
+// vectors), kept out of the flattened loops.
+#ifndef NONLIN_NOINLINE
+#if defined(__GNUC__) || defined(__clang__)
+#define NONLIN_NOINLINE inline __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define NONLIN_NOINLINE inline __declspec(noinline)
+#else
+#define NONLIN_NOINLINE inline
+#endif
+#endif
+
 // NONLIN_INLINE_LAMBDA: the same for the kernel lambdas the functors hand to
 // detail::eval. GCC 12 for aarch64 otherwise calls them out of line, once per
 // vector, with every constant reloaded; the other compilers and targets
 // inline them already. (Forcing it on x86 too made GCC 12 compile a test
 // program 2.1x slower; where GCC's unit-growth limit stops it on x86 -- one
-// translation unit instantiating every kernel, nonlin::dispatch's tables --
-// src/CMakeLists.txt raises the limit for those objects instead.)
+// translation unit instantiating many kernels -- the float bulk loops are
+// flattened instead (NONLIN_FLATTEN), and src/CMakeLists.txt raises the
+// limit for nonlin::dispatch's table objects.)
 #ifndef NONLIN_INLINE_LAMBDA
 #if defined(__GNUC__) && !defined(__clang__) && defined(__aarch64__)
 #define NONLIN_INLINE_LAMBDA __attribute__((always_inline))

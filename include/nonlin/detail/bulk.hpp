@@ -110,9 +110,10 @@ struct accepts_batch2<F, B, decltype(void(std::declval<F const&>()(std::declval<
 
 #if NONLIN_USE_XSIMD
 // out[i, i + count) = op(in...[i, i + count)) for count < W, as one
-// zero-padded vector (the same instructions as a whole vector).
+// zero-padded vector (the same instructions as a whole vector). Not inlined:
+// the flattened loops keep one copy of the kernel each.
 template <class T, class Op, class... In>
-inline void partial_vector(Op const& op, T* out, std::size_t i, std::size_t count, In const*... in) noexcept {
+NONLIN_NOINLINE void partial_vector(Op const& op, T* out, std::size_t i, std::size_t count, In const*... in) noexcept {
   using B = xsimd::batch<T>;
   const auto padded = [i, count](T const* p) {
     alignas(B) T buf[B::size] = {};
@@ -129,22 +130,12 @@ inline void partial_vector(Op const& op, T* out, std::size_t i, std::size_t coun
 // through the same instructions. Every input of a chunk is loaded before its
 // result is stored, which keeps out == an input (in place) correct.
 template <class T, class Op, class... In>
-inline void plain_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
+NONLIN_FLATTEN inline void plain_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
   using B = xsimd::batch<T>;
   constexpr std::size_t W = B::size;
   std::size_t i = 0;
   for (; n - i >= W; i += W) xsimd::store_unaligned(out + i, op(xsimd::load_unaligned(in + i)...));
-  if (i < n) {
-    const std::size_t rest = n - i;
-    const auto padded = [i, rest](T const* p) {
-      alignas(B) T buf[B::size] = {};  // B::size, not W: clang 14 rejects W here
-      std::memcpy(buf, p + i, rest * sizeof(T));
-      return xsimd::load_aligned(buf);
-    };
-    alignas(B) T res[W];
-    xsimd::store_aligned(res, op(padded(in)...));
-    std::memcpy(out + i, res, rest * sizeof(T));
-  }
+  if (i < n) partial_vector(op, out, i, n - i, in...);
 }
 
 // The same with streaming stores, for outputs of at least 2 vectors: the
@@ -152,7 +143,7 @@ inline void plain_loop(Op const& op, T* out, std::size_t n, In const*... in) noe
 // zero-padded vector, then aligned whole vectors, then the remainder; a
 // store fence ends it. The results are the same bits as plain_loop's.
 template <class T, class Op, class... In>
-inline void stream_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
+NONLIN_FLATTEN inline void stream_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
   using B = xsimd::batch<T>;
   constexpr std::size_t W = B::size;
   const std::size_t head = (W - (reinterpret_cast<std::uintptr_t>(out) / sizeof(T)) % W) % W;

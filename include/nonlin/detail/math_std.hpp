@@ -269,7 +269,7 @@ NONLIN_INLINE auto big_lanes(V const& u) noexcept {
 
 // Recomputes the lanes of `big` as f(g, u) (doubles in, float out).
 template <class V, class M, class F>
-NONLIN_INLINE V fix_lanes(V y, V const& g, V const& u, M const& big, F const& f) noexcept {
+NONLIN_COLD V fix_lanes(V y, V const& g, V const& u, M const& big, F const& f) noexcept {
   if constexpr (is_scalar<V>::value) {
     return big ? static_cast<float>(f(static_cast<double>(g), static_cast<double>(u))) : y;
   } else {
