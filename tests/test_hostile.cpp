@@ -299,14 +299,17 @@ TYPED_TEST(Denormals, UnaryDefaultModeWithinBound) {
 //    one) -- or a zero; see the table.
 // The default tier in float (with an FMA) scales its results into the
 // subnormal range with integer operations (no floating-point underflow, no
-// assist); the fast tier does so in its tails (fast_math.hpp, ldexp_tiny),
-// and near zero (silu(x) ~ x/2 for a tiny normal x) by a plain multiply,
-// which FTZ flushes: either way at most the smallest normal, with the sign.
+// assist); the fast tier (in float, with or without an FMA) does so in its
+// tails (fast_math.hpp, ldexp_tiny), and elsewhere by plain multiplies --
+// near zero (silu(x) ~ x/2 for a tiny normal x), or a gated numerator
+// with a tiny up folded in, which can be subnormal before the scaling --
+// which FTZ flushes and DAZ then reads as zero: either way the result as
+// computed or a zero of its sign.
 template <class T, class F>
 constexpr bool integer_subnormals(F const&) {
   constexpr auto tier = std::decay_t<F>::tier;
-  return (tier == nonlin::tier::standard || tier == nonlin::tier::fast) && std::is_same<T, float>::value &&
-         nonlin::detail::has_fma;
+  return std::is_same<T, float>::value &&
+         ((tier == nonlin::tier::standard && nonlin::detail::has_fma) || tier == nonlin::tier::fast);
 }
 
 TYPED_TEST(Denormals, UnaryFlushModes) {
@@ -467,9 +470,9 @@ TYPED_TEST(Denormals, GatedFlushModes) {
           EXPECT_TRUE(same_bits(y[i], expect) || (ftz && same_bits(y[i], std::signbit(expect) ? -T(0) : T(0))))
               << ctx.str() << " (expected " << show(expect) << ")";
         } else if ((sub_act || is_subnormal(y0[i])) && integer_subnormals<T>(g)) {
-          // Default tier: up is folded in before an integer scaling, so
-          // neither act(gate) nor a subnormal result passes through a
-          // floating-point operation that FTZ or DAZ would flush.
+          // Default and fast tiers: up is folded in before the scaling, so
+          // a subnormal act(gate) is never rounded on its own; what FTZ or
+          // DAZ can do is flush a subnormal result or intermediate to zero.
           EXPECT_TRUE(same_bits(y[i], y0[i]) || same_bits(y[i], zero)) << ctx.str();
         } else if (sub_act && nonlin_spec::spec_of<decltype(g)>::template every_pair<T>()) {
           // float: the lane is recomputed in double (glu.hpp), where FTZ
