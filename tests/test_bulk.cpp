@@ -4,11 +4,15 @@
 // nothing outside the requested range may be written.
 #include <gtest/gtest.h>
 
+#include <cfloat>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <random>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include "canary.hpp"
@@ -325,6 +329,86 @@ TYPED_TEST(Bulk, EmptyInputsAreFine) {
   nonlin::apply_packed(nonlin::geglu{}, static_cast<const T*>(nullptr), static_cast<T*>(nullptr), 0, 16);
   nonlin::apply_packed(nonlin::geglu{}, static_cast<const T*>(nullptr), static_cast<T*>(nullptr), 3, 0);
   SUCCEED();
+}
+
+// The fast tier's two routes for vectors with subnormal results (ops.hpp,
+// plain_subnormals(): the plain formulas on CPUs that take subnormals at full
+// speed, the split into ldexp_tiny lanes elsewhere) give the same bits. Each
+// fast functor runs on the same inputs with the CPU flag off and on: floats
+// of every binade and sign, the specials, and dense tails where results
+// are subnormal or round to zero; the gated ones with ups from the subnormal
+// to the infinite.
+#if defined(NONLIN_DETAIL_CPU_FLAG)
+class FlagGuard {
+ public:
+  FlagGuard() : saved_(nonlin::detail::subnormals_full_speed) {}
+  ~FlagGuard() { nonlin::detail::subnormals_full_speed = saved_; }
+
+ private:
+  bool saved_;
+};
+
+template <class F, class... In>
+void check_routes(F const& f, std::size_t n, const In*... in) {
+  std::vector<float> split(n), plain(n);
+  FlagGuard guard;
+  nonlin::detail::subnormals_full_speed = false;
+  nonlin::apply(f, in..., split.data(), n);
+  nonlin::detail::subnormals_full_speed = true;
+  nonlin::apply(f, in..., plain.data(), n);
+  std::size_t failures = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (same_bits(split[i], plain[i])) continue;
+    if (failures++ < 10) {
+      const float args[] = {in[i]...};
+      ADD_FAILURE() << f.name << (sizeof...(In) == 2 ? " gate " : " x ") << show(args[0])
+                    << (sizeof...(In) == 2 ? " up " + show(args[sizeof...(In) - 1]) : std::string())
+                    << ": plain route " << show(plain[i]) << " != split route " << show(split[i]);
+    }
+  }
+  EXPECT_EQ(failures, 0u) << f.name;
+}
+#endif
+
+TEST(Bulk, FastTierSubnormalRoutesAgree) {
+#if defined(NONLIN_DETAIL_CPU_FLAG)
+  std::vector<float> x;
+  for (std::uint64_t b = 0; b < (std::uint64_t(1) << 32); b += 4099) {
+    std::uint32_t u = static_cast<std::uint32_t>(b);
+    float v;
+    std::memcpy(&v, &u, sizeof v);
+    x.push_back(v);
+  }
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> tail(-200.0f, -80.0f);
+  for (int i = 0; i < 1 << 16; ++i) x.push_back(tail(rng));
+  const float specials[] = {0.0f, -0.0f, INFINITY, -INFINITY, NAN, -NAN, 1e-45f, -1e-45f, FLT_MIN, -FLT_MIN};
+  x.insert(x.end(), std::begin(specials), std::end(specials));
+  const float ups[] = {1e-45f, -3e-39f,  1e-30f, -0.5f, 1.0f, 100.0f, -1e10f, 4294967296.0f, -4.3e9f,
+                       1e30f,  -3e38f,   0.0f,   -0.0f, INFINITY, -INFINITY, NAN, 7.0f};
+  std::vector<float> up(x.size());
+  for (std::size_t i = 0; i < up.size(); ++i) up[i] = ups[(i * 7 + i / 97) % (sizeof ups / sizeof ups[0])];
+  std::size_t checked = 0;
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    if constexpr (std::decay_t<decltype(f)>::tier == nonlin::tier::fast) {
+      check_routes(f, x.size(), x.data());
+      ++checked;
+    }
+  });
+  for (double beta : {0.5, 1.0, 1.702, 100.0, 1e-20, 3e38, -2.0}) {
+    check_routes(nonlin::fast::swish{beta}, x.size(), x.data());
+    check_routes(nonlin::fast::swiglu{beta}, x.size(), x.data(), up.data());
+  }
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    if constexpr (std::decay_t<decltype(g)>::tier == nonlin::tier::fast) {
+      check_routes(g, x.size(), x.data(), up.data());
+      ++checked;
+    }
+  });
+  EXPECT_GE(checked, 10u) << "fast functors found in the function lists";
+#else
+  GTEST_SKIP() << "no CPU flag on this target: the fast tier always splits";
+#endif
 }
 
 TEST(Bulk, ScalarOnlyCallableFallsBackToScalarLoop) {

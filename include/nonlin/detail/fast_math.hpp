@@ -83,7 +83,11 @@ struct expo {
 // still get the plain formulas (their n unchanged), and the others, always
 // the same lanes, ldexp_tiny: a lane's value does not depend on its
 // neighbours, and where the result is normal the two agree anyway (a
-// scaling by a power of two commutes with a rounding there).
+// scaling by a power of two commutes with a rounding there, and in a tiny
+// lane both round the same product once). Where plain_subnormals() holds
+// (ops.hpp: a CPU whose vscalef and FMAs take subnormals at full speed)
+// every vector takes the plain formulas; their products that can be
+// subnormal are mul_tiny's.
 constexpr double kTinyN = -124.0;
 
 // fast::geglu's clamp of t = |g|: 16, where 2^32 t Phi(-t) < 2^-150 (gelu's
@@ -121,10 +125,10 @@ template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
   const auto tiny = ex.n < splat<V>(kTinyN);
-  if (!any_lane(tiny)) {
+  if (plain_subnormals<V>() || !any_lane(tiny)) {
     const V e = ex.value();  // e^-|x|
     const V y = rcp<R>(V(1) + e);
-    return detail::select(x < V(0), e * y, y);
+    return detail::select(x < V(0), mul_tiny(e, y), y);
   }
   // The plain formulas in the lanes with n >= kTinyN, and with n = -64 in
   // the tiny ones (|x| > 86, where 1 + e is 1 either way, and so y); there
@@ -143,9 +147,9 @@ template <int D, int R, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(z), floor));
   const auto tiny = ex.n < splat<V>(kTinyN);
-  if (!any_lane(tiny)) {
+  if (plain_subnormals<V>() || !any_lane(tiny)) {
     const V y = rcp<R>(V(1) + ex.value());
-    return detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m) * y;
+    return mul_tiny(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), y);
   }
   // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
   // -64 in the others), ldexp_tiny in the tiny lanes where z < 0. There n is
@@ -266,7 +270,7 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
     m_pos = x;
   }
   const auto tiny = n < splat<V>(kTinyN);
-  if (!any_lane(tiny))
+  if (plain_subnormals<V>() || !any_lane(tiny))
     return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - detail::ldexp(pg, ex.n)));
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
   // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes

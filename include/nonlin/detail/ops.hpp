@@ -28,6 +28,9 @@
 #if NONLIN_USE_XSIMD && (defined(__SSE2__) || defined(__AVX__))
 #include <immintrin.h>
 #endif
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>
+#endif
 
 NONLIN_BEGIN_NAMESPACE
 namespace detail {
@@ -625,6 +628,20 @@ NONLIN_INLINE V div(V const& a, V const& b) noexcept {
   return a / b;
 }
 
+// a * b, the same bits, for a product that may read or be a subnormal: an
+// FMA that adds -0 (exactly a * b, signed zeros included, in every rounding
+// and flush mode) where the target has one, since some CPUs (AMD Zen 5)
+// take a slow path for subnormals in their multipliers and not in their FMA
+// units. The -0 is opaque: a compiler may otherwise fold the FMA back into
+// the multiply.
+template <class V>
+NONLIN_INLINE V mul_tiny(V const& a, V const& b) noexcept {
+#if NONLIN_HAS_FMA
+  if constexpr (!is_scalar<V>::value) return detail::fma(a, b, opaque(V(scalar_t<V>(-0.0))));
+#endif
+  return a * b;
+}
+
 // --------------------------------------------------- exact: powers of two --
 //
 // v * 2^k, rounded once, for integral k. Portable form: 2^k built in the
@@ -721,8 +738,55 @@ NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
     const bits_t<V> b1 = to_bits(detail::fma(n, splat<V>(0.5), shifter));
     // opaque: under -ffast-math the compiler could otherwise form 2^k1 * 2^k2
     // first, a subnormal that FTZ flushes before v is applied.
-    return opaque(v * pow2_from_bits<V>(b1)) * pow2_from_bits<V>(b - b1);
+    return mul_tiny(opaque(v * pow2_from_bits<V>(b1)), pow2_from_bits<V>(b - b1));
   }
+}
+
+// ------------------------------------------- subnormal results, per CPU --
+//
+// Whether this CPU reads and writes subnormals at full speed in the
+// operations the fast tier's plain formulas put them through (vscalef,
+// adds, FMAs; products that can be subnormal are mul_tiny's): then its
+// kernels run every vector through those formulas, subnormal results
+// included, instead of splitting off the vectors that have them
+// (fast_math.hpp; the split exists because CPUs that take microcode assists
+// on such operations would otherwise slow down many times over). Both
+// routes give the same bits, so the choice is about speed alone;
+// tests/test_ops.cpp runs the fast tier both ways and requires equal bits.
+// Set from CPUID once, at start-up: true on AMD family 0x1A (Zen 5), the
+// CPU it was measured on (benchmarks/README.md), false elsewhere -- and in
+// code that runs before the flag's own initialisation, which then takes the
+// split route. x86 batches with an FMA only; tests may set it.
+#if NONLIN_USE_XSIMD && NONLIN_HAS_FMA && (defined(__x86_64__) || defined(_M_X64))
+#define NONLIN_DETAIL_CPU_FLAG 1
+inline bool cpu_is_amd_family_1a_or_later() noexcept {
+  unsigned r[4] = {0, 0, 0, 0};  // eax, ebx, ecx, edx
+  const auto cpuid = [&r](unsigned leaf) {
+#if defined(_MSC_VER) && !defined(__clang__)
+    int v[4];
+    __cpuid(v, static_cast<int>(leaf));
+    for (int i = 0; i < 4; ++i) r[i] = static_cast<unsigned>(v[i]);
+#else
+    __asm__("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0u));
+#endif
+  };
+  cpuid(0);
+  // "AuthenticAMD" in ebx, edx, ecx.
+  if (r[0] < 1 || r[1] != 0x68747541u || r[3] != 0x69746e65u || r[2] != 0x444d4163u) return false;
+  cpuid(1);
+  unsigned family = (r[0] >> 8) & 0xFu;
+  if (family == 0xFu) family += (r[0] >> 20) & 0xFFu;
+  return family >= 0x1Au;
+}
+inline bool subnormals_full_speed = cpu_is_amd_family_1a_or_later();
+#endif
+
+template <class V>
+NONLIN_INLINE bool plain_subnormals() noexcept {
+#if NONLIN_HAS_FMA && defined(NONLIN_DETAIL_CPU_FLAG)
+  if constexpr (!is_scalar<V>::value) return subnormals_full_speed;
+#endif
+  return false;
 }
 
 // ----------------------------------------------------- approximate ops --
