@@ -65,6 +65,9 @@ struct is_storage
 template <class F, class Out, class... In>
 inline void apply_half(F const& f, Out* out, std::size_t n, In const*... in) noexcept {
   constexpr bool exact = nonlin::is_half<Out>::value && half_rule<F>::exact;
+  // Two passes where the work after the kernel is more than one instruction:
+  // the midpoint test, or bf16's integer rounding.
+  constexpr bool two_pass = half_rule<F>::two_pass && (exact || std::is_same<Out, nonlin::bf16>::value);
   const half_rare<F> rare{f};
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<float>;
@@ -73,10 +76,10 @@ inline void apply_half(F const& f, Out* out, std::size_t n, In const*... in) noe
   if constexpr (vec) {
     if constexpr (kernel_choice<F, float>::any) {
       kernel_choice<F, float>::run(f, [&](auto const& k) noexcept {
-        half_loop_stream<exact, half_rule<F>::E, stream>(k, rare, out, n, in...);
+        half_loop_stream<exact, half_rule<F>::E, stream, two_pass>(k, rare, out, n, in...);
       });
     } else {
-      half_loop_stream<exact, half_rule<F>::E, stream>(f, rare, out, n, in...);
+      half_loop_stream<exact, half_rule<F>::E, stream, two_pass>(f, rare, out, n, in...);
     }
     return;
   }

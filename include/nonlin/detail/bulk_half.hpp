@@ -113,11 +113,15 @@ template <class F, class = void>
 struct half_rule {
   static constexpr bool exact = false;
   static constexpr std::int32_t E = -1;
+  static constexpr bool two_pass = false;
 };
 template <class F>
 struct half_rule<F, decltype(void(F::tier))> {
   static constexpr bool exact = F::tier != nonlin::tier::fast && F::max_ulp_float > 0;
   static constexpr std::int32_t E = exact ? static_cast<std::int32_t>(F::max_ulp_float) : -1;
+  // half_loop's two passes: for the transcendental kernels, not for the
+  // piecewise-linear ones (tier::all), which run at memory speed anyway.
+  static constexpr bool two_pass = F::tier != nonlin::tier::all;
 };
 
 // op(x[0], x[stride], ...): the operands of a unary or gated op.
@@ -301,7 +305,14 @@ NONLIN_INLINE void add_lanes(Flags& flags, M const& m, std::size_t base, std::si
   flags.add(m, base, end, xv[K]...);
 }
 
-template <bool Exact, std::int32_t E, bool Stream = false, class Out, class Op, class Rare, class... In>
+// TwoPass: the block's whole vectors are computed into a float buffer
+// first, then narrowed, stored and tested for midpoints. For a kernel with
+// a long dependency chain this keeps the narrowing and the midpoint test,
+// which wait for its end, out of the out-of-order window the kernel needs;
+// the same bits. (A flagged lane's inputs are read again before its vector
+// is stored: in place, they are still there.)
+template <bool Exact, std::int32_t E, bool Stream = false, bool TwoPass = false, class Out, class Op, class Rare,
+          class... In>
 inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
                       In const*... in) noexcept {
   using B = xsimd::batch<float>;
@@ -315,14 +326,35 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
   while (i < n) {
     const std::size_t end = n - i > kBlock ? i + kBlock : n;
     if constexpr (Exact) flags.count = 0;
-    for (; end - i >= W; i += W) {
-      const B xv[kArgs] = {load_as_float(in + i)...};
-      const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
-      if constexpr (Stream) stream_from_float(out + i, y);
-      else store_from_float(out + i, y);
-      if constexpr (Exact) {
-        const auto m = near_midpoint<Out>(y, E);
-        if (any_lane(m)) add_lanes(flags, m, i, end, xv, std::make_index_sequence<kArgs>());
+    if constexpr (TwoPass) {
+      alignas(64) float ybuf[kBlock];
+      const std::size_t start = i;
+      for (; end - i >= W; i += W) {
+        const B xv[kArgs] = {load_as_float(in + i)...};
+        apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
+      }
+      for (std::size_t j = start; j < i; j += W) {
+        const B y = B::load_aligned(ybuf + (j - start));
+        if constexpr (Exact) {
+          const auto m = near_midpoint<Out>(y, E);
+          if (any_lane(m)) {
+            const B xv[kArgs] = {load_as_float(in + j)...};
+            add_lanes(flags, m, j, end, xv, std::make_index_sequence<kArgs>());
+          }
+        }
+        if constexpr (Stream) stream_from_float(out + j, y);
+        else store_from_float(out + j, y);
+      }
+    } else {
+      for (; end - i >= W; i += W) {
+        const B xv[kArgs] = {load_as_float(in + i)...};
+        const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
+        if constexpr (Stream) stream_from_float(out + i, y);
+        else store_from_float(out + i, y);
+        if constexpr (Exact) {
+          const auto m = near_midpoint<Out>(y, E);
+          if (any_lane(m)) add_lanes(flags, m, i, end, xv, std::make_index_sequence<kArgs>());
+        }
       }
     }
     if (i < end) {
@@ -358,7 +390,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
 // streams<F, float>()) and the output has NONLIN_STREAM_MIN_BYTES or more:
 // the elements before out's first vector-aligned one go by plain stores.
 // The same bits either way.
-template <bool Exact, std::int32_t E, bool Stream, class Out, class Op, class Rare, class... In>
+template <bool Exact, std::int32_t E, bool Stream, bool TwoPass, class Out, class Op, class Rare, class... In>
 inline void half_loop_stream(Op const& op, Rare const& rare, Out* out, std::size_t n,
                              In const*... in) noexcept {
   if constexpr (Stream && can_stream_out<Out>()) {
@@ -367,12 +399,12 @@ inline void half_loop_stream(Op const& op, Rare const& rare, Out* out, std::size
     const auto addr = reinterpret_cast<std::uintptr_t>(out);
     if (n >= std::size_t(NONLIN_STREAM_MIN_BYTES) / sizeof(Out) && n >= 2 * W && addr % sizeof(Out) == 0) {
       const std::size_t head = ((align - addr % align) % align) / sizeof(Out);
-      half_loop<Exact, E>(op, rare, out, head, in...);
-      half_loop<Exact, E, true>(op, rare, out + head, n - head, (in + head)...);
+      half_loop<Exact, E, false, TwoPass>(op, rare, out, head, in...);
+      half_loop<Exact, E, true, TwoPass>(op, rare, out + head, n - head, (in + head)...);
       return;
     }
   }
-  half_loop<Exact, E>(op, rare, out, n, in...);
+  half_loop<Exact, E, false, TwoPass>(op, rare, out, n, in...);
 }
 
 #endif  // NONLIN_USE_XSIMD
