@@ -536,7 +536,7 @@ void register_dispatch_native() {
       benchmark::RegisterBenchmark(
           nonlin_bench::dispatch_name(f.name, "native_call", n).c_str(), [f, n](benchmark::State& st) {
             void (*call)(F const&, const float*, float*, std::size_t) = &apply_out_of_line<F>;
-            benchmark::DoNotOptimize(call);
+            nonlin_bench::hide_pointer(call);
             run(st, n, n, [&](const float* in, float* out) { call(f, in, out, n); });
           });
     });
@@ -550,7 +550,7 @@ void register_dispatch_native() {
       benchmark::RegisterBenchmark(
           nonlin_bench::dispatch_name(g.name, "native_call", n).c_str(), [g, n](benchmark::State& st) {
             void (*call)(G const&, const float*, const float*, float*, std::size_t) = &apply_out_of_line<G>;
-            benchmark::DoNotOptimize(call);
+            nonlin_bench::hide_pointer(call);
             run(st, n, 2 * n, [&](const float* in, float* out) { call(g, in, in + n, out, n); });
           });
     });

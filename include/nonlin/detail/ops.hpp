@@ -752,7 +752,8 @@ NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
 // (fast_math.hpp; the split exists because CPUs that take microcode assists
 // on such operations would otherwise slow down many times over). Both
 // routes give the same bits, so the choice is about speed alone;
-// tests/test_ops.cpp runs the fast tier both ways and requires equal bits.
+// tests/test_bulk.cpp (FastTierSubnormalRoutesAgree) runs the fast tier
+// both ways and requires equal bits.
 // Set from CPUID once, at start-up: true on AMD family 0x1A (Zen 5), the
 // CPU it was measured on (benchmarks/README.md), false elsewhere -- and in
 // code that runs before the flag's own initialisation, which then takes the
