@@ -90,6 +90,17 @@ struct expo {
 // subnormal are mul_tiny's.
 constexpr double kTinyN = -124.0;
 
+// sigmoid's exponent below which a lane is tiny: kTinyN, or none (-2^30)
+// where plain_subnormals<V>() holds. A threshold rather than a second test:
+// in sigmoid's short loop GCC 12 tested the lanes before the flag, a branch
+// taken at random on inputs in the tails. (In the other kernels it keeps
+// the order, and there a threshold cost more than it saved: their loops
+// hold calls, after which the flag is loaded again.)
+template <class V>
+NONLIN_INLINE V tiny_below() noexcept {
+  return splat<V>(plain_subnormals<V>() ? -1073741824.0 : kTinyN);
+}
+
 // fast::geglu's clamp of t = |g|: 16, where 2^32 t Phi(-t) < 2^-150 (gelu's
 // own, fast_gelu_end = 14.5, is where t Phi(-t) alone is). The tail fit
 // (scripts/fit_coefficients.sollya) is made on t <= 14.5; on (14.5, 16] its
@@ -124,8 +135,8 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
 template <int D = degree, int R = refine, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
-  const auto tiny = ex.n < splat<V>(kTinyN);
-  if (plain_subnormals<V>() || !any_lane(tiny)) {
+  const auto tiny = ex.n < tiny_below<V>();
+  if (!any_lane(tiny)) {
     const V e = ex.value();  // e^-|x|
     const V y = rcp<R>(V(1) + e);
     return detail::select(x < V(0), mul_tiny(e, y), y);

@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -754,10 +755,12 @@ NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
 // routes give the same bits, so the choice is about speed alone;
 // tests/test_bulk.cpp (FastTierSubnormalRoutesAgree) runs the fast tier
 // both ways and requires equal bits.
-// Set from CPUID once, at start-up: true on AMD family 0x1A (Zen 5), the
-// CPU it was measured on (benchmarks/README.md), false elsewhere -- and in
-// code that runs before the flag's own initialisation, which then takes the
-// split route. x86 batches with an FMA only; tests may set it.
+// Set once, at start-up: from the environment variable NONLIN_SUBNORMALS
+// ("plain" or "split") where it is set, else from CPUID: true on AMD family
+// 0x1A (Zen 5), the CPU it was measured on (benchmarks/README.md), false
+// elsewhere -- and in code that runs before the flag's own initialisation,
+// which then takes the split route. x86 batches with an FMA only; tests may
+// set it.
 #if NONLIN_USE_XSIMD && NONLIN_HAS_FMA && (defined(__x86_64__) || defined(_M_X64))
 #define NONLIN_DETAIL_CPU_FLAG 1
 inline bool cpu_is_amd_family_1a_or_later() noexcept {
@@ -779,7 +782,16 @@ inline bool cpu_is_amd_family_1a_or_later() noexcept {
   if (family == 0xFu) family += (r[0] >> 20) & 0xFFu;
   return family >= 0x1Au;
 }
-inline bool subnormals_full_speed = cpu_is_amd_family_1a_or_later();
+inline bool subnormals_route_plain() noexcept {
+#if !defined(_MSC_VER)
+  if (const char* e = std::getenv("NONLIN_SUBNORMALS")) {
+    if (std::strcmp(e, "plain") == 0) return true;
+    if (std::strcmp(e, "split") == 0) return false;
+  }
+#endif
+  return cpu_is_amd_family_1a_or_later();
+}
+inline bool subnormals_full_speed = subnormals_route_plain();
 #endif
 
 template <class V>
