@@ -65,11 +65,11 @@ struct is_storage
 template <class F, class Out, class... In>
 inline void apply_half(F const& f, Out* out, std::size_t n, In const*... in) noexcept {
   constexpr bool exact = nonlin::is_half<Out>::value && half_rule<F>::exact;
+  const half_rare<F> rare{f};
+#if NONLIN_USE_XSIMD
   // Two passes where the work after the kernel is more than one instruction:
   // the midpoint test, or bf16's integer rounding.
   constexpr bool two_pass = half_rule<F>::two_pass && (exact || std::is_same<Out, nonlin::bf16>::value);
-  const half_rare<F> rare{f};
-#if NONLIN_USE_XSIMD
   using B = xsimd::batch<float>;
   constexpr bool vec = sizeof...(In) == 2 ? accepts_batch2<F, B>::value : accepts_batch<F, B>::value;
   constexpr bool stream = streams<F, float>();
