@@ -796,7 +796,7 @@ inline bool subnormals_full_speed = subnormals_route_plain();
 
 template <class V>
 NONLIN_INLINE bool plain_subnormals() noexcept {
-#if NONLIN_HAS_FMA && defined(NONLIN_DETAIL_CPU_FLAG)
+#if defined(NONLIN_DETAIL_CPU_FLAG)
   if constexpr (!is_scalar<V>::value) return subnormals_full_speed;
 #endif
   return false;
