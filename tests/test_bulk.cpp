@@ -331,10 +331,11 @@ TYPED_TEST(Bulk, EmptyInputsAreFine) {
   SUCCEED();
 }
 
-// The fast tier's two routes for vectors with subnormal results (ops.hpp,
-// plain_subnormals(): the plain formulas on CPUs that take subnormals at full
-// speed, the split into ldexp_tiny lanes elsewhere) give the same bits. Each
-// fast functor runs on the same inputs with the CPU flag off and on: floats
+// The fast tier's two routes for vectors with subnormal results
+// (fast_math.hpp, route: the plain formulas on CPUs that take subnormals at
+// full speed, the split into ldexp_tiny lanes elsewhere; apply() reads the
+// CPU flag once per call) give the same bits. Each fast functor runs on the
+// same inputs with the CPU flag off and on: floats
 // of every binade and sign, the specials, and dense tails where results
 // are subnormal or round to zero; the gated ones with ups from the subnormal
 // to the infinite.

@@ -38,29 +38,160 @@ constexpr bool streams() {
 }
 
 // kernel_choice<F, T>::run(f, fn): calls fn with a functor computing
-// exactly f's values, chosen once per apply() call. swish and swiglu of the
-// default and fast tiers in float with beta = 1 run a kernel without the
-// beta x product (the same bits); deciding per vector would keep the test in
-// the loop (too large for the compiler to unswitch) and reload beta every
-// iteration (the loop's vector stores may alias any object). Functors
-// without a choice are run directly, not through a lambda, whose different
-// inlining measured slower for precise swiglu.
-template <class F, class T>
+// exactly f's values, chosen once per apply() call:
+//  * the fast tier in float, on a CPU whose flag says so (ops.hpp,
+//    subnormals_full_speed), runs its kernels on the plain route
+//    (fast_math.hpp, route), elsewhere on the split route (f itself);
+//  * swish and swiglu of the default and fast tiers in float with beta = 1
+//    run a kernel without the beta x product (the same bits).
+// Deciding per vector would keep the tests in the loop (too large for the
+// compiler to unswitch) and reload the flag or beta every iteration (the
+// loop's vector stores may alias any object). Functors without a choice
+// are run directly, not through a lambda, whose different inlining
+// measured slower for precise swiglu.
+template <class F, class T, class = void>
 struct kernel_choice {
   static constexpr bool any = false;
 };
 
-// fast::swish's kernel for any beta, without the test of beta = 1.
-struct fast_swish_any_beta {
-  double beta;
+// Whether the fast tier has the two routes to choose from (x86 with an FMA;
+// elsewhere it always splits), and which one this CPU takes.
+#if defined(NONLIN_DETAIL_CPU_FLAG)
+constexpr bool fast_routes = true;
+inline bool fast_plain_route() noexcept { return subnormals_full_speed; }
+#else
+constexpr bool fast_routes = false;
+inline bool fast_plain_route() noexcept { return false; }
+#endif
 
+// fast_on<F, Rt>: the fast functor F's float kernel on route Rt (the split
+// route is F's own operator()); parameters as F's, beta taken as given
+// (no test of beta = 1).
+template <class F, fast::route Rt>
+struct fast_on {
+  static constexpr bool exists = false;
+};
+
+template <fast::route Rt>
+struct fast_on<nonlin::fast::sigmoid, Rt> {
+  static constexpr bool exists = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return fast::sigmoid_kernel<Rt>(v); });
+  }
+};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::silu, Rt> {
+  static constexpr bool exists = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return fast::silu_kernel<Rt>(v); });
+  }
+};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::gelu, Rt> {
+  static constexpr bool exists = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return fast::gelu_kernel<Rt>(v); });
+  }
+};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::gelu_tanh, Rt> {
+  static constexpr bool exists = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return fast::gelu_tanh_kernel<Rt>(v); });
+  }
+};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::swish, Rt> {
+  static constexpr bool exists = true;
+  double beta;
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     const double b = beta;
     return detail::eval(x, [b](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
-      return detail::fast::swish_kernel(v, detail::splat<W>(b));
+      return fast::swish_kernel<Rt>(v, detail::splat<W>(b));
     });
+  }
+};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::glu, Rt> {
+  static constexpr bool exists = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+      return fast::glu<fast::degree, fast::refine, Rt>(g, u);
+    });
+  }
+};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::swiglu, Rt> {
+  static constexpr bool exists = true;
+  double beta;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    const double b = beta;
+    return detail::eval2(gate, up, [b](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+      using W = typename std::decay<decltype(g)>::type;
+      return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, detail::splat<W>(b));
+    });
+  }
+};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::geglu, Rt> {
+  static constexpr bool exists = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+      return fast::geglu<fast::degree, fast::refine, Rt>(g, u);
+    });
+  }
+};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::geglu_tanh, Rt> {
+  static constexpr bool exists = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+      return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u);
+    });
+  }
+};
+
+// fast::swiglu's kernel with beta = 1 (the same bits as beta = 1 given).
+template <fast::route Rt>
+struct fast_swiglu_beta1 {
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+      using W = typename std::decay<decltype(g)>::type;
+      return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, W(1.0f));  // beta unused
+    });
+  }
+};
+
+// fn(plain) on the plain route's CPUs, else fn(split).
+template <class Fn, class P, class S>
+NONLIN_INLINE void on_fast_route(Fn&& fn, P const& plain, S const& split) {
+  if constexpr (fast_routes) {
+    if (fast_plain_route()) {
+      fn(plain);
+      return;
+    }
+  }
+  fn(split);
+}
+
+// The fast functors without parameters.
+template <class F>
+struct kernel_choice<F, float, typename std::enable_if<fast_on<F, fast::route::plain>::exists>::type> {
+  static constexpr bool any = fast_routes;
+  template <class Fn>
+  static void run(F const& f, Fn&& fn) {
+    on_fast_route(fn, fast_on<F, fast::route::plain>{}, f);
   }
 };
 
@@ -69,18 +200,10 @@ struct kernel_choice<nonlin::fast::swish, float> {
   static constexpr bool any = true;
   template <class Fn>
   static void run(nonlin::fast::swish const& f, Fn&& fn) {
-    if (f.beta == 1.0) fn(nonlin::fast::silu{});
-    else fn(fast_swish_any_beta{f.beta});
-  }
-};
-
-// fast::swiglu's kernel with beta = 1 (the same bits as beta = 1 given).
-struct fast_swiglu_beta1 {
-  template <class V>
-  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
-      return detail::fast::swiglu<true>(g, u, u);
-    });
+    using P = fast_on<nonlin::fast::swish, fast::route::plain>;
+    using S = fast_on<nonlin::fast::swish, fast::route::split>;
+    if (f.beta == 1.0) on_fast_route(fn, fast_on<nonlin::fast::silu, fast::route::plain>{}, nonlin::fast::silu{});
+    else on_fast_route(fn, P{f.beta}, S{f.beta});
   }
 };
 
@@ -89,8 +212,9 @@ struct kernel_choice<nonlin::fast::swiglu, float> {
   static constexpr bool any = true;
   template <class Fn>
   static void run(nonlin::fast::swiglu const& g, Fn&& fn) {
-    if (g.beta == 1.0) fn(fast_swiglu_beta1{});
-    else fn(g);
+    using P = fast_on<nonlin::fast::swiglu, fast::route::plain>;
+    if (g.beta == 1.0) on_fast_route(fn, fast_swiglu_beta1<fast::route::plain>{}, fast_swiglu_beta1<fast::route::split>{});
+    else on_fast_route(fn, P{g.beta}, g);
   }
 };
 

@@ -84,22 +84,18 @@ struct expo {
 // the same lanes, ldexp_tiny: a lane's value does not depend on its
 // neighbours, and where the result is normal the two agree anyway (a
 // scaling by a power of two commutes with a rounding there, and in a tiny
-// lane both round the same product once). Where plain_subnormals() holds
-// (ops.hpp: a CPU whose vscalef and FMAs take subnormals at full speed)
-// every vector takes the plain formulas; their products that can be
-// subnormal are mul_tiny's.
+// lane both round the same product once). On the plain route every vector
+// takes the plain formulas; their products that can be subnormal are
+// mul_tiny's.
 constexpr double kTinyN = -124.0;
 
-// sigmoid's exponent below which a lane is tiny: kTinyN, or none (-2^30)
-// where plain_subnormals<V>() holds. A threshold rather than a second test:
-// in sigmoid's short loop GCC 12 tested the lanes before the flag, a branch
-// taken at random on inputs in the tails. (In the other kernels it keeps
-// the order, and there a threshold cost more than it saved: their loops
-// hold calls, after which the flag is loaded again.)
-template <class V>
-NONLIN_INLINE V tiny_below() noexcept {
-  return splat<V>(plain_subnormals<V>() ? -1073741824.0 : kTinyN);
-}
+// Which formulas the kernels take for subnormal results (template
+// parameter Rt): split, the test per vector above (every CPU, and every
+// scalar call); plain, the plain formulas in every vector, for a CPU whose
+// vscalef and FMAs take subnormals at full speed (ops.hpp,
+// subnormals_full_speed). apply() picks one per call (bulk.hpp,
+// kernel_choice), so that neither the flag nor the test sits in the loop.
+enum class route { split, plain };
 
 // fast::geglu's clamp of t = |g|: 16, where 2^32 t Phi(-t) < 2^-150 (gelu's
 // own, fast_gelu_end = 14.5, is where t Phi(-t) alone is). The tail fit
@@ -132,11 +128,11 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
   return {horner(r, fast_coeffs<D>::exp), n};
 }
 
-template <int D = degree, int R = refine, class V>
+template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
-  const auto tiny = ex.n < tiny_below<V>();
-  if (!any_lane(tiny)) {
+  const auto tiny = ex.n < splat<V>(kTinyN);
+  if (Rt == route::plain || !any_lane(tiny)) {
     const V e = ex.value();  // e^-|x|
     const V y = rcp<R>(V(1) + e);
     return detail::select(x < V(0), mul_tiny(e, y), y);
@@ -154,11 +150,11 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
 // ldexp(m p, n), so a result in the subnormal range is not lost to an e^z
 // that underflowed on its own. -|z| is clamped at `floor`; the caller bounds
 // m (m_neg, used where z < 0) so that m p 2^n is below 2^-150 there (+-0).
-template <int D, int R, class V>
+template <int D, int R, route Rt, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(z), floor));
   const auto tiny = ex.n < splat<V>(kTinyN);
-  if (plain_subnormals<V>() || !any_lane(tiny)) {
+  if (Rt == route::plain || !any_lane(tiny)) {
     const V y = rcp<R>(V(1) + ex.value());
     return mul_tiny(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), y);
   }
@@ -177,31 +173,31 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
   return detail::select(tiny & neg, ldexp_tiny((m_neg * ex.p) * y, max_keep_nan(ex.n, n_min)), plain);
 }
 
-template <int D = degree, int R = refine, class V>
+template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V silu(V const& x) noexcept {
   // Where x < 0, x itself clamped at exp_floor: the result is -0 beyond it.
   const V floor = splat<V>(exp_floor);
-  return times_sigmoid<D, R>(x, max_keep_nan(x, floor), x, floor);
+  return times_sigmoid<D, R, Rt>(x, max_keep_nan(x, floor), x, floor);
 }
 
 // swish: beta x can be small where x is huge, so the floor is lower (-170,
 // 2^n still a product of two normal powers of two) and |x| is clamped at
 // 2^64 in the numerator (then 2^64 e^-170 rounds to 0). The clamp shows only
 // for |beta| < 2^-56 and |x| > 2^64.
-template <int D = degree, int R = refine, class V>
+template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
   const V big = splat<V>(18446744073709551616.0);  // 2^64
   const V m = detail::select(detail::abs(x) > big, detail::copysign(big, x), x);
-  return times_sigmoid<D, R>(x, m, beta * x, splat<V>(-170.0));
+  return times_sigmoid<D, R, Rt>(x, m, beta * x, splat<V>(-170.0));
 }
 
-template <int D = degree, int R = refine, class V>
+template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   using C = coeffs<float>;
   const V x2 = x * x;
   const V z = x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
   // Below -20 the result is -0 (z < -570): the clamp keeps inf * 0 out.
-  return times_sigmoid<D, R>(x, max_keep_nan(x, V(-20.0f)), z, splat<V>(exp_floor));
+  return times_sigmoid<D, R, Rt>(x, max_keep_nan(x, V(-20.0f)), z, splat<V>(exp_floor));
 }
 
 // fast_coeffs<D>::expm1 for half the argument: e^r - 1 = h Q(h) with
@@ -262,7 +258,7 @@ struct exp_of_minus_half<D, std::index_sequence<I...>> {
 
 // Gated: up gelu(x) with up folded in before the scaling and the rounding
 // (m_neg = (up (-t)) G p, m_pos = up x), and t clamped at fast_geglu_end.
-template <int D, int R, bool Gated, class V>
+template <int D, int R, bool Gated, route Rt, class V>
 NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
   using C = coeffs<float>;
   const V mt = max_keep_nan(neg_abs(x), splat<V>(-(Gated ? fast_geglu_end : fast_gelu_end)));  // -t
@@ -281,7 +277,7 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
     m_pos = x;
   }
   const auto tiny = n < splat<V>(kTinyN);
-  if (plain_subnormals<V>() || !any_lane(tiny))
+  if (Rt == route::plain || !any_lane(tiny))
     return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - detail::ldexp(pg, ex.n)));
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
   // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
@@ -291,9 +287,9 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
   return detail::select(tiny & (x < V(0)), ldexp_tiny(m_neg, n), plain);
 }
 
-template <int D = degree, int R = refine, class V>
+template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V gelu(V const& x) noexcept {
-  return gelu_core<D, R, false>(x, x);
+  return gelu_core<D, R, false, Rt>(x, x);
 }
 
 // ------------------------------------------------- the gated family --
@@ -308,9 +304,9 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
 constexpr double gated_floor = -132.0;
 
 // glu(g, up) = up sigmoid(g).
-template <int D = degree, int R = refine, class V>
+template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
-  V y = times_sigmoid<D, R>(up, up, g, splat<V>(gated_floor));
+  V y = times_sigmoid<D, R, Rt>(up, up, g, splat<V>(gated_floor));
   const auto big = standard::big_lanes(up);
   if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::glu_rare);
   return y;
@@ -318,10 +314,10 @@ NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
 
 // swiglu(g, up) = (up g) sigmoid(beta g); Beta1: beta = 1 (LLaMA's), no
 // beta g product (the same bits as beta = 1 given).
-template <bool Beta1, int D = degree, int R = refine, class V>
+template <bool Beta1, int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
   const V m = up * g;
-  V y = times_sigmoid<D, R>(m, m, Beta1 ? g : beta * g, splat<V>(gated_floor));
+  V y = times_sigmoid<D, R, Rt>(m, m, Beta1 ? g : beta * g, splat<V>(gated_floor));
   const auto big = standard::big_lanes(m);
   if (any_lane(big)) {
     if constexpr (Beta1) {
@@ -336,9 +332,9 @@ NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
 
 // geglu(g, up) = up gelu(g), t clamped at fast_geglu_end: beyond it
 // |up gelu(g)| < 2^-150 wherever |up g| <= 2^32.
-template <int D = degree, int R = refine, class V>
+template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
-  V y = gelu_core<D, R, true>(g, up);
+  V y = gelu_core<D, R, true, Rt>(g, up);
   const auto big = standard::big_lanes(up * g);
   if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::geglu_rare);
   return y;
@@ -346,13 +342,13 @@ NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
 
 // geglu_tanh(x, up) = (up x) sigmoid(z(x)): gelu_tanh's z, with m_neg =
 // up max(x, -20) (|m_neg| <= |up x|).
-template <int D = degree, int R = refine, class V>
+template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
   using C = coeffs<float>;
   const V x2 = x * x;
   const V z = x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
   const V m = up * x;
-  V y = times_sigmoid<D, R>(m, up * max_keep_nan(x, V(-20.0f)), z, splat<V>(gated_floor));
+  V y = times_sigmoid<D, R, Rt>(m, up * max_keep_nan(x, V(-20.0f)), z, splat<V>(gated_floor));
   const auto big = standard::big_lanes(m);
   if (any_lane(big)) y = standard::fix_lanes(y, x, up, big, standard::geglu_tanh_rare);
   return y;
@@ -360,14 +356,14 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
 
 // The fast functors' kernels: the fast math for float, the precise kernels
 // for double (the fast tier is a float tier; double keeps its bounds).
-template <class V>
+template <route Rt = route::split, class V>
 NONLIN_INLINE V sigmoid_kernel(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return fast::sigmoid(x);
+  if constexpr (is_float<V>::value) return fast::sigmoid<degree, refine, Rt>(x);
   else return detail::sigmoid(x);
 }
-template <class V>
+template <route Rt = route::split, class V>
 NONLIN_INLINE V silu_kernel(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return fast::silu(x);
+  if constexpr (is_float<V>::value) return fast::silu<degree, refine, Rt>(x);
   else return detail::silu(x);
 }
 template <class V>
@@ -375,20 +371,20 @@ NONLIN_INLINE V tanh_kernel(V const& x) noexcept {
   if constexpr (is_float<V>::value) return fast::tanh(x);
   else return detail::tanh(x);
 }
-template <class V>
+template <route Rt = route::split, class V>
 NONLIN_INLINE V gelu_kernel(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return fast::gelu(x);
+  if constexpr (is_float<V>::value) return fast::gelu<degree, refine, Rt>(x);
   else return detail::gelu(x);
 }
-template <class V>
+template <route Rt = route::split, class V>
 NONLIN_INLINE V gelu_tanh_kernel(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return fast::gelu_tanh(x);
+  if constexpr (is_float<V>::value) return fast::gelu_tanh<degree, refine, Rt>(x);
   else return detail::gelu_tanh(x);
 }
 
-template <class V>
+template <route Rt = route::split, class V>
 NONLIN_INLINE V swish_kernel(V const& x, V const& beta) noexcept {
-  if constexpr (is_float<V>::value) return fast::swish(x, beta);
+  if constexpr (is_float<V>::value) return fast::swish<degree, refine, Rt>(x, beta);
   else return detail::swish(x, beta);
 }
 

@@ -750,9 +750,11 @@ NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
 // adds, FMAs; products that can be subnormal are mul_tiny's): then its
 // kernels run every vector through those formulas, subnormal results
 // included, instead of splitting off the vectors that have them
-// (fast_math.hpp; the split exists because CPUs that take microcode assists
-// on such operations would otherwise slow down many times over). Both
-// routes give the same bits, so the choice is about speed alone;
+// (fast_math.hpp, route; the split exists because CPUs that take microcode
+// assists on such operations would otherwise slow down many times over).
+// apply() reads it once per call (bulk.hpp, kernel_choice); a scalar call
+// takes the split route. Both routes give the same bits, so the choice is
+// about speed alone;
 // tests/test_bulk.cpp (FastTierSubnormalRoutesAgree) runs the fast tier
 // both ways and requires equal bits.
 // Set once, at start-up: from the environment variable NONLIN_SUBNORMALS
@@ -794,13 +796,6 @@ inline bool subnormals_route_plain() noexcept {
 inline bool subnormals_full_speed = subnormals_route_plain();
 #endif
 
-template <class V>
-NONLIN_INLINE bool plain_subnormals() noexcept {
-#if defined(NONLIN_DETAIL_CPU_FLAG)
-  if constexpr (!is_scalar<V>::value) return subnormals_full_speed;
-#endif
-  return false;
-}
 
 // ----------------------------------------------------- approximate ops --
 // The fast tier's: faster forms that may differ by ISA, within the bound
