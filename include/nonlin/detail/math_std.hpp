@@ -267,9 +267,12 @@ NONLIN_INLINE auto big_lanes(V const& u) noexcept {
   return !bits_below(detail::abs(u), to_bits(splat<scalar_t<V>>(pow2f(32))) + 1);
 }
 
-// Recomputes the lanes of `big` as f(g, u) (doubles in, float out).
+// Recomputes the lanes of `big` as f(g, u) (doubles in, float out). The
+// vectors are taken by value (in registers): by reference, GCC 12 stored
+// them to the stack in every iteration of the caller's loop, not only on
+// the way to this cold call (fast::glu 15 % slower, benchmarks/README.md).
 template <class V, class M, class F>
-NONLIN_COLD V fix_lanes(V y, V const& g, V const& u, M const& big, F const& f) noexcept {
+NONLIN_COLD V fix_lanes(V y, V g, V u, M big, F const& f) noexcept {
   if constexpr (is_scalar<V>::value) {
     return big ? static_cast<float>(f(static_cast<double>(g), static_cast<double>(u))) : y;
   } else {
