@@ -11,7 +11,8 @@
 #                               core; the libFuzzer target (tests/fuzz) runs its seeds in ctest,
 #                               then fuzzes for NONLIN_FUZZ_SECONDS (default 30)
 #   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests);
-#                               core, without the digest
+#                               core, without the digest, the guard-page tests and the
+#                               fast-tier route test (slow at -O0; the other builds run them)
 #   neon      aarch64-linux-gnu-g++ 12, C++17, cross-compiled (cmake/aarch64-linux-gnu.cmake),
 #                               static, run under qemu-aarch64: xsimd's NEON path. Emulation is
 #                               slow, so a subset: the digest, test_special, test_bulk,
@@ -106,7 +107,8 @@ for config in $configs; do
                      -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON) ;;
     debug)    march=native; build_type=Debug  # NDEBUG unset: NONLIN_ASSERT and its death tests
               extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON
-                     -DNONLIN_TEST_DIGEST=OFF) ;;
+                     -DNONLIN_TEST_DIGEST=OFF)
+              ctest_extra=(-E '(GuardPages|RoutesAgree)') ;;
     neon)     cxx=aarch64-linux-gnu-g++
               if ! command -v "$cxx" >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
                 echo "=== neon: FAILED: needs aarch64-linux-gnu-g++ and qemu-aarch64" \
