@@ -121,11 +121,14 @@ NONLIN_INLINE V ldexp_tiny(V const& m, V const& n) noexcept {
   return from_bits<V>(standard::bits_sub<V>(to_bits(z), cs));
 }
 
+// (Built in place: returned as {p, n}, GCC 12 kept a dead store of n to
+// the stack in every iteration of the plain-route loops.)
 template <int D, class V>
 NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
-  const V n = exp_index(a);
-  const V r = detail::fma(n, splat<V>(-0.693147180559945309), a);
-  return {horner(r, fast_coeffs<D>::exp), n};
+  expo<V> e;
+  e.n = exp_index(a);
+  e.p = horner(detail::fma(e.n, splat<V>(-0.693147180559945309), a), fast_coeffs<D>::exp);
+  return e;
 }
 
 template <int D = degree, int R = refine, route Rt = route::split, class V>
