@@ -66,112 +66,120 @@ inline bool fast_plain_route() noexcept { return false; }
 
 // fast_on<F, Rt>: the fast functor F's float kernel on route Rt (the split
 // route is F's own operator()); parameters as F's, beta taken as given
-// (no test of beta = 1).
+// (no test of beta = 1). K::run<Rt>(v...) is the kernel; beta, where F
+// has one, is its last argument.
 template <class F, fast::route Rt>
 struct fast_on {
   static constexpr bool exists = false;
 };
 
-template <fast::route Rt>
-struct fast_on<nonlin::fast::sigmoid, Rt> {
+template <class K, fast::route Rt>
+struct fast_unary_on {
   static constexpr bool exists = true;
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return fast::sigmoid_kernel<Rt>(v); });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return K::template run<Rt>(v); });
   }
 };
-template <fast::route Rt>
-struct fast_on<nonlin::fast::silu, Rt> {
+template <class K, fast::route Rt>
+struct fast_gated_on {
   static constexpr bool exists = true;
   template <class V>
-  NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return fast::silu_kernel<Rt>(v); });
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+      return K::template run<Rt>(g, u);
+    });
   }
 };
-template <fast::route Rt>
-struct fast_on<nonlin::fast::gelu, Rt> {
-  static constexpr bool exists = true;
-  template <class V>
-  NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return fast::gelu_kernel<Rt>(v); });
-  }
-};
-template <fast::route Rt>
-struct fast_on<nonlin::fast::gelu_tanh, Rt> {
-  static constexpr bool exists = true;
-  template <class V>
-  NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return fast::gelu_tanh_kernel<Rt>(v); });
-  }
-};
-template <fast::route Rt>
-struct fast_on<nonlin::fast::swish, Rt> {
+template <class K, fast::route Rt>
+struct fast_beta_on {
   static constexpr bool exists = true;
   double beta;
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     const double b = beta;
     return detail::eval(x, [b](auto const& v) NONLIN_INLINE_LAMBDA {
-      using W = typename std::decay<decltype(v)>::type;
-      return fast::swish_kernel<Rt>(v, detail::splat<W>(b));
+      return K::template run<Rt>(v, detail::splat<typename std::decay<decltype(v)>::type>(b));
     });
   }
-};
-template <fast::route Rt>
-struct fast_on<nonlin::fast::glu, Rt> {
-  static constexpr bool exists = true;
-  template <class V>
-  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
-      return fast::glu<fast::degree, fast::refine, Rt>(g, u);
-    });
-  }
-};
-template <fast::route Rt>
-struct fast_on<nonlin::fast::swiglu, Rt> {
-  static constexpr bool exists = true;
-  double beta;
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     const double b = beta;
     return detail::eval2(gate, up, [b](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
-      using W = typename std::decay<decltype(g)>::type;
-      return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, detail::splat<W>(b));
-    });
-  }
-};
-template <fast::route Rt>
-struct fast_on<nonlin::fast::geglu, Rt> {
-  static constexpr bool exists = true;
-  template <class V>
-  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
-      return fast::geglu<fast::degree, fast::refine, Rt>(g, u);
-    });
-  }
-};
-template <fast::route Rt>
-struct fast_on<nonlin::fast::geglu_tanh, Rt> {
-  static constexpr bool exists = true;
-  template <class V>
-  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
-      return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u);
+      return K::template run<Rt>(g, u, detail::splat<typename std::decay<decltype(g)>::type>(b));
     });
   }
 };
 
-// fast::swiglu's kernel with beta = 1 (the same bits as beta = 1 given).
-template <fast::route Rt>
-struct fast_swiglu_beta1 {
-  template <class V>
-  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
-      using W = typename std::decay<decltype(g)>::type;
-      return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, W(1.0f));  // beta unused
-    });
-  }
+// The kernels, by name.
+struct fast_k {
+  struct sigmoid {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x) noexcept { return fast::sigmoid_kernel<Rt>(x); }
+  };
+  struct silu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x) noexcept { return fast::silu_kernel<Rt>(x); }
+  };
+  struct gelu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x) noexcept { return fast::gelu_kernel<Rt>(x); }
+  };
+  struct gelu_tanh {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x) noexcept { return fast::gelu_tanh_kernel<Rt>(x); }
+  };
+  struct swish {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x, V const& beta) noexcept { return fast::swish_kernel<Rt>(x, beta); }
+  };
+  struct glu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u) noexcept { return fast::glu<fast::degree, fast::refine, Rt>(g, u); }
+  };
+  // swiglu with beta = 1 (the same bits as beta = 1 given; beta unused).
+  struct swiglu1 {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u) noexcept {
+      return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, V(1.0f));
+    }
+  };
+  struct swiglu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u, V const& beta) noexcept {
+      return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, beta);
+    }
+  };
+  struct geglu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u) noexcept { return fast::geglu<fast::degree, fast::refine, Rt>(g, u); }
+  };
+  struct geglu_tanh {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u) noexcept {
+      return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u);
+    }
+  };
 };
+
+template <fast::route Rt>
+struct fast_on<nonlin::fast::sigmoid, Rt> : fast_unary_on<fast_k::sigmoid, Rt> {};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::silu, Rt> : fast_unary_on<fast_k::silu, Rt> {};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::gelu, Rt> : fast_unary_on<fast_k::gelu, Rt> {};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::gelu_tanh, Rt> : fast_unary_on<fast_k::gelu_tanh, Rt> {};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::swish, Rt> : fast_beta_on<fast_k::swish, Rt> {};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::glu, Rt> : fast_gated_on<fast_k::glu, Rt> {};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::swiglu, Rt> : fast_beta_on<fast_k::swiglu, Rt> {};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::geglu, Rt> : fast_gated_on<fast_k::geglu, Rt> {};
+template <fast::route Rt>
+struct fast_on<nonlin::fast::geglu_tanh, Rt> : fast_gated_on<fast_k::geglu_tanh, Rt> {};
 
 // fn(plain) on the plain route's CPUs, else fn(split).
 template <class Fn, class P, class S>
@@ -213,7 +221,9 @@ struct kernel_choice<nonlin::fast::swiglu, float> {
   template <class Fn>
   static void run(nonlin::fast::swiglu const& g, Fn&& fn) {
     using P = fast_on<nonlin::fast::swiglu, fast::route::plain>;
-    if (g.beta == 1.0) on_fast_route(fn, fast_swiglu_beta1<fast::route::plain>{}, fast_swiglu_beta1<fast::route::split>{});
+    if (g.beta == 1.0)
+      on_fast_route(fn, fast_gated_on<fast_k::swiglu1, fast::route::plain>{},
+                    fast_gated_on<fast_k::swiglu1, fast::route::split>{});
     else on_fast_route(fn, P{g.beta}, g);
   }
 };
