@@ -368,6 +368,31 @@ void check_routes(F const& f, std::size_t n, const In*... in) {
     }
   }
   EXPECT_EQ(failures, 0u) << f.name;
+
+  // The 16-bit loops (route::check, the flag read per vector): bf16 in and
+  // out, the inputs rounded to bf16 (a NaN result matches any NaN).
+  std::vector<std::vector<nonlin::bf16>> bin;
+  for (const float* p : {in...}) {
+    bin.emplace_back(n);
+    for (std::size_t i = 0; i < n; ++i) bin.back()[i] = nonlin::bf16(p[i]);
+  }
+  std::vector<nonlin::bf16> split16(n), plain16(n);
+  const auto run16 = [&](std::vector<nonlin::bf16>& out) {
+    if constexpr (sizeof...(In) == 1) nonlin::apply(f, bin[0].data(), out.data(), n);
+    else nonlin::apply(f, bin[0].data(), bin[1].data(), out.data(), n);
+  };
+  nonlin::detail::subnormals_full_speed = false;
+  run16(split16);
+  nonlin::detail::subnormals_full_speed = true;
+  run16(plain16);
+  std::size_t failures16 = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float a = static_cast<float>(split16[i]), b = static_cast<float>(plain16[i]);
+    if (same_bits(a, b) || (std::isnan(a) && std::isnan(b))) continue;
+    if (failures16++ < 10)
+      ADD_FAILURE() << f.name << " bf16, element " << i << ": plain route " << show(b) << " != split route " << show(a);
+  }
+  EXPECT_EQ(failures16, 0u) << f.name << " (bf16)";
 }
 #endif
 

@@ -49,20 +49,14 @@ constexpr bool streams() {
 // loop's vector stores may alias any object). Functors without a choice
 // are run directly, not through a lambda, whose different inlining
 // measured slower for precise swiglu.
+// run<false> leaves the route to each vector (fast_math.hpp, route::check):
+// the 16-bit loops use it, which would otherwise be compiled twice for every
+// storage combination (any_unrouted: whether run<false> has a choice).
 template <class F, class T, class = void>
 struct kernel_choice {
   static constexpr bool any = false;
+  static constexpr bool any_unrouted = false;
 };
-
-// Whether the fast tier has the two routes to choose from (x86 with an FMA;
-// elsewhere it always splits), and which one this CPU takes.
-#if defined(NONLIN_DETAIL_CPU_FLAG)
-constexpr bool fast_routes = true;
-inline bool fast_plain_route() noexcept { return subnormals_full_speed; }
-#else
-constexpr bool fast_routes = false;
-inline bool fast_plain_route() noexcept { return false; }
-#endif
 
 // fast_on<F, Rt>: the fast functor F's float kernel on route Rt (the split
 // route is F's own operator()); parameters as F's, beta taken as given
@@ -181,50 +175,64 @@ struct fast_on<nonlin::fast::geglu, Rt> : fast_gated_on<fast_k::geglu, Rt> {};
 template <fast::route Rt>
 struct fast_on<nonlin::fast::geglu_tanh, Rt> : fast_gated_on<fast_k::geglu_tanh, Rt> {};
 
-// fn(plain) on the plain route's CPUs, else fn(split).
-template <class Fn, class P, class S>
-NONLIN_INLINE void on_fast_route(Fn&& fn, P const& plain, S const& split) {
-  if constexpr (fast_routes) {
-    if (fast_plain_route()) {
-      fn(plain);
-      return;
+// Routes: fn(plain) on the plain route's CPUs, else fn(split); otherwise
+// fn(check), where the fast tier has the plain route, else fn(split).
+template <bool Routes, class Fn, class P, class S, class C>
+NONLIN_INLINE void on_fast_route(Fn&& fn, P const& plain, S const& split, C const& check) {
+  if constexpr (fast::has_plain_route) {
+    if constexpr (Routes) {
+      if (fast::cpu_takes_plain()) fn(plain);
+      else fn(split);
+    } else {
+      fn(check);
     }
+  } else {
+    fn(split);
   }
-  fn(split);
 }
 
 // The fast functors without parameters.
 template <class F>
 struct kernel_choice<F, float, typename std::enable_if<fast_on<F, fast::route::plain>::exists>::type> {
-  static constexpr bool any = fast_routes;
-  template <class Fn>
+  static constexpr bool any = fast::has_plain_route;
+  static constexpr bool any_unrouted = fast::has_plain_route;
+  template <bool Routes = true, class Fn>
   static void run(F const& f, Fn&& fn) {
-    on_fast_route(fn, fast_on<F, fast::route::plain>{}, f);
+    on_fast_route<Routes>(fn, fast_on<F, fast::route::plain>{}, f, fast_on<F, fast::route::check>{});
   }
 };
 
 template <>
 struct kernel_choice<nonlin::fast::swish, float> {
   static constexpr bool any = true;
-  template <class Fn>
+  static constexpr bool any_unrouted = true;
+  template <bool Routes = true, class Fn>
   static void run(nonlin::fast::swish const& f, Fn&& fn) {
     using P = fast_on<nonlin::fast::swish, fast::route::plain>;
     using S = fast_on<nonlin::fast::swish, fast::route::split>;
-    if (f.beta == 1.0) on_fast_route(fn, fast_on<nonlin::fast::silu, fast::route::plain>{}, nonlin::fast::silu{});
-    else on_fast_route(fn, P{f.beta}, S{f.beta});
+    using C = fast_on<nonlin::fast::swish, fast::route::check>;
+    if (f.beta == 1.0)
+      on_fast_route<Routes>(fn, fast_on<nonlin::fast::silu, fast::route::plain>{}, nonlin::fast::silu{},
+                            fast_on<nonlin::fast::silu, fast::route::check>{});
+    else
+      on_fast_route<Routes>(fn, P{f.beta}, S{f.beta}, C{f.beta});
   }
 };
 
 template <>
 struct kernel_choice<nonlin::fast::swiglu, float> {
   static constexpr bool any = true;
-  template <class Fn>
+  static constexpr bool any_unrouted = true;
+  template <bool Routes = true, class Fn>
   static void run(nonlin::fast::swiglu const& g, Fn&& fn) {
     using P = fast_on<nonlin::fast::swiglu, fast::route::plain>;
+    using C = fast_on<nonlin::fast::swiglu, fast::route::check>;
     if (g.beta == 1.0)
-      on_fast_route(fn, fast_gated_on<fast_k::swiglu1, fast::route::plain>{},
-                    fast_gated_on<fast_k::swiglu1, fast::route::split>{});
-    else on_fast_route(fn, P{g.beta}, g);
+      on_fast_route<Routes>(fn, fast_gated_on<fast_k::swiglu1, fast::route::plain>{},
+                            fast_gated_on<fast_k::swiglu1, fast::route::split>{},
+                            fast_gated_on<fast_k::swiglu1, fast::route::check>{});
+    else
+      on_fast_route<Routes>(fn, P{g.beta}, g, C{g.beta});
   }
 };
 
@@ -326,7 +334,8 @@ struct swish_beta1 {
 template <>
 struct kernel_choice<nonlin::swiglu, float> {
   static constexpr bool any = has_fma;
-  template <class Fn>
+  static constexpr bool any_unrouted = has_fma;
+  template <bool Routes = true, class Fn>
   static void run(nonlin::swiglu const& g, Fn&& fn) {
     if (g.beta == 1.0) fn(swiglu_beta1{});
     else fn(g);
@@ -336,7 +345,8 @@ struct kernel_choice<nonlin::swiglu, float> {
 template <>
 struct kernel_choice<nonlin::swish, float> {
   static constexpr bool any = has_fma;
-  template <class Fn>
+  static constexpr bool any_unrouted = has_fma;
+  template <bool Routes = true, class Fn>
   static void run(nonlin::swish const& f, Fn&& fn) {
     if (f.beta == 1.0) fn(swish_beta1{});
     else fn(f);

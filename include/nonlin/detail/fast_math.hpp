@@ -90,12 +90,32 @@ struct expo {
 constexpr double kTinyN = -124.0;
 
 // Which formulas the kernels take for subnormal results (template
-// parameter Rt): split, the test per vector above (every CPU, and every
-// scalar call); plain, the plain formulas in every vector, for a CPU whose
-// vscalef and FMAs take subnormals at full speed (ops.hpp,
-// subnormals_full_speed). apply() picks one per call (bulk.hpp,
-// kernel_choice), so that neither the flag nor the test sits in the loop.
-enum class route { split, plain };
+// parameter Rt): split, the test per vector above (every CPU without the
+// flag below, and every scalar call); plain, the plain formulas in every
+// vector, for a CPU whose vscalef and FMAs take subnormals at full speed
+// (ops.hpp, subnormals_full_speed); check, plain where that flag is set,
+// read in every vector. apply() on float picks split or plain once per
+// call (bulk.hpp, kernel_choice), so that neither the flag nor the test
+// sits in the loop; the 16-bit loops take check, which compiles them once.
+enum class route { split, plain, check };
+
+// Whether the fast tier has the plain route (x86 with an FMA), and whether
+// this CPU takes it.
+#if defined(NONLIN_DETAIL_CPU_FLAG)
+constexpr bool has_plain_route = true;
+NONLIN_INLINE bool cpu_takes_plain() noexcept { return subnormals_full_speed; }
+#else
+constexpr bool has_plain_route = false;
+NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
+#endif
+
+// Whether a vector takes the plain formulas without testing its lanes.
+template <route Rt, class V>
+NONLIN_INLINE bool plain_formulas() noexcept {
+  if constexpr (Rt == route::plain) return true;
+  else if constexpr (Rt == route::check && !is_scalar<V>::value) return cpu_takes_plain();
+  else return false;
+}
 
 // fast::geglu's clamp of t = |g|: 16, where 2^32 t Phi(-t) < 2^-150 (gelu's
 // own, fast_gelu_end = 14.5, is where t Phi(-t) alone is). The tail fit
@@ -134,7 +154,10 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
 template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
-  const auto tiny = ex.n < splat<V>(kTinyN);
+  // (check: the flag folded into the threshold, -2^30 where it is set; with
+  // two tests GCC 12 branched on the lanes first, at random on tails.)
+  const V below = splat<V>(Rt == route::check && plain_formulas<Rt, V>() ? -1073741824.0 : kTinyN);
+  const auto tiny = ex.n < below;
   if (Rt == route::plain || !any_lane(tiny)) {
     const V e = ex.value();  // e^-|x|
     const V y = rcp<R>(V(1) + e);
@@ -157,7 +180,7 @@ template <int D, int R, route Rt, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(z), floor));
   const auto tiny = ex.n < splat<V>(kTinyN);
-  if (Rt == route::plain || !any_lane(tiny)) {
+  if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
     const V y = rcp<R>(V(1) + ex.value());
     return mul_tiny(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), y);
   }
@@ -280,7 +303,7 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
     m_pos = x;
   }
   const auto tiny = n < splat<V>(kTinyN);
-  if (Rt == route::plain || !any_lane(tiny))
+  if (plain_formulas<Rt, V>() || !any_lane(tiny))
     return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - detail::ldexp(pg, ex.n)));
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
   // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
