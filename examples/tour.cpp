@@ -50,8 +50,8 @@ std::string ulp_bound(double ulp) {
 }
 
 // Equal bits, or both NaN: nonlin promises a NaN for a NaN input, not its
-// sign or payload (which NaN an x86 FMA with two NaN operands returns
-// depends on the instruction form the compiler picks).
+// sign or payload (an x86 FMA with two NaN operands returns one of them,
+// and which operand is which can change with the compiler's choices).
 bool same_bits(float a, float b) {
   return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
 }

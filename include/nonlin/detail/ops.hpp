@@ -752,9 +752,9 @@ NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
 // included, instead of splitting off the vectors that have them
 // (fast_math.hpp, route; the split exists because CPUs that take microcode
 // assists on such operations would otherwise slow down many times over).
-// apply() on float reads it once per call (bulk.hpp, kernel_choice); a
-// scalar call and the 16-bit loops take the split route. Both routes give the same bits, so the choice is
-// about speed alone;
+// apply() on float reads it once per call (bulk.hpp, kernel_choice), the
+// 16-bit loops once per vector; a scalar call takes the split route. Both
+// routes give the same bits, so the choice is about speed alone;
 // tests/test_bulk.cpp (FastTierSubnormalRoutesAgree) runs the fast tier
 // both ways and requires equal bits.
 // Set once, at start-up: from the environment variable NONLIN_SUBNORMALS
