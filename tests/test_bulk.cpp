@@ -331,10 +331,12 @@ TYPED_TEST(Bulk, EmptyInputsAreFine) {
   SUCCEED();
 }
 
-// The fast tier's two routes for vectors with subnormal results
-// (fast_math.hpp, route: the plain formulas on CPUs that take subnormals at
-// full speed, the split into ldexp_tiny lanes elsewhere; apply() reads the
-// CPU flag once per call) give the same bits. Each fast functor runs on the
+// The two routes for vectors with subnormal results give the same bits: the
+// fast tier's (fast_math.hpp, route: the plain formulas on CPUs that take
+// subnormals at full speed, the split into ldexp_tiny lanes elsewhere;
+// apply() reads the CPU flag once per call) and the default tier's
+// (math_std.hpp: one mul_tiny, or the integer construction; the flag read
+// per vector). Each fast and default functor runs on the
 // same inputs with the CPU flag off and on: floats
 // of every binade and sign, the specials, and dense tails where results
 // are subnormal or round to zero; the gated ones with ups from the subnormal
@@ -396,7 +398,7 @@ void check_routes(F const& f, std::size_t n, const In*... in) {
 }
 #endif
 
-TEST(Bulk, FastTierSubnormalRoutesAgree) {
+TEST(Bulk, SubnormalRoutesAgree) {
 #if defined(NONLIN_DETAIL_CPU_FLAG)
   std::vector<float> x;
   for (std::uint64_t b = 0; b < (std::uint64_t(1) << 32); b += 4099) {
@@ -416,7 +418,8 @@ TEST(Bulk, FastTierSubnormalRoutesAgree) {
   for (std::size_t i = 0; i < up.size(); ++i) up[i] = ups[(i * 7 + i / 97) % (sizeof ups / sizeof ups[0])];
   std::size_t checked = 0;
   nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
-    if constexpr (std::decay_t<decltype(f)>::tier == nonlin::tier::fast) {
+    constexpr auto t = std::decay_t<decltype(f)>::tier;
+    if constexpr (t == nonlin::tier::fast || t == nonlin::tier::standard) {
       check_routes(f, x.size(), x.data());
       ++checked;
     }
@@ -424,16 +427,19 @@ TEST(Bulk, FastTierSubnormalRoutesAgree) {
   for (double beta : {0.5, 1.0, 1.702, 100.0, 1e-20, 3e38, -2.0}) {
     check_routes(nonlin::fast::swish{beta}, x.size(), x.data());
     check_routes(nonlin::fast::swiglu{beta}, x.size(), x.data(), up.data());
+    check_routes(nonlin::swish{beta}, x.size(), x.data());
+    check_routes(nonlin::swiglu{beta}, x.size(), x.data(), up.data());
   }
   nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
-    if constexpr (std::decay_t<decltype(g)>::tier == nonlin::tier::fast) {
+    constexpr auto t = std::decay_t<decltype(g)>::tier;
+    if constexpr (t == nonlin::tier::fast || t == nonlin::tier::standard) {
       check_routes(g, x.size(), x.data(), up.data());
       ++checked;
     }
   });
-  EXPECT_GE(checked, 10u) << "fast functors found in the function lists";
+  EXPECT_GE(checked, 20u) << "fast and default functors found in the function lists";
 #else
-  GTEST_SKIP() << "no CPU flag on this target: the fast tier always splits";
+  GTEST_SKIP() << "no CPU flag on this target: the fast and default tiers always split";
 #endif
 }
 

@@ -746,17 +746,19 @@ NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
 // ------------------------------------------- subnormal results, per CPU --
 //
 // Whether this CPU reads and writes subnormals at full speed in the
-// operations the fast tier's plain formulas put them through (vscalef,
-// adds, FMAs; products that can be subnormal are mul_tiny's): then its
+// operations the plain formulas put them through (vscalef, adds, FMAs;
+// products that can be subnormal are mul_tiny's): then the fast tier's
 // kernels run every vector through those formulas, subnormal results
 // included, instead of splitting off the vectors that have them
 // (fast_math.hpp, route; the split exists because CPUs that take microcode
-// assists on such operations would otherwise slow down many times over).
-// apply() on float reads it once per call (bulk.hpp, kernel_choice), the
-// 16-bit loops once per vector; a scalar call takes the split route. Both
-// routes give the same bits, so the choice is about speed alone;
-// tests/test_bulk.cpp (FastTierSubnormalRoutesAgree) runs the fast tier
-// both ways and requires equal bits.
+// assists on such operations would otherwise slow down many times over),
+// and the default tier's scale their results into the subnormal range with
+// one mul_tiny instead of an integer construction (math_std.hpp).
+// apply() on float reads it once per call for the fast tier (bulk.hpp,
+// kernel_choice), the default tier and the 16-bit loops once per vector; a
+// scalar call takes the split route. Both routes give the same bits, so the
+// choice is about speed alone; tests/test_bulk.cpp (SubnormalRoutesAgree)
+// runs the fast and default tiers both ways and requires equal bits.
 // Set once, at start-up: from the environment variable NONLIN_SUBNORMALS
 // ("plain" or "split") where it is set, else from CPUID: true on AMD family
 // 0x1A (Zen 5), the CPU it was measured on (benchmarks/README.md), false
@@ -795,6 +797,19 @@ inline bool subnormals_route_plain() noexcept {
 }
 inline bool subnormals_full_speed = subnormals_route_plain();
 #endif
+
+// Whether a computation on V reads the flag above and finds it set: the
+// default tier's kernels then scale their results with one mul_tiny
+// instead of the integer construction (math_std.hpp), read per vector
+// (measured as fast as a choice per call: the branch is taken the same way
+// in every iteration). Scalar calls and targets without the flag: false.
+template <class V>
+NONLIN_INLINE bool subnormals_plain() noexcept {
+#if defined(NONLIN_DETAIL_CPU_FLAG)
+  if constexpr (!is_scalar<V>::value) return subnormals_full_speed;
+#endif
+  return false;
+}
 
 
 // ----------------------------------------------------- approximate ops --
