@@ -456,7 +456,7 @@ NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
   // g < 0: -up t Phi(-t) = -((up t) u) 2^-KG (fnms keeps the sign of zero);
   // g >= 0: up g (1 - Phi(-t)) = fma(-(up g), P, up g), P = u 2^-KG, and
   // P = 0 for t > 9 (1 - P rounds to 1 there; P would be subnormal past 13).
-  const V pp = detail::select(t > V(9.0f), V(0.0f), u) * splat<V>(pow2f(-KG));
+  const V pp = detail::opaque(detail::select(t > V(9.0f), V(0.0f), u)) * splat<V>(pow2f(-KG));
   const V mg = up * g;
   // (copysign: mg - mg P is +0 where mg is -0.)
   const V w = sign_select(g, detail::fnms(up * t, u, V(0.0f)), detail::copysign(detail::fnma(mg, pp, mg), mg));
