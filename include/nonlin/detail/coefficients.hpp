@@ -167,6 +167,17 @@ struct coeffs<double> {
   static constexpr double tanh_core_end = 0.625;
 };
 
+// Fast tier: tanh as a rational, from scripts/fit_tanh_rational.py (its
+// output for 3 3 6.5, pasted).
+// tanh(x) = x P(x^2) / Q(x^2), |x| <= C, result clamped to [-1, 1]
+// python3 scripts/fit_tanh_rational.py 3 3 6.5: float coefficients, max relative
+// error 6.059e-7 (2^-20.65) on [0, 6.5], 3.0e-6 on [6.5, C] (clamped), 5.96e-7 near 0
+struct fast_tanh {
+  static constexpr float p[] = {0.9999994039535522f, 0.12383197247982025f, 0.0023493508342653513f, 4.276715117157437e-06f};
+  static constexpr float q[] = {1.0f, 0.45716074109077454f, 0.02140902727842331f, 0.00015025377797428519f};
+  static constexpr float clamp = 6.7470703125f;  // R(C) >= 1 + 2^-20
+};
+
 // Fast tier (float only), from the section "fast tier" of the script.
 template <int D>
 struct fast_coeffs;

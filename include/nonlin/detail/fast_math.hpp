@@ -226,38 +226,19 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   return times_sigmoid<D, R, Rt>(x, max_keep_nan(x, V(-20.0f)), z, splat<V>(exp_floor));
 }
 
-// fast_coeffs<D>::expm1 for half the argument: e^r - 1 = h Q(h) with
-// h = r/2 and Q's c[k] = 2^(k+1) times expm1's c[k] (exact: powers of two),
-// so that tanh can reduce -|x| instead of -2|x| (one multiply fewer) and
-// still get the same bits.
-template <int D, class Seq = std::make_index_sequence<sizeof(fast_coeffs<D>::expm1) / sizeof(float)>>
-struct expm1_half;
-template <int D, std::size_t... I>
-struct expm1_half<D, std::index_sequence<I...>> {
-  static constexpr float c[] = {fast_coeffs<D>::expm1[I] * static_cast<float>(2u << I)...};
-};
-
-// tanh(x) = -sign(x) q / (2 + q), q = e^(-2|x|) - 1 in (-1, 0], with q
-// evaluated as 2^n (e^r - 1) + (2^n - 1) so that it keeps its relative
-// accuracy as x -> 0 (no 1 - e cancellation, no separate branch near 0).
-// The reduction works on -|x| = a/2: n = round(a log2e), h = -|x| - n ln2/2
-// = r/2, all exactly half of the values for a = -2|x|.
-template <int D = degree, int R = refine, class V>
+// tanh(x) = x P(x^2) / Q(x^2) (fast_tanh, a rational fitted by
+// scripts/fit_tanh_rational.py to a relative error of 2^-20.6) with x
+// clamped to [-C, C] and the result to [-1, 1]: the rational exceeds 1 at
+// C, so +-1 from there on and at +-inf. Odd: +-0 -> +-0. Thirteen
+// operations, one division (no exp, no power of two: the same code on every
+// instruction set, within the rounding of the division and the FMAs).
+template <class V>
 NONLIN_INLINE V tanh(V const& x) noexcept {
-  using C = coeffs<float>;
-  // Clamped at -9.1: tanh rounds to +-1 from 9.011 on, and so does q / (2 +
-  // q) here (q = -1); 2^n stays normal (no subnormal operand anywhere).
-  const V h = max_keep_nan(neg_abs(x), V(-9.1f));
-  const V n = approx_round_product(h, splat<V>(2.0 * C::log2e));
-  const V hr = detail::fma(n, splat<V>(-0.5 * 0.693147180559945309), h);
-  // One degree more than exp's: q near 0 carries tanh's whole relative
-  // error (fast_coeffs<3>::expm1 alone would be 2^-11).
-  const V em1 = hr * horner(hr, expm1_half<D + 1>::c);
-  const V s = detail::ldexp(V(1), n);
-  const V q = detail::fma(s, em1, s - V(1));
-  const V y = rcp<R>(q + V(2));
-  // q * y <= 0; copysign puts x's sign on |tanh|, +-0 included.
-  return detail::copysign(q * y, x);
+  using T = fast_tanh;
+  const V xc = max_keep_nan(min_keep_nan(x, V(T::clamp)), V(-T::clamp));
+  const V s = xc * xc;
+  const V y = detail::div(xc * horner(s, T::p), horner(s, T::q));
+  return max_keep_nan(min_keep_nan(y, V(1.0f)), V(-1.0f));
 }
 
 // gelu(x) = x Phi(x). With t = min(|x|, fast_gelu_end) and
