@@ -68,6 +68,11 @@ template <class V>
 struct expo {
   V p, n;
   NONLIN_INLINE V value() const noexcept { return detail::ldexp(p, n); }
+  // The same for n >= kTinyN (2^n normal): the split route's plain lanes.
+  // (Only for p and similar factors: a product m p that can be tiny keeps
+  // ldexp, whose two factors the other route uses too, so that both routes
+  // round it alike.)
+  NONLIN_INLINE V value_normal() const noexcept { return detail::ldexp_normal(p, n); }
 };
 
 // Subnormal results without subnormal operands. On x86 a floating-point
@@ -159,14 +164,15 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const V below = splat<V>(Rt == route::check && plain_formulas<Rt, V>() ? -1073741824.0 : kTinyN);
   const auto tiny = ex.n < below;
   if (Rt == route::plain || !any_lane(tiny)) {
-    const V e = ex.value();  // e^-|x|
+    // e^-|x|; 2^n is normal unless the plain formulas run on every vector.
+    const V e = plain_formulas<Rt, V>() ? ex.value() : ex.value_normal();
     const V y = rcp<R>(V(1) + e);
     return detail::select(x < V(0), mul_tiny(e, y), y);
   }
   // The plain formulas in the lanes with n >= kTinyN, and with n = -64 in
   // the tiny ones (|x| > 86, where 1 + e is 1 either way, and so y); there
   // ldexp_tiny where x < 0.
-  const V e = detail::ldexp(ex.p, detail::select(tiny, V(-64.0f), ex.n));
+  const V e = detail::ldexp_normal(ex.p, detail::select(tiny, V(-64.0f), ex.n));
   const V y = rcp<R>(V(1) + e);
   const auto neg = x < V(0);
   return detail::select(tiny & neg, ldexp_tiny(ex.p * y, ex.n), detail::select(neg, e * y, y));
@@ -180,8 +186,12 @@ template <int D, int R, route Rt, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(z), floor));
   const auto tiny = ex.n < splat<V>(kTinyN);
-  if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
+  if (plain_formulas<Rt, V>()) {
     const V y = rcp<R>(V(1) + ex.value());
+    return mul_tiny(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), y);
+  }
+  if (!any_lane(tiny)) {  // 2^n normal in every lane
+    const V y = rcp<R>(V(1) + ex.value_normal());
     return mul_tiny(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), y);
   }
   // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
@@ -191,7 +201,7 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
   // product stays normal (swish's floor, -170, reaches n = -246; silu's and
   // gelu_tanh's n >= -159 are never raised).
   const V nc = detail::select(tiny, V(-64.0f), ex.n);
-  const V y = rcp<R>(V(1) + detail::ldexp(ex.p, nc));
+  const V y = rcp<R>(V(1) + detail::ldexp_normal(ex.p, nc));
   const auto neg = z < V(0);
   const V plain = detail::select(neg, detail::ldexp(m_neg * ex.p, nc), m) * y;
   const V big = splat<V>(4294967296.0);  // 2^32
@@ -284,13 +294,16 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
     m_pos = x;
   }
   const auto tiny = n < splat<V>(kTinyN);
-  if (plain_formulas<Rt, V>() || !any_lane(tiny))
+  if (plain_formulas<Rt, V>())
     return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - detail::ldexp(pg, ex.n)));
+  if (!any_lane(tiny))  // 2^n normal in every lane
+    return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - detail::ldexp_normal(pg, ex.n)));
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
   // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
   // where x < 0.
   const V nc = detail::select(tiny, V(-64.0f), n);
-  const V plain = detail::select(x < V(0), detail::ldexp(m_neg, nc), m_pos * (V(1) - detail::ldexp(pg, nc)));
+  const V plain =
+      detail::select(x < V(0), detail::ldexp(m_neg, nc), m_pos * (V(1) - detail::ldexp_normal(pg, nc)));
   return detail::select(tiny & (x < V(0)), ldexp_tiny(m_neg, n), plain);
 }
 

@@ -726,6 +726,20 @@ NONLIN_INLINE V scale(V const& v, pow2_pair<V> const& s) noexcept {
   else return (v * s.p1.rep) * s.p2.rep;
 }
 
+// v * 2^n, rounded once, for integral n in [-126, 127] (2^n itself normal),
+// or v = 0 or NaN: vscalef on AVX-512, else one product by 2^n built in the
+// exponent field (ldexp's split into two factors is not needed: the same
+// bits, in four operations instead of nine).
+template <class V>
+NONLIN_INLINE V ldexp_normal(V const& v, V const& n) noexcept {
+  if constexpr (is_avx512_batch<V>()) {
+    return vscalef(v, n);
+  } else {
+    const V shifter = splat<V>(fp<scalar_t<V>>::shifter);
+    return mul_tiny(v, pow2_from_bits<V>(to_bits(n + shifter)));
+  }
+}
+
 // v * 2^n, rounded once, for integral n with |n| <= 250 and v * 2^round(n/2)
 // normal (e.g. |v| in [2^-60, 2^60]), or v = 0 or NaN.
 template <class V>
