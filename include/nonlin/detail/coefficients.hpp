@@ -167,17 +167,6 @@ struct coeffs<double> {
   static constexpr double tanh_core_end = 0.625;
 };
 
-// Fast tier: tanh as a rational, from scripts/fit_tanh_rational.py (its
-// output for 3 3 6.5, pasted).
-// tanh(x) = x P(x^2) / Q(x^2), |x| <= C, result clamped to [-1, 1]
-// python3 scripts/fit_tanh_rational.py 3 3 6.5: float coefficients, max relative
-// error 6.059e-7 (2^-20.65) on [0, 6.5], 3.0e-6 on [6.5, C] (clamped), 5.96e-7 near 0
-struct fast_tanh {
-  static constexpr float p[] = {0.9999994039535522f, 0.12383197247982025f, 0.0023493508342653513f, 4.276715117157437e-06f};
-  static constexpr float q[] = {1.0f, 0.45716074109077454f, 0.02140902727842331f, 0.00015025377797428519f};
-  static constexpr float clamp = 6.7470703125f;  // R(C) >= 1 + 2^-20
-};
-
 // Fast tier (float only), from the section "fast tier" of the script.
 template <int D>
 struct fast_coeffs;
@@ -189,12 +178,6 @@ struct fast_coeffs<2> {
     1.0f,
     1.01413071155548095703125f,
     0.4992456734180450439453125f
-  };
-  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
-  // interval [-ln2/2, ln2/2], degree 1, max relative error 1.953125e-2
-  static constexpr float expm1[] = {
-    1.0f,
-    0.495054662227630615234375f
   };
   // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
   // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 4, max relative error 5.035400390625e-4
@@ -215,13 +198,6 @@ struct fast_coeffs<3> {
     1.00019586086273193359375f,
     0.50413036346435546875f,
     0.16517953574657440185546875f
-  };
-  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
-  // interval [-ln2/2, ln2/2], degree 2, max relative error 4.57763671875e-4
-  static constexpr float expm1[] = {
-    1.0f,
-    0.50368225574493408203125f,
-    0.1670058667659759521484375f
   };
   // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
   // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 5, max relative error 4.9591064453125e-5
@@ -244,14 +220,6 @@ struct fast_coeffs<4> {
     0.50003015995025634765625f,
     0.16787450015544891357421875f,
     4.15136031806468963623046875e-2f
-  };
-  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
-  // interval [-ln2/2, ln2/2], degree 3, max relative error 2.0503997802734375e-5
-  static constexpr float expm1[] = {
-    1.0f,
-    0.500016510486602783203125f,
-    0.16749627888202667236328125f,
-    4.1610181331634521484375e-2f
   };
   // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
   // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 6, max relative error 1.0013580322265625e-5
@@ -276,15 +244,6 @@ struct fast_coeffs<5> {
     0.16667652130126953125f,
     4.18978221714496612548828125e-2f,
     8.28929059207439422607421875e-3f
-  };
-  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
-  // interval [-ln2/2, ln2/2], degree 4, max relative error 4.470348358154296875e-7
-  static constexpr float expm1[] = {
-    1.0f,
-    0.4999940395355224609375f,
-    0.1666683256626129150390625f,
-    4.1872434318065643310546875e-2f,
-    8.337914943695068359375e-3f
   };
   // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
   // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 7, max relative error 8.7916851043701171875e-7
@@ -311,16 +270,6 @@ struct fast_coeffs<6> {
     4.16696108877658843994140625e-2f,
     8.369083516299724578857421875e-3f,
     1.3748742640018463134765625e-3f
-  };
-  // exp(r) - 1 = r*(c[0] + c[1]*r + ...)
-  // interval [-ln2/2, ln2/2], degree 5, max relative error 1.3969838619232177734375e-8
-  static constexpr float expm1[] = {
-    1.0f,
-    0.4999999701976776123046875f,
-    0.16666543483734130859375f,
-    4.16675023734569549560546875e-2f,
-    8.366531692445278167724609375e-3f,
-    1.3864520005881786346435546875e-3f
   };
   // Phi(-t)*exp(t^2/2) = c[0] + c[1]*u + ..., u = 1/(t + fast_gelu_shift)
   // interval u in [1/(fast_gelu_end + fast_gelu_shift), 1/fast_gelu_shift], degree 8, max relative error 2.75671482086181640625e-7

@@ -22,6 +22,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "coefficients_tanh.hpp"
 #include "math.hpp"
 #include "math_std.hpp"
 
