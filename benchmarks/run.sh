@@ -16,6 +16,9 @@
 #   REPORT_COMMAND  the command the report names (default: this one)
 #   REPORT_NOTE     a note for the report header
 #   REPORT_ARGS     more report.py arguments (e.g. --half-only), split on spaces
+#   BENCH_CPU  the CPU the benchmark runs on (taskset -c; default: the last
+#              one online), or "none": unpinned, runs on this shared 2-vCPU
+#              VM moved between two speeds 7-25 % apart (benchmarks/README.md)
 #
 # Prints Google Benchmark's console table, writes the JSON to $OUT, then
 # prints the markdown report of benchmarks/report.py.
@@ -45,7 +48,14 @@ cmake --build "$build_dir" --target nonlin_bench --parallel
 
 bench="$build_dir/benchmarks/nonlin_bench"
 cmd=("$bench" "--benchmark_min_time=$min_time" "--benchmark_out=$out" "--benchmark_out_format=json" "$@")
-"${cmd[@]}"
+pin=()
+pin_note=""
+bench_cpu="${BENCH_CPU:-$(($(nproc) - 1))}"
+if [[ "$bench_cpu" != none ]] && command -v taskset >/dev/null 2>&1; then
+  pin=(taskset -c "$bench_cpu")
+  pin_note="pinned to CPU $bench_cpu (taskset)"
+fi
+"${pin[@]}" "${cmd[@]}"
 
 echo
 echo "JSON written to $out"
@@ -56,8 +66,12 @@ if command -v python3 >/dev/null 2>&1; then
   if [[ -n "${MARKDOWN_OUT:-}" ]]; then
     report_args+=(--markdown-out "$MARKDOWN_OUT")
   fi
-  if [[ -n "${REPORT_NOTE:-}" ]]; then
-    report_args+=(--note "$REPORT_NOTE")
+  note="${REPORT_NOTE:-}"
+  if [[ -n "$pin_note" ]]; then
+    note="${note:+$note; }$pin_note"
+  fi
+  if [[ -n "$note" ]]; then
+    report_args+=(--note "$note")
   fi
   if [[ -n "${REPORT_ARGS:-}" ]]; then
     read -r -a extra_report_args <<<"$REPORT_ARGS"
