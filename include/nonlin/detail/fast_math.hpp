@@ -241,8 +241,8 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
 // scripts/fit_tanh_rational.py to a relative error of 2^-20.6) with x
 // clamped to [-C, C] and the result to [-1, 1]: the rational exceeds 1 at
 // C, so +-1 from there on and at +-inf. Odd: +-0 -> +-0. Thirteen
-// operations, one division (no exp, no power of two: the same code on every
-// instruction set, within the rounding of the division and the FMAs).
+// operations, one division, no exp and no approximate op: the same bits on
+// every target with an FMA.
 template <class V>
 NONLIN_INLINE V tanh(V const& x) noexcept {
   using T = fast_tanh;
