@@ -187,12 +187,9 @@ template <int D, int R, route Rt, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(z), floor));
   const auto tiny = ex.n < splat<V>(kTinyN);
-  if (plain_formulas<Rt, V>()) {
-    const V y = rcp<R>(V(1) + ex.value());
-    return mul_tiny(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), y);
-  }
-  if (!any_lane(tiny)) {  // 2^n normal in every lane
-    const V y = rcp<R>(V(1) + ex.value_normal());
+  if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
+    // 2^n is normal unless the plain formulas run on every vector.
+    const V y = rcp<R>(V(1) + (plain_formulas<Rt, V>() ? ex.value() : ex.value_normal()));
     return mul_tiny(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), y);
   }
   // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
@@ -295,10 +292,11 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
     m_pos = x;
   }
   const auto tiny = n < splat<V>(kTinyN);
-  if (plain_formulas<Rt, V>())
-    return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - detail::ldexp(pg, ex.n)));
-  if (!any_lane(tiny))  // 2^n normal in every lane
-    return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - detail::ldexp_normal(pg, ex.n)));
+  if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
+    // 2^n is normal unless the plain formulas run on every vector.
+    const V p = plain_formulas<Rt, V>() ? detail::ldexp(pg, ex.n) : detail::ldexp_normal(pg, ex.n);
+    return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - p));
+  }
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
   // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
   // where x < 0.
