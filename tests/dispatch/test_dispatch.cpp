@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iomanip>
 #include <limits>
 #include <random>
@@ -246,30 +247,58 @@ void expect_same(std::vector<Out> const& got, std::vector<Out> const& want, std:
   EXPECT_EQ(bad, 0u) << what;
 }
 
+// The checks below are compiled once per element type pair: what they
+// need of a functor (its table index, name, parameter values and the
+// dispatch::apply calls) is passed in type-erased, so that the 60-odd
+// functors do not each instantiate the loops and messages.
+
+// A functor's parameter variants (variants(f0), the first f0 itself): a
+// label and a parameter value each.
+struct variant_list {
+  std::size_t index;  // in unary_list or gated_list
+  const char* name;   // F::name
+  std::vector<std::string> labels;
+  std::vector<double> params;
+};
+
+template <class F>
+variant_list describe(std::vector<F> const& fs, std::size_t index) {
+  variant_list v{index, F::name, {}, {}};
+  for (F const& f : fs) {
+    v.labels.push_back(nonlin_spec::label_of(f));
+    v.params.push_back(nonlin_spec::param_of(f));
+  }
+  return v;
+}
+
 // ---------------------------------------------------------------- unary --
 
-template <class In, class Out, class F>
-void check_unary(F const& f0) {
-  constexpr std::size_t fi = dd::unary_index<F>();
+// call(k, in, out, n): nonlin::dispatch::apply with variant k.
+template <class In, class Out>
+using unary_call = std::function<void(std::size_t, const In*, Out*, std::size_t)>;
+
+template <class In, class Out>
+void check_unary_erased(variant_list const& v, unary_call<In, Out> const& call) {
   auto const ref = reference_for<In, Out>().unary;
+  const std::size_t fi = v.index;
   // Every parameter value on a long array.
   const std::vector<In> x = inputs<In>(1000, 7);
-  for (F const& f : variants(f0)) {
+  for (std::size_t k = 0; k < v.params.size(); ++k) {
     std::vector<Out> got(x.size()), want(x.size());
-    nonlin::dispatch::apply(f, x.data(), got.data(), x.size());
-    ref(fi, nonlin_spec::param_of(f), x.data(), want.data(), x.size());
-    expect_same(got, want, x, label<In, Out>(nonlin_spec::label_of(f).c_str()));
+    call(k, x.data(), got.data(), x.size());
+    ref(fi, v.params[k], x.data(), want.data(), x.size());
+    expect_same(got, want, x, label<In, Out>(v.labels[k].c_str()));
   }
   // Every length and offset, guard zones, in place.
   constexpr std::size_t W = lanes<In>(), guard = 8;
-  const double p = nonlin_spec::param_of(f0);
-  const std::string name = label<In, Out>(F::name);
+  const double p = v.params[0];
+  const std::string name = label<In, Out>(v.name);
   for (std::size_t off = 0; off < 4; ++off)
     for (std::size_t n = 0; n <= 4 * W + 1; ++n) {
       const std::vector<In> in(x.begin() + static_cast<std::ptrdiff_t>(off),
                                x.begin() + static_cast<std::ptrdiff_t>(off + n));
       std::vector<Out> buf(n + 2 * guard + off, nonlin_test::canary<Out>()), want(n);
-      nonlin::dispatch::apply(f0, in.data(), buf.data() + guard + off, n);
+      call(0, in.data(), buf.data() + guard + off, n);
       ref(fi, p, in.data(), want.data(), n);
       const std::vector<Out> got(buf.begin() + static_cast<std::ptrdiff_t>(guard + off),
                                  buf.begin() + static_cast<std::ptrdiff_t>(guard + off + n));
@@ -280,75 +309,100 @@ void check_unary(F const& f0) {
         ASSERT_TRUE(nonlin_test::is_canary(buf[i])) << name << at << ": wrote past out";
       if constexpr (std::is_same<In, Out>::value) {
         std::vector<In> inplace = in;
-        nonlin::dispatch::apply(f0, inplace.data(), inplace.data(), n);
+        call(0, inplace.data(), inplace.data(), n);
         expect_same(inplace, want, in, name + " in place" + at);
       }
     }
 }
 
+template <class In, class Out, class F>
+void check_unary(F const& f0) {
+  const std::vector<F> fs = variants(f0);
+  check_unary_erased<In, Out>(describe(fs, dd::unary_index<F>()),
+                              [&fs](std::size_t k, const In* x, Out* y, std::size_t n) {
+                                nonlin::dispatch::apply(fs[k], x, y, n);
+                              });
+}
+
 // ---------------------------------------------------------------- gated --
 
-template <class In, class Out, class G>
-void check_gated(G const& g0) {
-  constexpr std::size_t gi = dd::gated_index<G>();
+// call(k, gate, up, out, n): nonlin::dispatch::apply with variant k.
+template <class In, class Out>
+using gated_call = std::function<void(std::size_t, const In*, const In*, Out*, std::size_t)>;
+
+template <class In, class Out>
+void check_gated_erased(variant_list const& v, gated_call<In, Out> const& call) {
   auto const ref = reference_for<In, Out>().gated;
+  const std::size_t gi = v.index;
   const std::vector<In> gate = inputs<In>(1000, 11), up = up_inputs<In>(1000, 13);
-  for (G const& g : variants(g0)) {
+  for (std::size_t k = 0; k < v.params.size(); ++k) {
     std::vector<Out> got(gate.size()), want(gate.size());
-    nonlin::dispatch::apply(g, gate.data(), up.data(), got.data(), gate.size());
-    ref(gi, nonlin_spec::param_of(g), gate.data(), up.data(), want.data(), gate.size());
-    expect_same(got, want, gate, label<In, Out>(nonlin_spec::label_of(g).c_str()));
+    call(k, gate.data(), up.data(), got.data(), gate.size());
+    ref(gi, v.params[k], gate.data(), up.data(), want.data(), gate.size());
+    expect_same(got, want, gate, label<In, Out>(v.labels[k].c_str()));
   }
   constexpr std::size_t W = lanes<In>();
-  const double p = nonlin_spec::param_of(g0);
-  const std::string name = label<In, Out>(G::name);
+  const double p = v.params[0];
+  const std::string name = label<In, Out>(v.name);
   for (std::size_t n = 0; n <= 4 * W + 1; ++n) {
     const std::vector<In> a(gate.begin(), gate.begin() + static_cast<std::ptrdiff_t>(n));
     const std::vector<In> b(up.begin() + 1, up.begin() + 1 + static_cast<std::ptrdiff_t>(n));
     std::vector<Out> got(n), want(n);
-    nonlin::dispatch::apply(g0, a.data(), b.data(), got.data(), n);
+    call(0, a.data(), b.data(), got.data(), n);
     ref(gi, p, a.data(), b.data(), want.data(), n);
     expect_same(got, want, a, name + " n=" + std::to_string(n));
     if constexpr (std::is_same<In, Out>::value) {
       std::vector<In> on_gate = a, on_up = b;
-      nonlin::dispatch::apply(g0, on_gate.data(), b.data(), on_gate.data(), n);
-      nonlin::dispatch::apply(g0, a.data(), on_up.data(), on_up.data(), n);
+      call(0, on_gate.data(), b.data(), on_gate.data(), n);
+      call(0, a.data(), on_up.data(), on_up.data(), n);
       expect_same(on_gate, want, a, name + " out = gate, n=" + std::to_string(n));
       expect_same(on_up, want, a, name + " out = up, n=" + std::to_string(n));
     }
   }
 }
 
+template <class In, class Out, class G>
+void check_gated(G const& g0) {
+  const std::vector<G> gs = variants(g0);
+  check_gated_erased<In, Out>(describe(gs, dd::gated_index<G>()),
+                              [&gs](std::size_t k, const In* a, const In* b, Out* y, std::size_t n) {
+                                nonlin::dispatch::apply(gs[k], a, b, y, n);
+                              });
+}
+
 // Packed rows: the reference is the definition, row by row through the
 // compile-time gated kernel with the gate half chosen.
-template <class In, class Out, class G>
-void check_packed(G const& g0) {
-  constexpr std::size_t gi = dd::gated_index<G>();
+// call(k, in, in_stride, out, out_stride, rows, hidden, form):
+// nonlin::dispatch::apply_packed with variant k and the functor's default
+// gate half (form 0), the first (1) or the second (2) named, or the
+// contiguous overload (3).
+template <class In, class Out>
+using packed_call = std::function<void(std::size_t, const In*, std::size_t, Out*, std::size_t, std::size_t,
+                                       std::size_t, int)>;
+
+template <class In, class Out>
+void check_packed_erased(variant_list const& v, bool default_second, packed_call<In, Out> const& call) {
   auto const ref = reference_for<In, Out>().gated;
+  const std::size_t gi = v.index;
   constexpr std::size_t W = lanes<In>();
   const Out fill = nonlin_test::canary<Out>();
-  for (G const& g : variants(g0)) {
-    const double p = nonlin_spec::param_of(g);
+  for (std::size_t k = 0; k < v.params.size(); ++k) {
+    const double p = v.params[k];
     for (std::size_t rows : {std::size_t(1), std::size_t(3)})
       for (std::size_t h : {std::size_t(1), W - 1, W, 2 * W + 3})
         for (std::size_t pad : {std::size_t(0), std::size_t(5)}) {
           const std::size_t is = 2 * h + pad, os = h + pad;
           const std::vector<In> in = inputs<In>(rows * is, static_cast<unsigned>(17 + h + pad));
           for (int which = 0; which < 3; ++which) {  // default half, first, second
-            const bool second = which == 0 ? G::packed_gate == nonlin::gate_half::second : which == 2;
+            const bool second = which == 0 ? default_second : which == 2;
             std::vector<Out> got(rows * os, fill), want(rows * os, fill);
-            if (which == 0) {
-              nonlin::dispatch::apply_packed(g, in.data(), is, got.data(), os, rows, h);
-            } else {
-              nonlin::dispatch::apply_packed(g, in.data(), is, got.data(), os, rows, h,
-                                             second ? nonlin::gate_half::second : nonlin::gate_half::first);
-            }
+            call(k, in.data(), is, got.data(), os, rows, h, which);
             for (std::size_t r = 0; r < rows; ++r) {
               const In* row = in.data() + r * is;
               ref(gi, p, row + (second ? h : 0), row + (second ? 0 : h), want.data() + r * os, h);
             }
             expect_same(got, want, in,
-                        label<In, Out>(nonlin_spec::label_of(g).c_str()) + " packed rows=" + std::to_string(rows) +
+                        label<In, Out>(v.labels[k].c_str()) + " packed rows=" + std::to_string(rows) +
                             " hidden=" + std::to_string(h) + " pad=" + std::to_string(pad) +
                             (second ? " gate second" : " gate first"));
           }
@@ -358,19 +412,34 @@ void check_packed(G const& g0) {
   const std::size_t rows = 4, h = W + 3;
   const std::vector<In> in = inputs<In>(rows * 2 * h, 23);
   std::vector<Out> want(rows * h), got(rows * h);
-  const bool second = G::packed_gate == nonlin::gate_half::second;
+  const bool second = default_second;
   for (std::size_t r = 0; r < rows; ++r) {
     const In* row = in.data() + r * 2 * h;
-    ref(gi, nonlin_spec::param_of(g0), row + (second ? h : 0), row + (second ? 0 : h), want.data() + r * h, h);
+    ref(gi, v.params[0], row + (second ? h : 0), row + (second ? 0 : h), want.data() + r * h, h);
   }
-  nonlin::dispatch::apply_packed(g0, in.data(), got.data(), rows, h);
-  expect_same(got, want, in, label<In, Out>(G::name) + " packed contiguous");
+  call(0, in.data(), 2 * h, got.data(), h, rows, h, 3);
+  expect_same(got, want, in, label<In, Out>(v.name) + " packed contiguous");
   if constexpr (std::is_same<In, Out>::value) {
     std::vector<In> buf = in;
-    nonlin::dispatch::apply_packed(g0, buf.data(), buf.data(), rows, h);
+    call(0, buf.data(), 2 * h, buf.data(), h, rows, h, 3);
     buf.resize(rows * h);
-    expect_same(buf, want, in, label<In, Out>(G::name) + " packed in place");
+    expect_same(buf, want, in, label<In, Out>(v.name) + " packed in place");
   }
+}
+
+template <class In, class Out, class G>
+void check_packed(G const& g0) {
+  const std::vector<G> gs = variants(g0);
+  check_packed_erased<In, Out>(
+      describe(gs, dd::gated_index<G>()), G::packed_gate == nonlin::gate_half::second,
+      [&gs](std::size_t k, const In* in, std::size_t is, Out* out, std::size_t os, std::size_t rows, std::size_t h,
+            int form) {
+        if (form == 3) nonlin::dispatch::apply_packed(gs[k], in, out, rows, h);
+        else if (form == 0) nonlin::dispatch::apply_packed(gs[k], in, is, out, os, rows, h);
+        else
+          nonlin::dispatch::apply_packed(gs[k], in, is, out, os, rows, h,
+                                         form == 2 ? nonlin::gate_half::second : nonlin::gate_half::first);
+      });
 }
 
 // ------------------------------------------------------ every table entry --
