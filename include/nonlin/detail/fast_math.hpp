@@ -9,7 +9,9 @@
 //   * e^r on |r| <= ln2/2 by a polynomial of degree D (fast_coeffs<D>);
 //   * a one-constant argument reduction r = a - n ln2, n from the ops
 //     layer's approx_round_product;
-//   * 1/d from the ops layer's approx_rcp followed by R Newton steps.
+//   * 1/d from the ops layer's approx_rcp followed by R Newton steps, and
+//     num/d as num times that where approx_rcp is an estimate (AVX-512),
+//     else as one division (quotient).
 // The two approximate ops differ by instruction set (ops.hpp), so this
 // tier's results do too, each within its bound.
 // D and R are template parameters so that benchmarks/fast_curve can walk the
@@ -54,6 +56,16 @@ NONLIN_INLINE V rcp(V const& d) noexcept {
     for (int i = 0; i < R; ++i) y = detail::fma(detail::fma(-d, y, V(1)), y, y);
   }
   return y;
+}
+
+// num / d for d >= 1 (or +inf or NaN): num times rcp<R>(d) where the
+// reciprocal is an estimate (AVX-512: one multiply instead of a division),
+// else the division itself, rounded once (one operation fewer than the
+// correctly rounded 1/d and a multiply).
+template <int R, class V>
+NONLIN_INLINE V quotient(V const& num, V const& d) noexcept {
+  if constexpr (approx_rcp_is_estimate<V>()) return mul_tiny(num, rcp<R>(d));
+  else return detail::div(num, d);
 }
 
 // n = round(a log2e) as a float; e^a = e^r 2^n with r = a - n ln2.
@@ -105,9 +117,13 @@ constexpr double kTinyN = -124.0;
 // sits in the loop; the 16-bit loops take check, which compiles them once.
 enum class route { split, plain, check };
 
-// Whether the fast tier has the plain route (x86 with an FMA), and whether
-// this CPU takes it.
-#if defined(NONLIN_DETAIL_CPU_FLAG)
+// Whether the fast tier has the plain route (x86 with AVX-512), and whether
+// this CPU takes it. Not with AVX2: there quotient() divides, and the
+// plain route's numerators in the tails are subnormal, which the divider of
+// the one CPU with the flag takes slowly (3x on tails, measured; the
+// split route's vectors in the tails divide normal numbers); the default
+// tier still reads the flag there (ops.hpp, subnormals_plain).
+#if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
 constexpr bool has_plain_route = true;
 NONLIN_INLINE bool cpu_takes_plain() noexcept { return subnormals_full_speed; }
 #else
@@ -167,16 +183,14 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
   if (Rt == route::plain || !any_lane(tiny)) {
     // e^-|x|; 2^n is normal unless the plain formulas run on every vector.
     const V e = plain_formulas<Rt, V>() ? ex.value() : ex.value_normal();
-    const V y = rcp<R>(V(1) + e);
-    return detail::select(x < V(0), mul_tiny(e, y), y);
+    return quotient<R>(detail::select(x < V(0), e, V(1)), V(1) + e);
   }
   // The plain formulas in the lanes with n >= kTinyN, and with n = -64 in
-  // the tiny ones (|x| > 86, where 1 + e is 1 either way, and so y); there
-  // ldexp_tiny where x < 0.
+  // the tiny ones (|x| > 86, where 1 + e is 1 either way, and so 1/(1 + e)
+  // on every target); there ldexp_tiny where x < 0.
   const V e = detail::ldexp_normal(ex.p, detail::select(tiny, V(-64.0f), ex.n));
-  const V y = rcp<R>(V(1) + e);
   const auto neg = x < V(0);
-  return detail::select(tiny & neg, ldexp_tiny(ex.p * y, ex.n), detail::select(neg, e * y, y));
+  return detail::select(tiny & neg, ldexp_tiny(ex.p, ex.n), quotient<R>(detail::select(neg, e, V(1)), V(1) + e));
 }
 
 // m * sigmoid(z). Where z < 0 the numerator m e^z is formed as
@@ -189,8 +203,8 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
   const auto tiny = ex.n < splat<V>(kTinyN);
   if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
     // 2^n is normal unless the plain formulas run on every vector.
-    const V y = rcp<R>(V(1) + (plain_formulas<Rt, V>() ? ex.value() : ex.value_normal()));
-    return mul_tiny(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), y);
+    const V d = V(1) + (plain_formulas<Rt, V>() ? ex.value() : ex.value_normal());
+    return quotient<R>(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), d);
   }
   // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
   // -64 in the others), ldexp_tiny in the tiny lanes where z < 0. There n is
@@ -198,13 +212,14 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
   // rounds to zero, |m_neg p y| 2^n < 2^-150, so that ldexp_tiny's scaled
   // product stays normal (swish's floor, -170, reaches n = -246; silu's and
   // gelu_tanh's n >= -159 are never raised).
+  // (In the tiny lanes 1 + 2^-64 p is 1, and so is its reciprocal.)
   const V nc = detail::select(tiny, V(-64.0f), ex.n);
-  const V y = rcp<R>(V(1) + detail::ldexp_normal(ex.p, nc));
+  const V d = V(1) + detail::ldexp_normal(ex.p, nc);
   const auto neg = z < V(0);
-  const V plain = detail::select(neg, detail::ldexp(m_neg * ex.p, nc), m) * y;
+  const V plain = quotient<R>(detail::select(neg, detail::ldexp(m_neg * ex.p, nc), m), d);
   const V big = splat<V>(4294967296.0);  // 2^32
   const V n_min = detail::select(detail::abs(m_neg) < big, V(-183.0f), V(-215.0f));
-  return detail::select(tiny & neg, ldexp_tiny((m_neg * ex.p) * y, max_keep_nan(ex.n, n_min)), plain);
+  return detail::select(tiny & neg, ldexp_tiny(m_neg * ex.p, max_keep_nan(ex.n, n_min)), plain);
 }
 
 template <int D = degree, int R = refine, route Rt = route::split, class V>
