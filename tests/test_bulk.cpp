@@ -332,9 +332,10 @@ TYPED_TEST(Bulk, EmptyInputsAreFine) {
 }
 
 // The two routes for vectors with subnormal results give the same bits: the
-// fast tier's (fast_math.hpp, route: the plain formulas on CPUs that take
-// subnormals at full speed, the split into ldexp_tiny lanes elsewhere;
-// apply() reads the CPU flag once per call) and the default tier's
+// fast tier's (fast_math.hpp, route: in AVX-512 builds the plain formulas
+// on CPUs that take subnormals at full speed, the split into ldexp_tiny
+// lanes elsewhere and in every other build; apply() reads the CPU flag
+// once per call) and the default tier's
 // (math_std.hpp: one mul_tiny, or the integer construction; the flag read
 // per vector). Each fast and default functor runs on the
 // same inputs with the CPU flag off and on: floats
