@@ -39,9 +39,9 @@ constexpr bool streams() {
 
 // kernel_choice<F, T>::run(f, fn): calls fn with a functor computing
 // exactly f's values, chosen once per apply() call:
-//  * the fast tier in float, on a CPU whose flag says so (ops.hpp,
-//    subnormals_full_speed), runs its kernels on the plain route
-//    (fast_math.hpp, route), elsewhere on the split route (f itself);
+//  * the fast tier in float, in an AVX-512 build on a CPU whose flag says
+//    so (ops.hpp, subnormals_full_speed), runs its kernels on the plain
+//    route (fast_math.hpp, route), elsewhere on the split route (f itself);
 //  * swish and swiglu of the default and fast tiers in float with beta = 1
 //    run a kernel without the beta x product (the same bits).
 // Deciding per vector would keep the tests in the loop (too large for the

@@ -80,12 +80,13 @@ NONLIN_INLINE V exp_index(V const& a) noexcept {
 template <class V>
 struct expo {
   V p, n;
-  NONLIN_INLINE V value() const noexcept { return detail::ldexp(p, n); }
-  // The same for n >= kTinyN (2^n normal): the split route's plain lanes.
-  // (Only for p and similar factors: a product m p that can be tiny keeps
-  // ldexp, whose two factors the other route uses too, so that both routes
-  // round it alike.)
-  NONLIN_INLINE V value_normal() const noexcept { return detail::ldexp_normal(p, n); }
+  // p 2^n rounded once, by one factor: for n >= kTinyN (2^n normal, the
+  // split route's plain lanes), and for any n on AVX-512, where it is
+  // vscalef (the plain route, which only AVX-512 builds have). (Only for p
+  // and similar factors: a product m p that can be tiny keeps ldexp, whose
+  // two factors the other route uses too, so that both routes round it
+  // alike.)
+  NONLIN_INLINE V value() const noexcept { return detail::ldexp_normal(p, n); }
 };
 
 // Subnormal results without subnormal operands. On x86 a floating-point
@@ -109,8 +110,9 @@ constexpr double kTinyN = -124.0;
 
 // Which formulas the kernels take for subnormal results (template
 // parameter Rt): split, the test per vector above (every CPU without the
-// flag below, and every scalar call); plain, the plain formulas in every
-// vector, for a CPU whose vscalef and FMAs take subnormals at full speed
+// flag below, every build without AVX-512, and every scalar call); plain,
+// the plain formulas in every vector, for a CPU whose vscalef and FMAs take
+// subnormals at full speed
 // (ops.hpp, subnormals_full_speed); check, plain where that flag is set,
 // read in every vector. apply() on float picks split or plain once per
 // call (bulk.hpp, kernel_choice), so that neither the flag nor the test
@@ -134,6 +136,7 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // Whether a vector takes the plain formulas without testing its lanes.
 template <route Rt, class V>
 NONLIN_INLINE bool plain_formulas() noexcept {
+  static_assert(Rt != route::plain || has_plain_route, "the plain route exists in AVX-512 builds only");
   if constexpr (Rt == route::plain) return true;
   else if constexpr (Rt == route::check && !is_scalar<V>::value) return cpu_takes_plain();
   else return false;
@@ -181,8 +184,7 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const V below = splat<V>(Rt == route::check && plain_formulas<Rt, V>() ? -1073741824.0 : kTinyN);
   const auto tiny = ex.n < below;
   if (Rt == route::plain || !any_lane(tiny)) {
-    // e^-|x|; 2^n is normal unless the plain formulas run on every vector.
-    const V e = plain_formulas<Rt, V>() ? ex.value() : ex.value_normal();
+    const V e = ex.value();  // e^-|x|
     return quotient<R>(detail::select(x < V(0), e, V(1)), V(1) + e);
   }
   // The plain formulas in the lanes with n >= kTinyN, and with n = -64 in
@@ -202,8 +204,7 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(z), floor));
   const auto tiny = ex.n < splat<V>(kTinyN);
   if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
-    // 2^n is normal unless the plain formulas run on every vector.
-    const V d = V(1) + (plain_formulas<Rt, V>() ? ex.value() : ex.value_normal());
+    const V d = V(1) + ex.value();
     return quotient<R>(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), d);
   }
   // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
@@ -308,8 +309,7 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
   }
   const auto tiny = n < splat<V>(kTinyN);
   if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
-    // 2^n is normal unless the plain formulas run on every vector.
-    const V p = plain_formulas<Rt, V>() ? detail::ldexp(pg, ex.n) : detail::ldexp_normal(pg, ex.n);
+    const V p = detail::ldexp_normal(pg, ex.n);  // (as expo::value)
     return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - p));
   }
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny

@@ -727,9 +727,10 @@ NONLIN_INLINE V scale(V const& v, pow2_pair<V> const& s) noexcept {
 }
 
 // v * 2^n, rounded once, for integral n in [-126, 127] (2^n itself normal),
-// or v = 0 or NaN: vscalef on AVX-512, else one product by 2^n built in the
-// exponent field (ldexp's split into two factors is not needed: the same
-// bits, in four operations instead of nine).
+// or v = 0 or NaN: vscalef on AVX-512 (there for any integral n, as ldexp),
+// else one product by 2^n built in the exponent field (ldexp's split into
+// two factors is not needed: the same bits, in four operations instead of
+// nine).
 template <class V>
 NONLIN_INLINE V ldexp_normal(V const& v, V const& n) noexcept {
   if constexpr (is_avx512_batch<V>()) {
