@@ -189,6 +189,15 @@ TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
       xsimd::store_unaligned(q.data() + i, d::from_bits<B<T>>(d::mask_bits(d::bits_below(x, th), k_bits)));
     }
     expect_identical("bits_below+mask_bits", q, p, a, b, c);
+    // bits_above: its own compare on x86 and AArch64 (b below the maximum).
+    for (std::size_t i = 0; i + W<T> <= a.size(); i += W<T>) {
+      const I th = std::min(d::to_bits(b[i]), I(std::numeric_limits<I>::max() - 1)), k_bits = d::to_bits(c[i]);
+      for (std::size_t k = 0; k < W<T>; ++k)
+        p[i + k] = d::from_bits<T>(d::mask_bits<T>(d::bits_above(a[i + k], th), k_bits));
+      const B<T> x = xsimd::load_unaligned(a.data() + i);
+      xsimd::store_unaligned(q.data() + i, d::from_bits<B<T>>(d::mask_bits(d::bits_above(x, th), k_bits)));
+    }
+    expect_identical("bits_above+mask_bits", q, p, a, b, c);
   }
 
   // any_lane: against the lanes one by one.

@@ -274,7 +274,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
 // Lanes where |u| <= 2^32 does not hold (infinities and NaNs included).
 template <class V>
 NONLIN_INLINE auto big_lanes(V const& u) noexcept {
-  return !bits_below(detail::abs(u), to_bits(splat<scalar_t<V>>(pow2f(32))) + 1);
+  return bits_above(detail::abs(u), to_bits(splat<scalar_t<V>>(pow2f(32))));
 }
 
 // Recomputes the lanes of `big` as f(g, u) (doubles in, float out). The

@@ -243,6 +243,15 @@ NONLIN_INLINE bool bits_below(T a, typename int_of<T>::type b) noexcept {
   return i < b;
 }
 
+// The lanes where the bit pattern of a, read as a signed integer, is above
+// the integer b.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE bool bits_above(T a, typename int_of<T>::type b) noexcept {
+  typename int_of<T>::type i;
+  std::memcpy(&i, &a, sizeof i);
+  return i > b;
+}
+
 // The integer c where m is set, 0 elsewhere, as V's integer type.
 template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
 NONLIN_INLINE typename int_of<T>::type mask_bits(bool m, typename int_of<T>::type c) noexcept {
@@ -575,6 +584,14 @@ NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, ty
           _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x(b), _mm256_castpd_si256(a))));
   } else
 #endif
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+  if constexpr (bytes == 16) {
+    if constexpr (f32)
+      return xsimd::batch_bool<T, A>(vcltq_s32(vreinterpretq_s32_f32(a), vdupq_n_s32(b)));
+    else
+      return xsimd::batch_bool<T, A>(vcltq_s64(vreinterpretq_s64_f64(a), vdupq_n_s64(b)));
+  } else
+#endif
   {
     // The integer mask as T: all ones (a NaN) or +0. Not "!= 0": xsimd's
     // AVX forms compare ordered, where a NaN is not unequal to 0.
@@ -582,6 +599,51 @@ NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, ty
     const xsimd::batch<T, A> m =
         bit_cast_batch<T>(xsimd::select(ia < xsimd::batch<I, A>(b), xsimd::batch<I, A>(I(-1)), xsimd::batch<I, A>(I(0))));
     return ~(m == xsimd::batch<T, A>(T(0)));
+  }
+}
+
+// The lanes where the bit pattern of a, read as a signed integer, is above b
+// (for b below the type's maximum): one compare on x86 and AArch64, where the negation
+// of bits_below costs three to five instructions (xsimd 8.1, AVX2).
+template <class T, class A>
+NONLIN_INLINE xsimd::batch_bool<T, A> bits_above(xsimd::batch<T, A> const& a, typename int_of<T>::type b) noexcept {
+  constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
+  constexpr bool f32 = std::is_same<T, float>::value;
+  (void)bytes;
+  (void)f32;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64) {
+    if constexpr (f32)
+      return xsimd::batch_bool<T, A>(_mm512_cmpgt_epi32_mask(_mm512_castps_si512(a), _mm512_set1_epi32(b)));
+    else
+      return xsimd::batch_bool<T, A>(_mm512_cmpgt_epi64_mask(_mm512_castpd_si512(a), _mm512_set1_epi64(b)));
+  } else
+#endif
+#if defined(__AVX2__)
+  if constexpr (bytes == 32) {
+    if constexpr (f32)
+      return xsimd::batch_bool<T, A>(
+          _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_castps_si256(a), _mm256_set1_epi32(b))));
+    else
+      return xsimd::batch_bool<T, A>(
+          _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_castpd_si256(a), _mm256_set1_epi64x(b))));
+  } else
+#endif
+#if defined(__SSE2__)
+  if constexpr (bytes == 16 && f32) {
+    return xsimd::batch_bool<T, A>(_mm_castsi128_ps(_mm_cmpgt_epi32(_mm_castps_si128(a), _mm_set1_epi32(b))));
+  } else
+#endif
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+  if constexpr (bytes == 16) {
+    if constexpr (f32)
+      return xsimd::batch_bool<T, A>(vcgtq_s32(vreinterpretq_s32_f32(a), vdupq_n_s32(b)));
+    else
+      return xsimd::batch_bool<T, A>(vcgtq_s64(vreinterpretq_s64_f64(a), vdupq_n_s64(b)));
+  } else
+#endif
+  {
+    return !bits_below(a, b + 1);
   }
 }
 
