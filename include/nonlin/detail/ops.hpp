@@ -792,14 +792,17 @@ NONLIN_INLINE V scale(V const& v, pow2_pair<V> const& s) noexcept {
 // or v = 0 or NaN: vscalef on AVX-512 (there for any integral n, as ldexp),
 // else one product by 2^n built in the exponent field (ldexp's split into
 // two factors is not needed: the same bits, in four operations instead of
-// nine).
+// nine). n + shifter + bias is exact (an integer below 2^24, or 2^53), and
+// its low mantissa bits are n + bias, which the shift moves into the
+// exponent field: the bias rides in the shifter, one integer add fewer.
 template <class V>
 NONLIN_INLINE V ldexp_normal(V const& v, V const& n) noexcept {
   if constexpr (is_avx512_batch<V>()) {
     return vscalef(v, n);
   } else {
-    const V shifter = splat<V>(fp<scalar_t<V>>::shifter);
-    return mul_tiny(v, pow2_from_bits<V>(to_bits(n + shifter)));
+    using T = scalar_t<V>;
+    const V biased = splat<V>(fp<T>::shifter + fp<T>::bias);
+    return mul_tiny(v, from_bits<V>(shl(to_bits(n + biased), fp<T>::mant_bits)));
   }
 }
 
