@@ -82,10 +82,8 @@ struct expo {
   V p, n;
   // p 2^n rounded once, by one factor: for n >= kTinyN (2^n normal, the
   // split route's plain lanes), and for any n on AVX-512, where it is
-  // vscalef (the plain route, which only AVX-512 builds have). (Only for p
-  // and similar factors: a product m p that can be tiny keeps ldexp, whose
-  // two factors the other route uses too, so that both routes round it
-  // alike.)
+  // vscalef (the plain route, which only AVX-512 builds have). The
+  // kernels scale their products m p the same way, in the same lanes.
   NONLIN_INLINE V value() const noexcept { return detail::ldexp_normal(p, n); }
 };
 
@@ -185,27 +183,44 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const auto tiny = ex.n < below;
   if (Rt == route::plain || !any_lane(tiny)) {
     const V e = ex.value();  // e^-|x|
-    return quotient<R>(detail::select(x < V(0), e, V(1)), V(1) + e);
+    return quotient<R>(sign_select(x, e, V(1)), V(1) + e);  // (x = -0: e = 1)
   }
   // The plain formulas in the lanes with n >= kTinyN, and with n = -64 in
   // the tiny ones (|x| > 86, where 1 + e is 1 either way, and so 1/(1 + e)
   // on every target); there ldexp_tiny where x < 0.
   const V e = detail::ldexp_normal(ex.p, detail::select(tiny, V(-64.0f), ex.n));
   const auto neg = x < V(0);
-  return detail::select(tiny & neg, ldexp_tiny(ex.p, ex.n), quotient<R>(detail::select(neg, e, V(1)), V(1) + e));
+  return detail::select(tiny & neg, ldexp_tiny(ex.p, ex.n), quotient<R>(sign_select(x, e, V(1)), V(1) + e));
+}
+
+// neg where z < 0 (SignBit: where z's sign bit is set), else pos.
+template <bool SignBit, class V>
+NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
+  if constexpr (SignBit) return sign_select(z, neg, pos);
+  else return detail::select(z < V(0), neg, pos);
 }
 
 // m * sigmoid(z). Where z < 0 the numerator m e^z is formed as
-// ldexp(m p, n), so a result in the subnormal range is not lost to an e^z
-// that underflowed on its own. -|z| is clamped at `floor`; the caller bounds
-// m (m_neg, used where z < 0) so that m p 2^n is below 2^-150 there (+-0).
-template <int D, int R, route Rt, class V>
-NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
-  const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(z), floor));
+// (m p) 2^n, so a result in the subnormal range is not lost to an e^z
+// that underflowed on its own; one product by a normal 2^n, since the lanes
+// that take these formulas have n >= kTinyN (on the plain route, AVX-512
+// only, it is vscalef, for any n). -|z| is clamped at `floor`; the caller
+// bounds m (m_neg, used where z < 0) so that m p 2^n is below 2^-150 there
+// (+-0).
+// (ArgIsMNeg: m_neg is the exp argument itself, max(-|z|, floor), as for
+// silu, where z = m = x; the m_neg passed is then not read. SignBit: the
+// numerator is chosen by z's sign bit, one operation fewer than z < 0, for
+// callers whose m_neg equals m where z = -0 (there p = 1 and n = 0); not
+// swish, whose z = beta x is -0 for beta = 0 and a clamped x.)
+template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, class V>
+NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const& floor) noexcept {
+  const V a = max_keep_nan(neg_abs(z), floor);
+  const V& m_neg = ArgIsMNeg ? a : m_neg_in;
+  const expo<V> ex = exp_neg<D>(a);
   const auto tiny = ex.n < splat<V>(kTinyN);
   if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
     const V d = V(1) + ex.value();
-    return quotient<R>(detail::select(z < V(0), detail::ldexp(m_neg * ex.p, ex.n), m), d);
+    return quotient<R>(numerator<SignBit>(z, detail::ldexp_normal(m_neg * ex.p, ex.n), m), d);
   }
   // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
   // -64 in the others), ldexp_tiny in the tiny lanes where z < 0. There n is
@@ -217,7 +232,7 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
   const V nc = detail::select(tiny, V(-64.0f), ex.n);
   const V d = V(1) + detail::ldexp_normal(ex.p, nc);
   const auto neg = z < V(0);
-  const V plain = quotient<R>(detail::select(neg, detail::ldexp(m_neg * ex.p, nc), m), d);
+  const V plain = quotient<R>(numerator<SignBit>(z, detail::ldexp_normal(m_neg * ex.p, nc), m), d);
   const V big = splat<V>(4294967296.0);  // 2^32
   const V n_min = detail::select(detail::abs(m_neg) < big, V(-183.0f), V(-215.0f));
   return detail::select(tiny & neg, ldexp_tiny(m_neg * ex.p, max_keep_nan(ex.n, n_min)), plain);
@@ -225,9 +240,9 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
 
 template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V silu(V const& x) noexcept {
-  // Where x < 0, x itself clamped at exp_floor: the result is -0 beyond it.
-  const V floor = splat<V>(exp_floor);
-  return times_sigmoid<D, R, Rt>(x, max_keep_nan(x, floor), x, floor);
+  // Where x < 0, m_neg is x clamped at exp_floor (the exp argument): the
+  // result is -0 beyond it.
+  return times_sigmoid<D, R, Rt, true>(x, x, x, splat<V>(exp_floor));
 }
 
 // swish: beta x can be small where x is huge, so the floor is lower (-170,
@@ -238,7 +253,7 @@ template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
   const V big = splat<V>(18446744073709551616.0);  // 2^64
   const V m = detail::select(detail::abs(x) > big, detail::copysign(big, x), x);
-  return times_sigmoid<D, R, Rt>(x, m, beta * x, splat<V>(-170.0));
+  return times_sigmoid<D, R, Rt, false, false>(x, m, beta * x, splat<V>(-170.0));
 }
 
 template <int D = degree, int R = refine, route Rt = route::split, class V>
@@ -310,14 +325,14 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
   const auto tiny = n < splat<V>(kTinyN);
   if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
     const V p = detail::ldexp_normal(pg, ex.n);  // (as expo::value)
-    return detail::select(x < V(0), detail::ldexp(m_neg, ex.n), m_pos * (V(1) - p));
+    return sign_select(x, detail::ldexp_normal(m_neg, ex.n), m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
   }
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
   // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
   // where x < 0.
   const V nc = detail::select(tiny, V(-64.0f), n);
   const V plain =
-      detail::select(x < V(0), detail::ldexp(m_neg, nc), m_pos * (V(1) - detail::ldexp_normal(pg, nc)));
+      sign_select(x, detail::ldexp_normal(m_neg, nc), m_pos * (V(1) - detail::ldexp_normal(pg, nc)));
   return detail::select(tiny & (x < V(0)), ldexp_tiny(m_neg, n), plain);
 }
 

@@ -551,6 +551,15 @@ NONLIN_INLINE xsimd::batch<T, A> sign_select(xsimd::batch<T, A> const& s, xsimd:
 #if defined(__SSE4_1__)
   if constexpr (bytes == 16 && f32) return _mm_blendv_ps(b, a, s);
   if constexpr (bytes == 16 && !f32) return _mm_blendv_pd(b, a, s);
+#elif defined(__SSE2__)
+  if constexpr (bytes == 16 && f32) {
+    const __m128 m = _mm_castsi128_ps(_mm_srai_epi32(_mm_castps_si128(s), 31));  // the sign bit, spread
+    return _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b));
+  }
+#endif
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+  if constexpr (bytes == 16 && f32) return vbslq_f32(vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_f32(s), 31)), a, b);
+  if constexpr (bytes == 16 && !f32) return vbslq_f64(vreinterpretq_u64_s64(vshrq_n_s64(vreinterpretq_s64_f64(s), 63)), a, b);
 #endif
   return xsimd::select(xsimd::copysign(xsimd::batch<T, A>(T(1)), s) < xsimd::batch<T, A>(T(0)), a, b);
 }
