@@ -564,12 +564,15 @@ NONLIN_INLINE xsimd::batch<T, A> sign_select(xsimd::batch<T, A> const& s, xsimd:
   return xsimd::select(xsimd::copysign(xsimd::batch<T, A>(T(1)), s) < xsimd::batch<T, A>(T(0)), a, b);
 }
 
-// The lanes where the bit pattern of a, read as a signed integer, is below b.
+// The lanes where the bit pattern of a, read as a signed integer, is below
+// b (Above = false) or above it (Above = true, for b below the type's
+// maximum): one signed compare on x86 and AArch64 either way (negating a
+// mask costs xsimd 8.1 three to five instructions on AVX2).
 // (The forms are if-else chained so that a target with its own form never
 // instantiates the portable one: xsimd 8.1's integer select on AVX512BW
 // does not compile at -O0.)
-template <class T, class A>
-NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, typename int_of<T>::type b) noexcept {
+template <bool Above, class T, class A>
+NONLIN_INLINE xsimd::batch_bool<T, A> bits_compare(xsimd::batch<T, A> const& a, typename int_of<T>::type b) noexcept {
   using I = typename int_of<T>::type;
   constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
   constexpr bool f32 = std::is_same<T, float>::value;
@@ -577,31 +580,44 @@ NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, ty
   (void)f32;
 #if defined(__AVX512F__)
   if constexpr (bytes == 64) {
+    constexpr int pred = Above ? _MM_CMPINT_NLE : _MM_CMPINT_LT;
     if constexpr (f32)
-      return xsimd::batch_bool<T, A>(_mm512_cmplt_epi32_mask(_mm512_castps_si512(a), _mm512_set1_epi32(b)));
+      return xsimd::batch_bool<T, A>(_mm512_cmp_epi32_mask(_mm512_castps_si512(a), _mm512_set1_epi32(b), pred));
     else
-      return xsimd::batch_bool<T, A>(_mm512_cmplt_epi64_mask(_mm512_castpd_si512(a), _mm512_set1_epi64(b)));
+      return xsimd::batch_bool<T, A>(_mm512_cmp_epi64_mask(_mm512_castpd_si512(a), _mm512_set1_epi64(b), pred));
   } else
 #endif
 #if defined(__AVX2__)
   if constexpr (bytes == 32) {
-    if constexpr (f32)
-      return xsimd::batch_bool<T, A>(
-          _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(b), _mm256_castps_si256(a))));
-    else
-      return xsimd::batch_bool<T, A>(
-          _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_set1_epi64x(b), _mm256_castpd_si256(a))));
+    if constexpr (f32) {
+      const __m256i x = _mm256_castps_si256(a), y = _mm256_set1_epi32(b);
+      return xsimd::batch_bool<T, A>(_mm256_castsi256_ps(Above ? _mm256_cmpgt_epi32(x, y) : _mm256_cmpgt_epi32(y, x)));
+    } else {
+      const __m256i x = _mm256_castpd_si256(a), y = _mm256_set1_epi64x(b);
+      return xsimd::batch_bool<T, A>(_mm256_castsi256_pd(Above ? _mm256_cmpgt_epi64(x, y) : _mm256_cmpgt_epi64(y, x)));
+    }
+  } else
+#endif
+#if defined(__SSE2__)
+  if constexpr (bytes == 16 && f32) {
+    const __m128i x = _mm_castps_si128(a), y = _mm_set1_epi32(b);
+    return xsimd::batch_bool<T, A>(_mm_castsi128_ps(Above ? _mm_cmpgt_epi32(x, y) : _mm_cmpgt_epi32(y, x)));
   } else
 #endif
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
   if constexpr (bytes == 16) {
-    if constexpr (f32)
-      return xsimd::batch_bool<T, A>(vcltq_s32(vreinterpretq_s32_f32(a), vdupq_n_s32(b)));
-    else
-      return xsimd::batch_bool<T, A>(vcltq_s64(vreinterpretq_s64_f64(a), vdupq_n_s64(b)));
+    if constexpr (f32) {
+      const int32x4_t x = vreinterpretq_s32_f32(a), y = vdupq_n_s32(b);
+      return xsimd::batch_bool<T, A>(Above ? vcgtq_s32(x, y) : vcgtq_s32(y, x));
+    } else {
+      const int64x2_t x = vreinterpretq_s64_f64(a), y = vdupq_n_s64(b);
+      return xsimd::batch_bool<T, A>(Above ? vcgtq_s64(x, y) : vcgtq_s64(y, x));
+    }
   } else
 #endif
-  {
+  if constexpr (Above) {
+    return !bits_compare<false>(a, b + 1);
+  } else {
     // The integer mask as T: all ones (a NaN) or +0. Not "!= 0": xsimd's
     // AVX forms compare ordered, where a NaN is not unequal to 0.
     const xsimd::batch<I, A> ia = to_bits(a);
@@ -611,49 +627,13 @@ NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, ty
   }
 }
 
-// The lanes where the bit pattern of a, read as a signed integer, is above b
-// (for b below the type's maximum): one compare on x86 and AArch64, where the negation
-// of bits_below costs three to five instructions (xsimd 8.1, AVX2).
+template <class T, class A>
+NONLIN_INLINE xsimd::batch_bool<T, A> bits_below(xsimd::batch<T, A> const& a, typename int_of<T>::type b) noexcept {
+  return bits_compare<false>(a, b);
+}
 template <class T, class A>
 NONLIN_INLINE xsimd::batch_bool<T, A> bits_above(xsimd::batch<T, A> const& a, typename int_of<T>::type b) noexcept {
-  constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
-  constexpr bool f32 = std::is_same<T, float>::value;
-  (void)bytes;
-  (void)f32;
-#if defined(__AVX512F__)
-  if constexpr (bytes == 64) {
-    if constexpr (f32)
-      return xsimd::batch_bool<T, A>(_mm512_cmpgt_epi32_mask(_mm512_castps_si512(a), _mm512_set1_epi32(b)));
-    else
-      return xsimd::batch_bool<T, A>(_mm512_cmpgt_epi64_mask(_mm512_castpd_si512(a), _mm512_set1_epi64(b)));
-  } else
-#endif
-#if defined(__AVX2__)
-  if constexpr (bytes == 32) {
-    if constexpr (f32)
-      return xsimd::batch_bool<T, A>(
-          _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_castps_si256(a), _mm256_set1_epi32(b))));
-    else
-      return xsimd::batch_bool<T, A>(
-          _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_castpd_si256(a), _mm256_set1_epi64x(b))));
-  } else
-#endif
-#if defined(__SSE2__)
-  if constexpr (bytes == 16 && f32) {
-    return xsimd::batch_bool<T, A>(_mm_castsi128_ps(_mm_cmpgt_epi32(_mm_castps_si128(a), _mm_set1_epi32(b))));
-  } else
-#endif
-#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-  if constexpr (bytes == 16) {
-    if constexpr (f32)
-      return xsimd::batch_bool<T, A>(vcgtq_s32(vreinterpretq_s32_f32(a), vdupq_n_s32(b)));
-    else
-      return xsimd::batch_bool<T, A>(vcgtq_s64(vreinterpretq_s64_f64(a), vdupq_n_s64(b)));
-  } else
-#endif
-  {
-    return !bits_below(a, b + 1);
-  }
+  return bits_compare<true>(a, b);
 }
 
 // The integer c where m is set, 0 elsewhere.
