@@ -16,7 +16,8 @@
 #   neon      aarch64-linux-gnu-g++ 12, C++17, cross-compiled (cmake/aarch64-linux-gnu.cmake),
 #                               static, run under qemu-aarch64: xsimd's NEON path. Emulation is
 #                               slow, so a subset: the digest, test_special, test_bulk,
-#                               test_hostile (FPCR.FZ), test_half (every 16-bit input; every
+#                               test_ops (the ops layer's NEON forms against their portable
+#                               definitions), test_hostile (FPCR.FZ), test_half (every 16-bit input; every
 #                               4093rd float narrowed, every 61st gate) and the sweep at
 #                               stride 4093 with 8 double samples per binade
 #
@@ -120,8 +121,8 @@ for config in $configs; do
               extra=("-DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/aarch64-linux-gnu.cmake" -DNONLIN_BUILD_EXAMPLES=OFF
                      -DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_SWEEP_CI_STRIDE=4093 -DNONLIN_SWEEP_CI_DOUBLE_SAMPLES=8
                      -DNONLIN_TEST_HALF_NARROW_STRIDE=4093 -DNONLIN_TEST_HALF_GATE_STRIDE=61)
-              targets=(nonlin_digest test_special test_bulk test_hostile test_half nonlin_sweep)
-              ctest_extra=(-R '^(digest|accuracy_sweep_strided|Special\.|Bulk\.|Denormals\.|Parameters\.|Half)') ;;
+              targets=(nonlin_digest test_special test_bulk test_ops test_hostile test_half nonlin_sweep)
+              ctest_extra=(-R '^(digest|accuracy_sweep_strided|Special\.|Bulk\.|Ops\.|Denormals\.|Parameters\.|Half)') ;;
     *) echo "test.sh: unknown configuration '$config'"; exit 2 ;;
   esac
   flags="${march:+-march=$march}${san:+ $san}"
