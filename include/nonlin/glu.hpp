@@ -312,15 +312,21 @@ struct swiglu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
-    const double b = beta;
     if constexpr (detail::fast::is_float<V>::value)
-      return detail::eval2(gate, up, [b](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
-        using W = typename std::decay<decltype(g)>::type;
-        return detail::fast::swiglu<false>(g, u, detail::splat<W>(b));
-      });
+      return detail::eval2(gate, up, kernel{beta});
     else
-      return detail::gated(fast::swish{b}, gate, up);
+      return detail::gated(fast::swish{beta}, gate, up);
   }
+
+ private:
+  // The kernel with its beta, a named type (as fast::swish's).
+  struct kernel {
+    double b;
+    template <class W>
+    NONLIN_INLINE W operator()(W const& g, W const& u) const noexcept {
+      return detail::fast::swiglu<false>(g, u, detail::splat<W>(b));
+    }
+  };
 };
 
 struct geglu {

@@ -150,12 +150,19 @@ struct swish {
     // float with beta = 1: silu's kernel, which has no beta x product and
     // no clamp of x, and gives the same bits.
     if (std::is_same<detail::scalar_t<V>, float>::value && beta == 1.0) return fast::silu{}(x);
-    const double b = beta;
-    return detail::eval(x, [b](auto const& v) NONLIN_INLINE_LAMBDA {
-      using W = typename std::decay<decltype(v)>::type;
-      return detail::fast::swish_kernel(v, detail::splat<W>(b));
-    });
+    return detail::eval(x, kernel{beta});
   }
+
+ private:
+  // The kernel with its beta, a named type: GCC 12 on x86 left a capturing
+  // lambda out of line, one call per vector.
+  struct kernel {
+    double b;
+    template <class W>
+    NONLIN_INLINE W operator()(W const& v) const noexcept {
+      return detail::fast::swish_kernel(v, detail::splat<W>(b));
+    }
+  };
 };
 }  // namespace fast
 
