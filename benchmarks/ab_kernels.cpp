@@ -47,6 +47,16 @@ __attribute__((noinline)) void eigen_unary(const float* x, const float*, float* 
   const auto ni = static_cast<Eigen::Index>(n);
   ee::Map(y, ni) = ee::act(F{}, ee::CMap(x, ni));
 }
+// swish at beta = 1.702 (at beta = 1 nonlin runs silu's kernel).
+const tier::swish kSwish{1.702};
+const nonlin::swish kEigenSwish{1.702};
+__attribute__((noinline)) void ours_swish(const float* x, const float*, float* y, std::size_t n) {
+  nonlin::apply(kSwish, x, y, n);
+}
+__attribute__((noinline)) void eigen_swish(const float* x, const float*, float* y, std::size_t n) {
+  const auto ni = static_cast<Eigen::Index>(n);
+  ee::Map(y, ni) = ee::act(kEigenSwish, ee::CMap(x, ni));
+}
 template <class F>
 __attribute__((noinline)) void eigen_gated(const float* g, const float* u, float* y, std::size_t n) {
   const auto ni = static_cast<Eigen::Index>(n);
@@ -88,6 +98,7 @@ int main(int argc, char** argv) {
       {"gelu", ours_unary<tier::gelu>, eigen_unary<nonlin::gelu>},
       {"gelu_tanh", ours_unary<tier::gelu_tanh>, eigen_unary<nonlin::gelu_tanh>},
       {"silu", ours_unary<tier::silu>, eigen_unary<nonlin::silu>},
+      {"swish", ours_swish, eigen_swish},
       {"glu", ours_gated<tier::glu>, eigen_gated<nonlin::glu>},
       {"swiglu", ours_gated<tier::swiglu>, eigen_gated<nonlin::swiglu>},
       {"geglu", ours_gated<tier::geglu>, eigen_gated<nonlin::geglu>},
