@@ -780,10 +780,10 @@ NONLIN_INLINE V scale(V const& v, pow2_pair<V> const& s) noexcept {
 // v * 2^n, rounded once, for integral n in [-126, 127] (2^n itself normal),
 // or v = 0 or NaN: vscalef on AVX-512 (there for any integral n, as ldexp),
 // else one product by 2^n built in the exponent field (ldexp's split into
-// two factors is not needed: the same bits, in four operations instead of
+// two factors is not needed: the same bits, in three operations instead of
 // nine). n + shifter + bias is exact (an integer below 2^24, or 2^53), and
 // its low mantissa bits are n + bias, which the shift moves into the
-// exponent field: the bias rides in the shifter, one integer add fewer.
+// exponent field.
 template <class V>
 NONLIN_INLINE V ldexp_normal(V const& v, V const& n) noexcept {
   if constexpr (is_avx512_batch<V>()) {
