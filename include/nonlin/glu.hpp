@@ -313,20 +313,10 @@ struct swiglu {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     if constexpr (detail::fast::is_float<V>::value)
-      return detail::eval2(gate, up, kernel{beta});
+      return detail::fast_beta_on<detail::fast_k::swiglu, detail::fast::route::split>{beta}(gate, up);
     else
       return detail::gated(fast::swish{beta}, gate, up);
   }
-
- private:
-  // The kernel with its beta, a named type (as fast::swish's).
-  struct kernel {
-    double b;
-    template <class W>
-    NONLIN_INLINE W operator()(W const& g, W const& u) const noexcept {
-      return detail::fast::swiglu<false>(g, u, detail::splat<W>(b));
-    }
-  };
 };
 
 struct geglu {

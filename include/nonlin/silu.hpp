@@ -150,19 +150,8 @@ struct swish {
     // float with beta = 1: silu's kernel, which has no beta x product and
     // no clamp of x, and gives the same bits.
     if (std::is_same<detail::scalar_t<V>, float>::value && beta == 1.0) return fast::silu{}(x);
-    return detail::eval(x, kernel{beta});
+    return detail::fast_beta_on<detail::fast_k::swish, detail::fast::route::split>{beta}(x);
   }
-
- private:
-  // The kernel with its beta, a named type: GCC 12 on x86 left a capturing
-  // lambda out of line, one call per vector.
-  struct kernel {
-    double b;
-    template <class W>
-    NONLIN_INLINE W operator()(W const& v) const noexcept {
-      return detail::fast::swish_kernel(v, detail::splat<W>(b));
-    }
-  };
 };
 }  // namespace fast
 

@@ -438,6 +438,110 @@ NONLIN_INLINE V swish_kernel(V const& x, V const& beta) noexcept {
 }
 
 }  // namespace fast
+
+// ------------------------------------------- the kernels as functors --
+// A fast kernel K (fast_k below) on route Rt as a functor for detail::eval:
+// the public fast functors run these on the split route, and the bulk loops
+// (bulk.hpp, fast_on) on the route they pick per call.
+template <class K, fast::route Rt>
+struct fast_unary_on {
+  static constexpr bool exists = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return K::template run<Rt>(v); });
+  }
+};
+template <class K, fast::route Rt>
+struct fast_gated_on {
+  static constexpr bool exists = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
+      return K::template run<Rt>(g, u);
+    });
+  }
+};
+template <class K, fast::route Rt>
+struct fast_beta_on {
+  static constexpr bool exists = true;
+  double beta;
+  // The kernels with their beta, named types: GCC 12 on x86 left the
+  // capturing lambdas these were out of line, one call per vector.
+  struct unary_kernel {
+    double b;
+    template <class W>
+    NONLIN_INLINE W operator()(W const& v) const noexcept {
+      return K::template run<Rt>(v, detail::splat<W>(b));
+    }
+  };
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, unary_kernel{beta});
+  }
+  struct gated_kernel {
+    double b;
+    template <class W>
+    NONLIN_INLINE W operator()(W const& g, W const& u) const noexcept {
+      return K::template run<Rt>(g, u, detail::splat<W>(b));
+    }
+  };
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
+    return detail::eval2(gate, up, gated_kernel{beta});
+  }
+};
+
+// The kernels, by name.
+struct fast_k {
+  struct sigmoid {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x) noexcept { return fast::sigmoid_kernel<Rt>(x); }
+  };
+  struct silu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x) noexcept { return fast::silu_kernel<Rt>(x); }
+  };
+  struct gelu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x) noexcept { return fast::gelu_kernel<Rt>(x); }
+  };
+  struct gelu_tanh {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x) noexcept { return fast::gelu_tanh_kernel<Rt>(x); }
+  };
+  struct swish {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& x, V const& beta) noexcept { return fast::swish_kernel<Rt>(x, beta); }
+  };
+  struct glu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u) noexcept { return fast::glu<fast::degree, fast::refine, Rt>(g, u); }
+  };
+  // swiglu with beta = 1 (the same bits as beta = 1 given; beta unused).
+  struct swiglu1 {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u) noexcept {
+      return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, V(1.0f));
+    }
+  };
+  struct swiglu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u, V const& beta) noexcept {
+      return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, beta);
+    }
+  };
+  struct geglu {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u) noexcept { return fast::geglu<fast::degree, fast::refine, Rt>(g, u); }
+  };
+  struct geglu_tanh {
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V run(V const& g, V const& u) noexcept {
+      return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u);
+    }
+  };
+};
+
 }  // namespace detail
 NONLIN_END_NAMESPACE  // namespace nonlin
 
