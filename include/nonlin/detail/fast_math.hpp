@@ -146,17 +146,21 @@ NONLIN_INLINE bool plain_formulas() noexcept {
 // relative error stays below 2^-12, inside the tier's bound.
 constexpr double fast_geglu_end = 16.0;
 
-// m 2^n rounded once, subnormal results included, for integral n <= 0 and
-// |m| 2^(n+60) normal (or m = 0, NaN), |m| 2^n < 2^68: w = m 2^(n+60) is
-// formed exactly and brought down by one fma that lands in the normal range
-// (standard::scale_down_signed's construction): where |w| < 2^-66 it adds
+// m 2^n rounded once, subnormal results included, for integral n in
+// [-215, -125] and |m| < 2^163 (every finite float), or m = 0, NaN: w =
+// m 2^(n+90) is formed by one product by the normal 2^(n+90) (exact where
+// w is normal; where it is not, |m| 2^n < 2^-216 and the result is +-0
+// either way), and brought down by one fma that lands in the normal range
+// (standard::scale_down_signed's construction): where |w| < 2^-36 it adds
 // C = 2^-126 of w's sign, so that the sum's ulp is the subnormal grid, and
-// an integer subtraction of C's bits leaves the result.
+// an integer subtraction of C's bits leaves the result. (K = 90 keeps w
+// finite for every finite m at n <= -125, and 2^(n+K) normal down to n =
+// -216: one product instead of ldexp's two factors.)
 template <class V>
 NONLIN_INLINE V ldexp_tiny(V const& m, V const& n) noexcept {
-  constexpr int K = 60;
+  constexpr int K = 90;
   using I = bits_t<V>;
-  const V w = detail::ldexp(m, n + splat<V>(K));
+  const V w = detail::ldexp_normal(m, n + splat<V>(K));
   const auto tiny = detail::abs(w) < splat<V>(standard::pow2f(K - 126));
   const I cs = mask_bits(tiny, std::int32_t(0x00800000));
   const V c = from_bits<V>(cs | (to_bits(w) & I(std::numeric_limits<std::int32_t>::min())));
@@ -224,18 +228,17 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const
   }
   // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
   // -64 in the others), ldexp_tiny in the tiny lanes where z < 0. There n is
-  // raised to where the result still
-  // rounds to zero, |m_neg p y| 2^n < 2^-150, so that ldexp_tiny's scaled
-  // product stays normal (swish's floor, -170, reaches n = -246; silu's and
+  // raised to ldexp_tiny's -215, where the result still rounds to zero
+  // (|m_neg p| 2^-215 < 2^-150 for |m_neg| <= 2^64: swish clamps x there,
+  // and the gated kernels recompute the lanes beyond 2^32; swish's floor,
+  // -170, reaches n = -246, the gated kernels' -132 n = -190; silu's and
   // gelu_tanh's n >= -159 are never raised).
   // (In the tiny lanes 1 + 2^-64 p is 1, and so is its reciprocal.)
   const V nc = detail::select(tiny, V(-64.0f), ex.n);
   const V d = V(1) + detail::ldexp_normal(ex.p, nc);
   const auto neg = z < V(0);
   const V plain = quotient<R>(numerator<SignBit>(z, detail::ldexp_normal(m_neg * ex.p, nc), m), d);
-  const V big = splat<V>(4294967296.0);  // 2^32
-  const V n_min = detail::select(detail::abs(m_neg) < big, V(-183.0f), V(-215.0f));
-  return detail::select(tiny & neg, ldexp_tiny(m_neg * ex.p, max_keep_nan(ex.n, n_min)), plain);
+  return detail::select(tiny & neg, ldexp_tiny(m_neg * ex.p, max_keep_nan(ex.n, V(-215.0f))), plain);
 }
 
 template <int D = degree, int R = refine, route Rt = route::split, class V>
