@@ -649,6 +649,21 @@ NONLIN_INLINE xsimd::batch<typename int_of<T>::type, A> mask_bits(xsimd::batch_b
   if constexpr (bytes == 64 && f32) return _mm512_maskz_mov_epi32(m, _mm512_set1_epi32(c));
   if constexpr (bytes == 64 && !f32) return _mm512_maskz_mov_epi64(m, _mm512_set1_epi64(c));
 #endif
+  // Elsewhere a mask is all ones or all zeros per lane: one AND. (GCC 12
+  // builds the select below as a blend whose mask it first spreads from the
+  // sign bit with a compare, one operation more.)
+#if defined(__AVX__)
+  if constexpr (bytes == 32 && f32) return _mm256_castps_si256(_mm256_and_ps(m, _mm256_castsi256_ps(_mm256_set1_epi32(c))));
+  if constexpr (bytes == 32 && !f32) return _mm256_castpd_si256(_mm256_and_pd(m, _mm256_castsi256_pd(_mm256_set1_epi64x(c))));
+#endif
+#if defined(__SSE2__)
+  if constexpr (bytes == 16 && f32) return _mm_castps_si128(_mm_and_ps(m, _mm_castsi128_ps(_mm_set1_epi32(c))));
+  if constexpr (bytes == 16 && !f32) return _mm_castpd_si128(_mm_and_pd(m, _mm_castsi128_pd(_mm_set1_epi64x(c))));
+#endif
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+  if constexpr (bytes == 16 && f32) return vreinterpretq_s32_u32(vandq_u32(m, vdupq_n_u32(static_cast<std::uint32_t>(c))));
+  if constexpr (bytes == 16 && !f32) return vreinterpretq_s64_u64(vandq_u64(m, vdupq_n_u64(static_cast<std::uint64_t>(c))));
+#endif
   return to_bits(xsimd::select(m, from_bits<xsimd::batch<T, A>>(xsimd::batch<I, A>(c)), xsimd::batch<T, A>(T(0))));
 }
 
@@ -777,20 +792,22 @@ NONLIN_INLINE V scale(V const& v, pow2_pair<V> const& s) noexcept {
   else return (v * s.p1.rep) * s.p2.rep;
 }
 
-// v * 2^n, rounded once, for integral n in [-126, 127] (2^n itself normal),
-// or v = 0 or NaN: vscalef on AVX-512 (there for any integral n, as ldexp),
-// else one product by 2^n built in the exponent field (ldexp's split into
-// two factors is not needed: the same bits, in three operations instead of
-// nine). n + shifter + bias is exact (an integer below 2^24, or 2^53), and
-// its low mantissa bits are n + bias, which the shift moves into the
-// exponent field.
-template <class V>
+// v * 2^(n+K), rounded once, for integral n + K in [-126, 127] (2^(n+K)
+// itself normal), or v = 0 or NaN: vscalef on AVX-512 (there for any
+// integral n + K, as ldexp), else one product by 2^(n+K) built in the
+// exponent field (ldexp's split into two factors is not needed: the same
+// bits, in three operations instead of nine). n + shifter + bias + K is
+// exact (an integer below 2^24, or 2^53), and its low mantissa bits are
+// n + K + bias, which the shift moves into the exponent field: the offset K
+// costs nothing.
+template <int K = 0, class V>
 NONLIN_INLINE V ldexp_normal(V const& v, V const& n) noexcept {
   if constexpr (is_avx512_batch<V>()) {
-    return vscalef(v, n);
+    if constexpr (K == 0) return vscalef(v, n);
+    else return vscalef(v, n + splat<V>(K));
   } else {
     using T = scalar_t<V>;
-    const V biased = splat<V>(fp<T>::shifter + fp<T>::bias);
+    const V biased = splat<V>(fp<T>::shifter + fp<T>::bias + K);
     return mul_tiny(v, from_bits<V>(shl(to_bits(n + biased), fp<T>::mant_bits)));
   }
 }
