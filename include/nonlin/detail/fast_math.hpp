@@ -160,7 +160,7 @@ template <class V>
 NONLIN_INLINE V ldexp_tiny(V const& m, V const& n) noexcept {
   constexpr int K = 90;
   using I = bits_t<V>;
-  const V w = detail::ldexp_normal(m, n + splat<V>(K));
+  const V w = detail::ldexp_normal<K>(m, n);
   const auto tiny = detail::abs(w) < splat<V>(standard::pow2f(K - 126));
   const I cs = mask_bits(tiny, std::int32_t(0x00800000));
   const V c = from_bits<V>(cs | (to_bits(w) & I(std::numeric_limits<std::int32_t>::min())));
@@ -193,8 +193,11 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
   // the tiny ones (|x| > 86, where 1 + e is 1 either way, and so 1/(1 + e)
   // on every target); there ldexp_tiny where x < 0.
   const V e = detail::ldexp_normal(ex.p, detail::select(tiny, V(-64.0f), ex.n));
+  // (The numerator chosen by x < 0 here, the same where x = -0 since e = 1
+  // there: a second sign_select of x would let GCC 12 share its sign-bit
+  // compare between the two paths, one operation more on the common one.)
   const auto neg = x < V(0);
-  return detail::select(tiny & neg, ldexp_tiny(ex.p, ex.n), quotient<R>(sign_select(x, e, V(1)), V(1) + e));
+  return detail::select(tiny & neg, ldexp_tiny(ex.p, ex.n), quotient<R>(detail::select(neg, e, V(1)), V(1) + e));
 }
 
 // neg where z < 0 (SignBit: where z's sign bit is set), else pos.
@@ -237,7 +240,9 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const
   const V nc = detail::select(tiny, V(-64.0f), ex.n);
   const V d = V(1) + detail::ldexp_normal(ex.p, nc);
   const auto neg = z < V(0);
-  const V plain = quotient<R>(numerator<SignBit>(z, detail::ldexp_normal(m_neg * ex.p, nc), m), d);
+  // (Chosen by z < 0, as in sigmoid: where z = -0 the two numerators agree
+  // for the SignBit callers.)
+  const V plain = quotient<R>(detail::select(neg, detail::ldexp_normal(m_neg * ex.p, nc), m), d);
   return detail::select(tiny & neg, ldexp_tiny(m_neg * ex.p, max_keep_nan(ex.n, V(-215.0f))), plain);
 }
 
@@ -333,10 +338,12 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
   // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
   // where x < 0.
+  // (Chosen by x < 0, as in sigmoid: where x = -0 both are (-0) up.)
   const V nc = detail::select(tiny, V(-64.0f), n);
+  const auto neg = x < V(0);
   const V plain =
-      sign_select(x, detail::ldexp_normal(m_neg, nc), m_pos * (V(1) - detail::ldexp_normal(pg, nc)));
-  return detail::select(tiny & (x < V(0)), ldexp_tiny(m_neg, n), plain);
+      detail::select(neg, detail::ldexp_normal(m_neg, nc), m_pos * (V(1) - detail::ldexp_normal(pg, nc)));
+  return detail::select(tiny & neg, ldexp_tiny(m_neg, n), plain);
 }
 
 template <int D = degree, int R = refine, route Rt = route::split, class V>
