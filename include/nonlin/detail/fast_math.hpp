@@ -156,15 +156,22 @@ constexpr double fast_geglu_end = 16.0;
 // an integer subtraction of C's bits leaves the result. (K = 90 keeps w
 // finite for every finite m at n <= -125, and 2^(n+K) normal down to n =
 // -216: one product instead of ldexp's two factors.)
+// Without a hardware FMA the product w 2^-K would be rounded on its own,
+// to a subnormal, which x86 CPUs take a microcode assist for; there the
+// lanes with |w| < 2^-36 take the same construction 2^149 higher, w 2^59
+// (exact and normal) plus C = 2^23 of w's sign, whose sum's ulp is 1: the
+// same rounding, the same bits, no subnormal operand or result.
 template <class V>
 NONLIN_INLINE V ldexp_tiny(V const& m, V const& n) noexcept {
   constexpr int K = 90;
   using I = bits_t<V>;
   const V w = detail::ldexp_normal<K>(m, n);
   const auto tiny = detail::abs(w) < splat<V>(standard::pow2f(K - 126));
-  const I cs = mask_bits(tiny, std::int32_t(0x00800000));
+  const I cs = mask_bits(tiny, std::int32_t(has_fma ? 0x00800000 : 0x4b000000));  // 2^-126 or 2^23
   const V c = from_bits<V>(cs | (to_bits(w) & I(std::numeric_limits<std::int32_t>::min())));
-  const V z = detail::fma(w, splat<V>(standard::pow2f(-K)), c);
+  V s = splat<V>(standard::pow2f(-K));
+  if constexpr (!has_fma) s = detail::select(tiny, splat<V>(standard::pow2f(149 - K)), s);
+  const V z = detail::fma(w, s, c);
   return from_bits<V>(standard::bits_sub<V>(to_bits(z), cs));
 }
 
