@@ -225,16 +225,24 @@ NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
 // silu, where z = m = x; the m_neg passed is then not read. SignBit: the
 // numerator is chosen by z's sign bit, one operation fewer than z < 0, for
 // callers whose m_neg equals m where z = -0 (there p = 1 and n = 0); not
-// swish, whose z = beta x is -0 for beta = 0 and a clamped x.)
-template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, class V>
+// swish, whose z = beta x is -0 for beta = 0 and a clamped x.
+// ShareE: on the split route the numerator is m_neg e, e = p 2^n the
+// denominator's (normal there, n >= kTinyN), one product fewer: for
+// callers whose m_neg e^z is normal wherever n < 0 (silu, gelu_tanh: a
+// small m_neg comes with a small z), so that it equals (m_neg p) 2^n, the
+// plain route's, in every lane; not swish and the gated kernels, where a
+// small m_neg can meet any z and (m_neg p) 2^n be rounded twice.)
+template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, bool ShareE = false, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const& floor) noexcept {
+  constexpr bool share = ShareE && Rt == route::split;
   const V a = max_keep_nan(neg_abs(z), floor);
   const V& m_neg = ArgIsMNeg ? a : m_neg_in;
   const expo<V> ex = exp_neg<D>(a);
   const auto tiny = ex.n < splat<V>(kTinyN);
   if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
-    const V d = V(1) + ex.value();
-    return quotient<R>(numerator<SignBit>(z, detail::ldexp_normal(m_neg * ex.p, ex.n), m), d);
+    const V e = ex.value();
+    const V num = share ? mul_tiny(m_neg, e) : detail::ldexp_normal(m_neg * ex.p, ex.n);
+    return quotient<R>(numerator<SignBit>(z, num, m), V(1) + e);
   }
   // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
   // -64 in the others), ldexp_tiny in the tiny lanes where z < 0. There n is
@@ -245,11 +253,12 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const
   // gelu_tanh's n >= -159 are never raised).
   // (In the tiny lanes 1 + 2^-64 p is 1, and so is its reciprocal.)
   const V nc = detail::select(tiny, V(-64.0f), ex.n);
-  const V d = V(1) + detail::ldexp_normal(ex.p, nc);
+  const V e = detail::ldexp_normal(ex.p, nc);
   const auto neg = z < V(0);
+  const V num = share ? mul_tiny(m_neg, e) : detail::ldexp_normal(m_neg * ex.p, nc);
   // (Chosen by z < 0, as in sigmoid: where z = -0 the two numerators agree
   // for the SignBit callers.)
-  const V plain = quotient<R>(detail::select(neg, detail::ldexp_normal(m_neg * ex.p, nc), m), d);
+  const V plain = quotient<R>(detail::select(neg, num, m), V(1) + e);
   return detail::select(tiny & neg, ldexp_tiny(m_neg * ex.p, max_keep_nan(ex.n, V(-215.0f))), plain);
 }
 
@@ -257,7 +266,7 @@ template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V silu(V const& x) noexcept {
   // Where x < 0, m_neg is x clamped at exp_floor (the exp argument): the
   // result is -0 beyond it.
-  return times_sigmoid<D, R, Rt, true>(x, x, x, splat<V>(exp_floor));
+  return times_sigmoid<D, R, Rt, true, true, true>(x, x, x, splat<V>(exp_floor));
 }
 
 // swish: beta x can be small where x is huge, so the floor is lower (-170,
@@ -277,7 +286,7 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   const V x2 = x * x;
   const V z = x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
   // Below -20 the result is -0 (z < -570): the clamp keeps inf * 0 out.
-  return times_sigmoid<D, R, Rt>(x, max_keep_nan(x, V(-20.0f)), z, splat<V>(exp_floor));
+  return times_sigmoid<D, R, Rt, false, true, true>(x, max_keep_nan(x, V(-20.0f)), z, splat<V>(exp_floor));
 }
 
 // tanh(x) = x P(x^2) / Q(x^2) (fast_tanh, a rational fitted by
