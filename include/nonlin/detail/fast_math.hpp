@@ -146,8 +146,8 @@ NONLIN_INLINE bool plain_formulas() noexcept {
 // relative error stays below 2^-12, inside the tier's bound.
 constexpr double fast_geglu_end = 16.0;
 
-// m 2^n rounded once, subnormal results included, for integral n in
-// [-215, -125] and |m| < 2^163 (every finite float), or m = 0, NaN: w =
+// m 2^n rounded once, subnormal results included, for integral n >= -215
+// and |m| 2^n < 2^38 (every finite m where n <= -125), or m = 0, NaN: w =
 // m 2^(n+90) is formed by one product by the normal 2^(n+90) (exact where
 // w is normal; where it is not, |m| 2^n < 2^-216 and the result is +-0
 // either way), and brought down by one fma that lands in the normal range
@@ -174,6 +174,10 @@ NONLIN_INLINE V ldexp_tiny(V const& m, V const& n) noexcept {
   const V z = detail::fma(w, s, c);
   return from_bits<V>(standard::bits_sub<V>(to_bits(z), cs));
 }
+
+// fast::gelu's threshold for the split route's second formulas: n below
+// it where P = Phi(-t) = pg 2^n may not be normal (gelu_core).
+constexpr double kTinyGelu = -120.0;
 
 // (Built in place: returned as {p, n}, GCC 12 kept a dead store of n to
 // the stack in every iteration of the plain-route loops.)
@@ -346,10 +350,18 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
     m_neg = mt * pg;
     m_pos = x;
   }
-  const auto tiny = n < splat<V>(kTinyN);
+  // share (gelu on the split route): the result where x < 0 is -t P, P =
+  // pg 2^n the one 1 - P uses, one product fewer than (-t pg) 2^n and the
+  // same value where P is normal: the common path then takes the lanes with
+  // n >= kTinyGelu, t <= 12.92, where P >= 2^-125.5; there -t P is normal
+  // wherever n < 0 (t > 0.83), so both round once. Not geglu: a small up
+  // can make (up (-t) pg) 2^n subnormal.
+  constexpr bool share = !Gated && Rt == route::split;
+  const auto tiny = n < splat<V>(share ? kTinyGelu : kTinyN);
   if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
     const V p = detail::ldexp_normal(pg, ex.n);  // (as expo::value)
-    return sign_select(x, detail::ldexp_normal(m_neg, ex.n), m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
+    const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, ex.n);
+    return sign_select(x, neg_result, m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
   }
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
   // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
@@ -357,8 +369,9 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
   // (Chosen by x < 0, as in sigmoid: where x = -0 both are (-0) up.)
   const V nc = detail::select(tiny, V(-64.0f), n);
   const auto neg = x < V(0);
-  const V plain =
-      detail::select(neg, detail::ldexp_normal(m_neg, nc), m_pos * (V(1) - detail::ldexp_normal(pg, nc)));
+  const V p = detail::ldexp_normal(pg, nc);
+  const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, nc);
+  const V plain = detail::select(neg, neg_result, m_pos * (V(1) - p));
   return detail::select(tiny & neg, ldexp_tiny(m_neg, n), plain);
 }
 
