@@ -18,8 +18,11 @@
 #                               slow, so a subset: the digest, test_special, test_bulk,
 #                               test_ops (the ops layer's NEON forms against their portable
 #                               definitions), test_hostile (FPCR.FZ), test_half (every 16-bit input; every
-#                               4093rd float narrowed, every 61st gate) and the sweep at
-#                               stride 4093 with 8 double samples per binade
+#                               4093rd float narrowed, every 61st gate), test_guard_pages (the
+#                               NEON loops next to PROT_NONE pages), test_reference (the spec's
+#                               references in binary128 long double) and the sweep at
+#                               stride 4093 with 8 double samples per binade. Left out
+#                               (build time): test_accuracy, the stream variants
 #
 # The suites (tests/CMakeLists.txt): full is every test; lean
 # (NONLIN_TEST_LEAN) every test program, but the ISA-independent extras only
@@ -121,8 +124,9 @@ for config in $configs; do
               extra=("-DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/aarch64-linux-gnu.cmake" -DNONLIN_BUILD_EXAMPLES=OFF
                      -DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_SWEEP_CI_STRIDE=4093 -DNONLIN_SWEEP_CI_DOUBLE_SAMPLES=8
                      -DNONLIN_TEST_HALF_NARROW_STRIDE=4093 -DNONLIN_TEST_HALF_GATE_STRIDE=61)
-              targets=(nonlin_digest test_special test_bulk test_ops test_hostile test_half nonlin_sweep)
-              ctest_extra=(-R '^(digest|accuracy_sweep_strided|Special\.|Bulk\.|Ops\.|Denormals\.|Parameters\.|Half)') ;;
+              targets=(nonlin_digest test_special test_bulk test_ops test_hostile test_half test_guard_pages
+                       test_reference nonlin_sweep)
+              ctest_extra=(-R '^(digest|accuracy_sweep_strided|Special\.|Bulk\.|Ops\.|Denormals\.|Parameters\.|Half|GuardPages|Reference\.)') ;;
     *) echo "test.sh: unknown configuration '$config'"; exit 2 ;;
   esac
   flags="${march:+-march=$march}${san:+ $san}"
