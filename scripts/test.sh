@@ -34,7 +34,7 @@
 # (NONLIN_TEST_HARDENING).
 #
 # All but debug are RelWithDebInfo: -O2 without -g, but for line tables in
-# sse2 (-g1, for valgrind's reports) and sanitize (-O1 -gline-tables-only,
+# sse2's valgrind programs (-g1, for valgrind's reports) and sanitize (-O1 -gline-tables-only,
 # the level AddressSanitizer recommends, for its stack traces); all with the
 # same bounds, and warnings as errors in nonlin's own programs
 # (NONLIN_WERROR). Also available: sse4 (clang 14, -march=x86-64-v2, lean).
@@ -65,6 +65,8 @@ configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize debug neon"}
 status=0
 summary=()
 t_start=$(date +%s)
+# The sse2 build's programs run under valgrind memcheck (built with -g1).
+vg_tests=(test_bulk test_special test_ops test_guard_pages test_guard_pages_stream test_hostile)
 
 # cpu_runs LEVEL: can this CPU run code built for -march=LEVEL? glibc's
 # dynamic loader lists the x86-64 levels the CPU supports.
@@ -99,8 +101,9 @@ for config in $configs; do
   targets=()
   dispatch=OFF
   case "$config" in
-    sse2)     march=x86-64; relflags="-O2 -g1 -DNDEBUG"  # line tables for valgrind
-              extra=(-DNONLIN_TEST_LEAN=ON) ;;
+    sse2)     march=x86-64
+              # line tables (-g1) in the programs valgrind runs, for its reports
+              extra=(-DNONLIN_TEST_LEAN=ON "-DNONLIN_TEST_LINE_TABLES=$(IFS=';'; echo "${vg_tests[*]}")") ;;
     sse4)     cxx=clang++-14; march=x86-64-v2; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
     avx2)     cxx=clang++-16; std=20; march=x86-64-v3; dispatch=ON ;;
     avx512)   std=20; march=x86-64-v4; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
@@ -168,7 +171,6 @@ for config in $configs; do
     # that set MXCSR or compare against long-double references are left out.
     echo "=== nonlin tests: valgrind memcheck ($config build) ==="
     # ($jobs at a time: each run is single-threaded.)
-    vg_tests=(test_bulk test_special test_ops test_guard_pages test_guard_pages_stream test_hostile)
     for t in "${vg_tests[@]}"; do
       while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
       rm -f "$dir.valgrind-$t.rc"
