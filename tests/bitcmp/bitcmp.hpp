@@ -1,20 +1,15 @@
-// scripts/bitcmp.sh: the functions both sides evaluate (side.cpp's switch).
+// scripts/bitcmp.sh: what each side (side.cpp) exports.
 #ifndef NONLIN_TESTS_BITCMP_HPP
 #define NONLIN_TESTS_BITCMP_HPP
 
 #include <cstddef>
 
-constexpr const char* bitcmp_names[] = {
-    "fast::tanh",      "fast::sigmoid",      "fast::gelu",         "fast::gelu_tanh",  "fast::silu",
-    "fast::swish",     "fast::glu",          "fast::swiglu",       "fast::swiglu_b",   "fast::geglu",
-    "fast::geglu_tanh", "tanh",              "sigmoid",            "gelu",             "gelu_tanh",
-    "silu",            "swish",              "glu",                "swiglu",           "swiglu_b",
-    "geglu",           "geglu_tanh",         "precise::tanh",      "precise::sigmoid", "precise::gelu",
-    "precise::gelu_tanh", "precise::silu",   "precise::swish",     "precise::glu",     "precise::swiglu",
-    "precise::swiglu_b", "precise::geglu",   "precise::geglu_tanh"};
-constexpr int bitcmp_count = sizeof(bitcmp_names) / sizeof(bitcmp_names[0]);
-
-void bitcmp_old(int which, const float* x, const float* u, float* y, std::size_t n);
-void bitcmp_new(int which, const float* x, const float* u, float* y, std::size_t n);
+// Applies the float function named `name` (F::name, as nonlin's function
+// list has it, or "<name>(1.702)" for swish and swiglu at beta = 1.702) to
+// x (gated: gate x, up u); false when this side has no such function.
+bool bitcmp_old(const char* name, const float* x, const float* u, float* y, std::size_t n);
+bool bitcmp_new(const char* name, const float* x, const float* u, float* y, std::size_t n);
+// Calls out(name) for every name bitcmp_new knows, in the list's order.
+void bitcmp_new_names(void (*out)(const char* name));
 
 #endif

@@ -1,9 +1,11 @@
 // scripts/bitcmp.sh's driver: every float bit pattern (or every STRIDE-th)
 // as input, gated functions with it as the gate and up a bit-mix of it, each
 // selected function evaluated by both sides; prints, per function, how many
-// outputs differ in their bits (two NaNs count as equal) and the first
-// input that differs with both outputs. Exit status 1 when any differs.
-//   bitcmp [REGEX] [STRIDE]   (REGEX: ECMAScript, on the names; default all)
+// outputs differ in their bits (two NaNs count as equal) and the first input
+// that differs, with both outputs (that input evaluated again alone). Exit
+// status 1 when any output differs.
+//   bitcmp [REGEX] [STRIDE]   (REGEX: ECMAScript, searched in the names; default all)
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -11,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <regex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -28,36 +31,44 @@ float from(std::uint32_t b) {
   std::memcpy(&v, &b, sizeof v);
   return v;
 }
+std::uint32_t up_of(std::uint32_t v) { return (v * 2654435761u) ^ (v >> 13); }
+
+std::vector<std::string> g_names;
 
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::regex only(argc > 1 ? argv[1] : ".*");
-  const std::uint64_t stride = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1;
+  const std::uint64_t stride = argc > 2 ? std::max<std::uint64_t>(1, std::strtoull(argv[2], nullptr, 10)) : 1;
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  bitcmp_new_names([](const char* name) { g_names.emplace_back(name); });
   int status = 0;
-  for (int f = 0; f < bitcmp_count; ++f) {
-    if (!std::regex_search(bitcmp_names[f], only)) continue;
-    std::atomic<std::uint64_t> differ{0}, next{0};
-    std::atomic<std::uint64_t> first{~std::uint64_t(0)};
+  for (std::string const& name : g_names) {
+    if (!std::regex_search(name, only)) continue;
+    float probe_x = 1.0f, probe_u = 1.0f, probe_y;
+    if (!bitcmp_old(name.c_str(), &probe_x, &probe_u, &probe_y, 1)) {
+      std::printf("%-24s not in the old version\n", name.c_str());
+      continue;
+    }
     const std::uint64_t count = ((std::uint64_t(1) << 32) + stride - 1) / stride;
+    std::atomic<std::uint64_t> differ{0}, next{0}, first{~std::uint64_t(0)};
     auto work = [&] {
       const std::uint64_t chunk = 1 << 16;
       std::vector<float> x(chunk), u(chunk), a(chunk), b(chunk);
       for (std::uint64_t lo; (lo = next.fetch_add(chunk)) < count;) {
-        const std::size_t n = static_cast<std::size_t>(std::min(chunk, count - lo));
+        const auto n = static_cast<std::size_t>(std::min(chunk, count - lo));
         for (std::size_t i = 0; i < n; ++i) {
           const auto v = static_cast<std::uint32_t>((lo + i) * stride);
           x[i] = from(v);
-          u[i] = from((v * 2654435761u) ^ (v >> 13));
+          u[i] = from(up_of(v));
         }
-        bitcmp_old(f, x.data(), u.data(), a.data(), n);
-        bitcmp_new(f, x.data(), u.data(), b.data(), n);
+        bitcmp_old(name.c_str(), x.data(), u.data(), a.data(), n);
+        bitcmp_new(name.c_str(), x.data(), u.data(), b.data(), n);
         for (std::size_t i = 0; i < n; ++i) {
           if (bits(a[i]) == bits(b[i]) || (std::isnan(a[i]) && std::isnan(b[i]))) continue;
           ++differ;
-          std::uint64_t want = lo + i, have = first.load();
-          while (want < have && !first.compare_exchange_weak(have, want)) {
+          std::uint64_t have = first.load();
+          while (lo + i < have && !first.compare_exchange_weak(have, lo + i)) {
           }
         }
       }
@@ -66,14 +77,14 @@ int main(int argc, char** argv) {
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
-    std::printf("%-20s %llu of %llu outputs differ", bitcmp_names[f], static_cast<unsigned long long>(differ.load()),
+    std::printf("%-24s %llu of %llu outputs differ", name.c_str(), static_cast<unsigned long long>(differ.load()),
                 static_cast<unsigned long long>(count));
     if (differ.load() != 0) {
       const auto v = static_cast<std::uint32_t>(first.load() * stride);
-      const float x = from(v), u = from((v * 2654435761u) ^ (v >> 13));
-      float a, b;
-      bitcmp_old(f, &x, &u, &a, 1);
-      bitcmp_new(f, &x, &u, &b, 1);
+      const float x = from(v), u = from(up_of(v));
+      float a = 0, b = 0;
+      bitcmp_old(name.c_str(), &x, &u, &a, 1);
+      bitcmp_new(name.c_str(), &x, &u, &b, 1);
       std::printf("; first at x = %a (up %a): old %a, new %a", static_cast<double>(x), static_cast<double>(u),
                   static_cast<double>(a), static_cast<double>(b));
       status = 1;

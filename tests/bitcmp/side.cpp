@@ -1,62 +1,71 @@
 // One side of scripts/bitcmp.sh's comparison: compiled twice, against the
 // headers of two commits, each time with nonlin's ABI namespace renamed
 // (NONLIN_ABI) so that both link into one program, and exporting
-// BITCMP_SIDE (bitcmp_old or bitcmp_new).
+// BITCMP_SIDE (bitcmp_old or bitcmp_new). The functions are nonlin's
+// function list (every functor of every tier), plus swish and swiglu at
+// beta = 1.702 (the list's have beta = 1, which runs silu's kernels).
 #include <nonlin/nonlin.hpp>
 
 #include <cstddef>
+#include <cstring>
+#include <string>
+#include <type_traits>
+#include <utility>
 
 #include "bitcmp.hpp"
 
 namespace {
 
+constexpr double kBeta = 1.702;
+
+// Functors with a parameter beta (swish and swiglu, every tier).
+template <class F, class = void>
+struct has_beta : std::false_type {};
 template <class F>
-void unary(F const& f, const float* x, float* y, std::size_t n) {
-  nonlin::apply(f, x, y, n);
-}
-template <class F>
-void gated(F const& f, const float* g, const float* u, float* y, std::size_t n) {
-  nonlin::apply(f, g, u, y, n);
+struct has_beta<F, std::void_t<decltype(std::declval<F&>().beta)>> : std::true_type {};
+
+// fn(name, run) for every function: run(x, u, y, n) applies it.
+template <class Fn>
+void each(Fn&& fn) {
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    fn(std::string(f.name), [&](const float* x, const float*, float* y, std::size_t n) { nonlin::apply(f, x, y, n); });
+  });
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    fn(std::string(g.name), [&](const float* x, const float* u, float* y, std::size_t n) { nonlin::apply(g, x, u, y, n); });
+  });
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    if constexpr (has_beta<std::decay_t<decltype(f)>>::value) {
+      auto fb = f;
+      fb.beta = kBeta;
+      fn(std::string(f.name) + "(1.702)",
+         [&](const float* x, const float*, float* y, std::size_t n) { nonlin::apply(fb, x, y, n); });
+    }
+  });
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    if constexpr (has_beta<std::decay_t<decltype(g)>>::value) {
+      auto gb = g;
+      gb.beta = kBeta;
+      fn(std::string(g.name) + "(1.702)",
+         [&](const float* x, const float* u, float* y, std::size_t n) { nonlin::apply(gb, x, u, y, n); });
+    }
+  });
 }
 
 }  // namespace
 
-// The functions, in the order of bitcmp_names (bitcmp.hpp).
-void BITCMP_SIDE(int which, const float* x, const float* u, float* y, std::size_t n) {
-  switch (which) {
-    case 0: return unary(nonlin::fast::tanh{}, x, y, n);
-    case 1: return unary(nonlin::fast::sigmoid{}, x, y, n);
-    case 2: return unary(nonlin::fast::gelu{}, x, y, n);
-    case 3: return unary(nonlin::fast::gelu_tanh{}, x, y, n);
-    case 4: return unary(nonlin::fast::silu{}, x, y, n);
-    case 5: return unary(nonlin::fast::swish{1.702}, x, y, n);
-    case 6: return gated(nonlin::fast::glu{}, x, u, y, n);
-    case 7: return gated(nonlin::fast::swiglu{}, x, u, y, n);
-    case 8: return gated(nonlin::fast::swiglu{1.702}, x, u, y, n);
-    case 9: return gated(nonlin::fast::geglu{}, x, u, y, n);
-    case 10: return gated(nonlin::fast::geglu_tanh{}, x, u, y, n);
-    case 11: return unary(nonlin::tanh{}, x, y, n);
-    case 12: return unary(nonlin::sigmoid{}, x, y, n);
-    case 13: return unary(nonlin::gelu{}, x, y, n);
-    case 14: return unary(nonlin::gelu_tanh{}, x, y, n);
-    case 15: return unary(nonlin::silu{}, x, y, n);
-    case 16: return unary(nonlin::swish{1.702}, x, y, n);
-    case 17: return gated(nonlin::glu{}, x, u, y, n);
-    case 18: return gated(nonlin::swiglu{}, x, u, y, n);
-    case 19: return gated(nonlin::swiglu{1.702}, x, u, y, n);
-    case 20: return gated(nonlin::geglu{}, x, u, y, n);
-    case 21: return gated(nonlin::geglu_tanh{}, x, u, y, n);
-    case 22: return unary(nonlin::precise::tanh{}, x, y, n);
-    case 23: return unary(nonlin::precise::sigmoid{}, x, y, n);
-    case 24: return unary(nonlin::precise::gelu{}, x, y, n);
-    case 25: return unary(nonlin::precise::gelu_tanh{}, x, y, n);
-    case 26: return unary(nonlin::precise::silu{}, x, y, n);
-    case 27: return unary(nonlin::precise::swish{1.702}, x, y, n);
-    case 28: return gated(nonlin::precise::glu{}, x, u, y, n);
-    case 29: return gated(nonlin::precise::swiglu{}, x, u, y, n);
-    case 30: return gated(nonlin::precise::swiglu{1.702}, x, u, y, n);
-    case 31: return gated(nonlin::precise::geglu{}, x, u, y, n);
-    case 32: return gated(nonlin::precise::geglu_tanh{}, x, u, y, n);
-    default: return;
-  }
+bool BITCMP_SIDE(const char* name, const float* x, const float* u, float* y, std::size_t n) {
+  bool found = false;
+  each([&](std::string const& nm, auto const& run) {
+    if (!found && nm == name) {
+      run(x, u, y, n);
+      found = true;
+    }
+  });
+  return found;
 }
+
+#ifdef BITCMP_NAMES
+void BITCMP_NAMES(void (*out)(const char* name)) {
+  each([&](std::string const& nm, auto const&) { out(nm.c_str()); });
+}
+#endif
