@@ -123,7 +123,7 @@ struct gelu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::gelu_kernel(v); });
+    return detail::fast_unary_on<detail::fast_k::gelu, detail::fast::route::split>{}(x);
   }
 };
 
@@ -141,7 +141,7 @@ struct gelu_tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::gelu_tanh_kernel(v); });
+    return detail::fast_unary_on<detail::fast_k::gelu_tanh, detail::fast::route::split>{}(x);
   }
 };
 }  // namespace fast

@@ -70,7 +70,7 @@ struct sigmoid {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::sigmoid_kernel(v); });
+    return detail::fast_unary_on<detail::fast_k::sigmoid, detail::fast::route::split>{}(x);
   }
 };
 }  // namespace fast

@@ -128,7 +128,7 @@ struct silu {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::silu_kernel(v); });
+    return detail::fast_unary_on<detail::fast_k::silu, detail::fast::route::split>{}(x);
   }
 };
 

@@ -71,7 +71,7 @@ struct tanh {
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::fast::tanh_kernel(v); });
+    return detail::fast_unary_on<detail::fast_k::tanh, detail::fast::route::split>{}(x);
   }
 };
 }  // namespace fast

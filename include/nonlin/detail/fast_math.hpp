@@ -442,40 +442,6 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
   return y;
 }
 
-// The fast functors' kernels: the fast math for float, the precise kernels
-// for double (the fast tier is a float tier; double keeps its bounds).
-template <route Rt = route::split, class V>
-NONLIN_INLINE V sigmoid_kernel(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return fast::sigmoid<degree, refine, Rt>(x);
-  else return detail::sigmoid(x);
-}
-template <route Rt = route::split, class V>
-NONLIN_INLINE V silu_kernel(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return fast::silu<degree, refine, Rt>(x);
-  else return detail::silu(x);
-}
-template <class V>
-NONLIN_INLINE V tanh_kernel(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return fast::tanh(x);
-  else return detail::tanh(x);
-}
-template <route Rt = route::split, class V>
-NONLIN_INLINE V gelu_kernel(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return fast::gelu<degree, refine, Rt>(x);
-  else return detail::gelu(x);
-}
-template <route Rt = route::split, class V>
-NONLIN_INLINE V gelu_tanh_kernel(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return fast::gelu_tanh<degree, refine, Rt>(x);
-  else return detail::gelu_tanh(x);
-}
-
-template <route Rt = route::split, class V>
-NONLIN_INLINE V swish_kernel(V const& x, V const& beta) noexcept {
-  if constexpr (is_float<V>::value) return fast::swish<degree, refine, Rt>(x, beta);
-  else return detail::swish(x, beta);
-}
-
 }  // namespace fast
 
 // ------------------------------------------- the kernels as functors --
@@ -530,27 +496,51 @@ struct fast_beta_on {
   }
 };
 
-// The kernels, by name.
+// The kernels, by name: the fast math for float, the precise kernels for
+// double (the fast tier is a float tier; double keeps its bounds).
 struct fast_k {
   struct sigmoid {
     template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& x) noexcept { return fast::sigmoid_kernel<Rt>(x); }
+    static NONLIN_INLINE V run(V const& x) noexcept {
+      if constexpr (fast::is_float<V>::value) return fast::sigmoid<fast::degree, fast::refine, Rt>(x);
+      else return detail::sigmoid(x);
+    }
   };
   struct silu {
     template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& x) noexcept { return fast::silu_kernel<Rt>(x); }
+    static NONLIN_INLINE V run(V const& x) noexcept {
+      if constexpr (fast::is_float<V>::value) return fast::silu<fast::degree, fast::refine, Rt>(x);
+      else return detail::silu(x);
+    }
+  };
+  // (No route: no exp, no subnormal results but for subnormal inputs.)
+  struct tanh {
+    template <fast::route, class V>
+    static NONLIN_INLINE V run(V const& x) noexcept {
+      if constexpr (fast::is_float<V>::value) return fast::tanh(x);
+      else return detail::tanh(x);
+    }
   };
   struct gelu {
     template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& x) noexcept { return fast::gelu_kernel<Rt>(x); }
+    static NONLIN_INLINE V run(V const& x) noexcept {
+      if constexpr (fast::is_float<V>::value) return fast::gelu<fast::degree, fast::refine, Rt>(x);
+      else return detail::gelu(x);
+    }
   };
   struct gelu_tanh {
     template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& x) noexcept { return fast::gelu_tanh_kernel<Rt>(x); }
+    static NONLIN_INLINE V run(V const& x) noexcept {
+      if constexpr (fast::is_float<V>::value) return fast::gelu_tanh<fast::degree, fast::refine, Rt>(x);
+      else return detail::gelu_tanh(x);
+    }
   };
   struct swish {
     template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& x, V const& beta) noexcept { return fast::swish_kernel<Rt>(x, beta); }
+    static NONLIN_INLINE V run(V const& x, V const& beta) noexcept {
+      if constexpr (fast::is_float<V>::value) return fast::swish<fast::degree, fast::refine, Rt>(x, beta);
+      else return detail::swish(x, beta);
+    }
   };
   struct glu {
     template <fast::route Rt, class V>
