@@ -146,7 +146,8 @@
 #endif
 
 // NONLIN_NOINLINE: a path taken at most twice per call (a loop's partial
-// vectors), kept out of the flattened loops.
+// vectors), kept out of the flattened loops; and for_each_function's call
+// per functor (function_list.hpp).
 #ifndef NONLIN_NOINLINE
 #if defined(__GNUC__) || defined(__clang__)
 #define NONLIN_NOINLINE inline __attribute__((noinline))

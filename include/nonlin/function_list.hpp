@@ -36,10 +36,21 @@ inline auto gated_functions() noexcept {
                          fast::glu{}, fast::swiglu{}, fast::geglu{}, fast::geglu_tanh{});
 }
 
-/// Calls fn(functor) for every element of a tuple from the lists above.
+namespace detail {
+// fn(f) out of line, one function per functor: inlined into one fold, the
+// bodies of every functor made one very large function, the largest part of
+// the test programs' compile time (benchmarks/README.md, "Build time").
+template <class Fn, class F>
+NONLIN_NOINLINE void call_with_function(Fn& fn, F const& f) {
+  fn(f);
+}
+}  // namespace detail
+
+/// Calls fn(functor) for every element of a tuple from the lists above, in
+/// order.
 template <class Tuple, class Fn>
 inline void for_each_function(Tuple const& t, Fn&& fn) {
-  std::apply([&](auto const&... f) { (fn(f), ...); }, t);
+  std::apply([&](auto const&... f) { (detail::call_with_function(fn, f), ...); }, t);
 }
 
 NONLIN_END_NAMESPACE  // namespace nonlin
