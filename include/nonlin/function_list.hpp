@@ -38,8 +38,8 @@ inline auto gated_functions() noexcept {
 
 namespace detail {
 // fn(f) out of line, one function per functor: inlined into one fold, the
-// bodies of every functor made one very large function, the largest part of
-// the test programs' compile time (benchmarks/README.md, "Build time").
+// bodies for every functor made one very large function, which compilers
+// optimize slowly (benchmarks/README.md, "Build time").
 template <class Fn, class F>
 NONLIN_NOINLINE void call_with_function(Fn& fn, F const& f) {
   fn(f);
