@@ -67,7 +67,10 @@ inline void apply_half(F const& f, Out* out, std::size_t n, In const*... in) noe
   constexpr bool exact = nonlin::is_half<Out>::value && half_rule<F>::exact;
   const half_rare<F> rare{f};
 #if NONLIN_USE_XSIMD
-  constexpr bool blocked = half_rule<F>::blocked;
+  // In blocks (bulk_half.hpp) but for an f16 output without the midpoint
+  // test (the fast tier): its narrowing is one instruction, and the fused
+  // pass measured faster there on AVX2 (benchmarks/README.md, A/B studies 7).
+  constexpr bool blocked = half_rule<F>::blocked && !(std::is_same<Out, nonlin::f16>::value && !exact);
   using B = xsimd::batch<float>;
   constexpr bool vec = sizeof...(In) == 2 ? accepts_batch2<F, B>::value : accepts_batch<F, B>::value;
   constexpr bool stream = streams<F, float>();

@@ -4,8 +4,8 @@
 //
 // Memory is read and written once: the transcendental kernels run in
 // blocks of kHalfBlock elements (widen into an L1 buffer, the float loop,
-// narrow: half_block_loop), the piecewise-linear ones in one fused pass per
-// vector (half_loop). For a 16-bit output of a correctly rounded functor
+// narrow: half_block_loop), the piecewise-linear ones, and the fast tier's
+// f16 outputs, in one fused pass per vector (half_loop). For a 16-bit output of a correctly rounded functor
 // (half_rule<F>::exact), the float result y is within the functor's float
 // bound B of the exact value, so it rounds to the correctly rounded 16-bit
 // value unless it lies within E = floor(B) float steps of a 16-bit
@@ -362,16 +362,17 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
 }
 
 // ------------------------------------------------------ the block loop --
-// For the transcendental functors (half_rule<F>::blocked) the 16-bit
-// loops run in blocks of kHalfBlock elements, in three steps over buffers
-// that stay in the L1 cache: the 16-bit operands widened to float, the
-// float kernel over the block (kernel_block: the same loop as float
-// storage, compiled once per kernel for every storage combination), the
-// results narrowed (with the midpoint test where Exact). Memory is still
-// read and written once. Against one fused pass per vector, the kernel
-// runs without the conversions in its out-of-order window (they wait for
-// the end of its dependency chain), and each kernel is compiled once
-// instead of once per storage combination and store kind.
+// For the transcendental functors (half_rule<F>::blocked; apply_half
+// says which storage combinations) the 16-bit loops run in blocks of
+// kHalfBlock elements, in three steps over buffers that stay in the L1
+// cache: the 16-bit operands widened to float, the float kernel over the
+// block (kernel_block: the same loop as float storage, compiled once per
+// kernel for every storage combination), the results narrowed (with the
+// midpoint test where Exact). Memory is still read and written once.
+// Against one fused pass per vector, the kernel runs without the
+// conversions in its out-of-order window (they wait for the end of its
+// dependency chain), and each kernel is compiled once instead of once per
+// storage combination and store kind.
 constexpr std::size_t kHalfBlock = 512;
 
 // dst[0, count) = in[0, count) widened, count <= kHalfBlock; dst is a
