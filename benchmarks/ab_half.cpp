@@ -103,36 +103,27 @@ void tier_rows(const char* tier) {
   row<true>(tier, typename NS::geglu{});
 }
 
+// The functor types of one tier, by namespace.
+#define AB_HALF_TIER(ns)            \
+  using tanh = ns::tanh;            \
+  using sigmoid = ns::sigmoid;      \
+  using gelu = ns::gelu;            \
+  using gelu_tanh = ns::gelu_tanh;  \
+  using silu = ns::silu;            \
+  using swish = ns::swish;          \
+  using swiglu = ns::swiglu;        \
+  using geglu = ns::geglu;
+
 struct default_ns {
-  using tanh = nonlin::tanh;
-  using sigmoid = nonlin::sigmoid;
-  using gelu = nonlin::gelu;
-  using gelu_tanh = nonlin::gelu_tanh;
-  using silu = nonlin::silu;
-  using swish = nonlin::swish;
-  using swiglu = nonlin::swiglu;
-  using geglu = nonlin::geglu;
+  AB_HALF_TIER(nonlin)
 };
 struct fast_ns {
-  using tanh = nonlin::fast::tanh;
-  using sigmoid = nonlin::fast::sigmoid;
-  using gelu = nonlin::fast::gelu;
-  using gelu_tanh = nonlin::fast::gelu_tanh;
-  using silu = nonlin::fast::silu;
-  using swish = nonlin::fast::swish;
-  using swiglu = nonlin::fast::swiglu;
-  using geglu = nonlin::fast::geglu;
+  AB_HALF_TIER(nonlin::fast)
 };
 struct precise_ns {
-  using tanh = nonlin::precise::tanh;
-  using sigmoid = nonlin::precise::sigmoid;
-  using gelu = nonlin::precise::gelu;
-  using gelu_tanh = nonlin::precise::gelu_tanh;
-  using silu = nonlin::precise::silu;
-  using swish = nonlin::precise::swish;
-  using swiglu = nonlin::precise::swiglu;
-  using geglu = nonlin::precise::geglu;
+  AB_HALF_TIER(nonlin::precise)
 };
+#undef AB_HALF_TIER
 
 }  // namespace
 
