@@ -5,16 +5,17 @@
 // Memory is read and written once: the transcendental kernels run in
 // blocks of kHalfBlock elements (widen into an L1 buffer, the float loop,
 // narrow: half_block_loop), the piecewise-linear ones, and the fast tier's
-// f16 outputs, in one fused pass per vector (half_loop). For a 16-bit output of a correctly rounded functor
-// (half_rule<F>::exact), the float result y is within the functor's float
-// bound B of the exact value, so it rounds to the correctly rounded 16-bit
-// value unless it lies within E = floor(B) float steps of a 16-bit
-// rounding midpoint (near_midpoint, a few integer operations). Those rare
-// lanes are recorded; after each block the recorded inputs go through the
-// precise double kernel as one vectorized array, the value is completed as
-// a pair hi + lo where double itself can land on a midpoint (refine), and
-// rounded once. The fast tier's 16-bit outputs are its float results
-// narrowed: faithful, not always correctly rounded.
+// f16 outputs, in one fused pass per vector (half_loop). For a 16-bit
+// output of a correctly rounded functor (half_rule<F>::exact), the float
+// result y is within the functor's float bound B of the exact value, so it
+// rounds to the correctly rounded 16-bit value unless it lies within
+// E = floor(B) float steps of a 16-bit rounding midpoint (near_midpoint,
+// a few integer operations). Those rare lanes are recorded; after each
+// block the recorded inputs go through the precise double kernel as one
+// vectorized array, the value is completed as a pair hi + lo where double
+// itself can land on a midpoint (refine), and rounded once. The fast tier's
+// 16-bit outputs are its float results narrowed: faithful, not always
+// correctly rounded.
 #ifndef NONLIN_DETAIL_BULK_HALF_HPP
 #define NONLIN_DETAIL_BULK_HALF_HPP
 
