@@ -67,10 +67,9 @@ inline void apply_half(F const& f, Out* out, std::size_t n, In const*... in) noe
   constexpr bool exact = nonlin::is_half<Out>::value && half_rule<F>::exact;
   const half_rare<F> rare{f};
 #if NONLIN_USE_XSIMD
-  // In blocks (bulk_half.hpp) but for an f16 output without the midpoint
-  // test (the fast tier): its narrowing is one instruction, and the fused
-  // pass measured faster there on AVX2 (benchmarks/README.md, A/B studies 7).
-  constexpr bool blocked = half_rule<F>::blocked && !(std::is_same<Out, nonlin::f16>::value && !exact);
+  // Two passes where the work after the kernel is more than one instruction:
+  // the midpoint test, or bf16's integer rounding.
+  constexpr bool two_pass = half_rule<F>::two_pass && (exact || std::is_same<Out, nonlin::bf16>::value);
   using B = xsimd::batch<float>;
   constexpr bool vec = sizeof...(In) == 2 ? accepts_batch2<F, B>::value : accepts_batch<F, B>::value;
   constexpr bool stream = streams<F, float>();
@@ -78,10 +77,10 @@ inline void apply_half(F const& f, Out* out, std::size_t n, In const*... in) noe
     if constexpr (kernel_choice<F, float>::any_unrouted) {
       // (The route per vector: see kernel_choice.)
       kernel_choice<F, float>::template run<false>(f, [&](auto const& k) noexcept {
-        half_loop_stream<exact, half_rule<F>::E, stream, blocked>(k, rare, out, n, in...);
+        half_loop_stream<exact, half_rule<F>::E, stream, two_pass>(k, rare, out, n, in...);
       });
     } else {
-      half_loop_stream<exact, half_rule<F>::E, stream, blocked>(f, rare, out, n, in...);
+      half_loop_stream<exact, half_rule<F>::E, stream, two_pass>(f, rare, out, n, in...);
     }
     return;
   }

@@ -2,10 +2,7 @@
 // f16 in, out or both), and the rule that makes the 16-bit outputs of the
 // default and precise tiers correctly rounded.
 //
-// Memory is read and written once: the transcendental kernels run in
-// blocks of kHalfBlock elements (widen into an L1 buffer, the float loop,
-// narrow: half_block_loop), the piecewise-linear ones, and the fast tier's
-// f16 outputs, in one fused pass per vector (half_loop). For a 16-bit
+// One pass: load (widen), the float kernel, store (narrow). For a 16-bit
 // output of a correctly rounded functor (half_rule<F>::exact), the float
 // result y is within the functor's float bound B of the exact value, so it
 // rounds to the correctly rounded 16-bit value unless it lies within
@@ -116,16 +113,15 @@ template <class F, class = void>
 struct half_rule {
   static constexpr bool exact = false;
   static constexpr std::int32_t E = -1;
-  static constexpr bool blocked = false;
+  static constexpr bool two_pass = false;
 };
 template <class F>
 struct half_rule<F, decltype(void(F::tier))> {
   static constexpr bool exact = F::tier != nonlin::tier::fast && F::max_ulp_float > 0;
   static constexpr std::int32_t E = exact ? static_cast<std::int32_t>(F::max_ulp_float) : -1;
-  // half_block_loop: for the transcendental kernels, not for the
-  // piecewise-linear ones (tier::all), which run at memory speed in one
-  // fused pass (half_loop).
-  static constexpr bool blocked = F::tier != nonlin::tier::all;
+  // half_loop's two passes: for the transcendental kernels, not for the
+  // piecewise-linear ones (tier::all), which run at memory speed anyway.
+  static constexpr bool two_pass = F::tier != nonlin::tier::all;
 };
 
 // op(x[0], x[stride], ...): the operands of a unary or gated op.
@@ -309,7 +305,14 @@ NONLIN_INLINE void add_lanes(Flags& flags, M const& m, std::size_t base, std::si
   flags.add(m, base, end, xv[K]...);
 }
 
-template <bool Exact, std::int32_t E, bool Stream = false, class Out, class Op, class Rare, class... In>
+// TwoPass: the block's whole vectors are computed into a float buffer
+// first, then narrowed, stored and tested for midpoints. For a kernel with
+// a long dependency chain this keeps the narrowing and the midpoint test,
+// which wait for its end, out of the out-of-order window the kernel needs;
+// the same bits. (A flagged lane's inputs are read again before its vector
+// is stored: in place, they are still there.)
+template <bool Exact, std::int32_t E, bool Stream = false, bool TwoPass = false, class Out, class Op, class Rare,
+          class... In>
 inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
                       In const*... in) noexcept {
   using B = xsimd::batch<float>;
@@ -323,14 +326,35 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
   while (i < n) {
     const std::size_t end = n - i > kBlock ? i + kBlock : n;
     if constexpr (Exact) flags.count = 0;
-    for (; end - i >= W; i += W) {
-      const B xv[kArgs] = {load_as_float(in + i)...};
-      const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
-      if constexpr (Stream) stream_from_float(out + i, y);
-      else store_from_float(out + i, y);
-      if constexpr (Exact) {
-        const auto m = near_midpoint<Out>(y, E);
-        if (any_lane(m)) add_lanes(flags, m, i, end, xv, std::make_index_sequence<kArgs>());
+    if constexpr (TwoPass) {
+      alignas(64) float ybuf[kBlock];
+      const std::size_t start = i;
+      for (; end - i >= W; i += W) {
+        const B xv[kArgs] = {load_as_float(in + i)...};
+        apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
+      }
+      for (std::size_t j = start; j < i; j += W) {
+        const B y = B::load_aligned(ybuf + (j - start));
+        if constexpr (Exact) {
+          const auto m = near_midpoint<Out>(y, E);
+          if (any_lane(m)) {
+            const B xv[kArgs] = {load_as_float(in + j)...};
+            add_lanes(flags, m, j, end, xv, std::make_index_sequence<kArgs>());
+          }
+        }
+        if constexpr (Stream) stream_from_float(out + j, y);
+        else store_from_float(out + j, y);
+      }
+    } else {
+      for (; end - i >= W; i += W) {
+        const B xv[kArgs] = {load_as_float(in + i)...};
+        const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
+        if constexpr (Stream) stream_from_float(out + i, y);
+        else store_from_float(out + i, y);
+        if constexpr (Exact) {
+          const auto m = near_midpoint<Out>(y, E);
+          if (any_lane(m)) add_lanes(flags, m, i, end, xv, std::make_index_sequence<kArgs>());
+        }
       }
     }
     if (i < end) {
@@ -362,150 +386,11 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
   if constexpr (Stream) stream_fence();
 }
 
-// ------------------------------------------------------ the block loop --
-// For the transcendental functors (half_rule<F>::blocked; apply_half
-// says which storage combinations) the 16-bit loops run in blocks of
-// kHalfBlock elements, in three steps over buffers that stay in the L1
-// cache: the 16-bit operands widened to float, the float kernel over the
-// block (kernel_block: the same loop as float storage, compiled once per
-// kernel for every storage combination), the results narrowed (with the
-// midpoint test where Exact). Memory is still read and written once.
-// Against one fused pass per vector, the kernel runs without the
-// conversions in its out-of-order window (they wait for the end of its
-// dependency chain), and each kernel is compiled once instead of once per
-// storage combination and store kind.
-constexpr std::size_t kHalfBlock = 512;
-
-// dst[0, count) = in[0, count) widened, count <= kHalfBlock; dst is a
-// block buffer (whole vectors; the last one zero-padded in the input).
-template <class In>
-NONLIN_NOINLINE void widen_block(const In* in, float* dst, std::size_t count) noexcept {
-  using B = xsimd::batch<float>;
-  constexpr std::size_t W = B::size;
-  std::size_t i = 0;
-  for (; count - i >= W; i += W) load_widen<In>(in + i).store_aligned(dst + i);
-  if (i < count) {
-    alignas(64) In buf[W] = {};
-    std::memcpy(static_cast<void*>(buf), static_cast<const void*>(in + i), (count - i) * sizeof(In));
-    load_widen<In>(buf).store_aligned(dst + i);
-  }
-}
-
-// y[0, count) = op(x...[0, count)) in float: the float storage's loop.
-template <class Op, class... X>
-NONLIN_NOINLINE void kernel_block(Op const& op, float* y, std::size_t count, const X*... x) noexcept {
-  plain_loop(op, y, count, x...);
-}
-
-// out[0, count) = y[0, count) narrowed to Out (Stream: the whole vectors
-// by streaming stores, out aligned to a vector of Out). Exact: the indices
-// of the lanes near a midpoint (near_midpoint, E) written to idx in
-// ascending order; returns how many.
-template <class Out, bool Exact, std::int32_t E, bool Stream>
-NONLIN_NOINLINE std::size_t narrow_block(const float* y, Out* out, std::size_t count, std::uint32_t* idx) noexcept {
-  using B = xsimd::batch<float>;
-  constexpr std::size_t W = B::size;
-  std::size_t flagged = 0;
-  const auto record = [&](B const& v, std::size_t base) NONLIN_INLINE_LAMBDA {
-    const auto m = near_midpoint<Out>(v, E);
-    if (any_lane(m)) {
-      std::uint64_t bits = lane_bits(m);
-      for (std::size_t j = 0; bits != 0; ++j, bits >>= 1)
-        if ((bits & 1u) != 0 && base + j < count) idx[flagged++] = static_cast<std::uint32_t>(base + j);
-    }
-  };
-  (void)record;
-  (void)idx;
-  std::size_t i = 0;
-  for (; count - i >= W; i += W) {
-    const B v = B::load_aligned(y + i);
-    if constexpr (Stream) narrow_stream(out + i, v);
-    else narrow_store(out + i, v);
-    if constexpr (Exact) record(v, i);
-  }
-  if (i < count) {
-    const std::size_t rest = count - i;
-    alignas(64) float buf[W] = {};
-    std::memcpy(buf, y + i, rest * sizeof(float));
-    const B v = B::load_aligned(buf);
-    alignas(64) Out res[W];
-    narrow_store(res, v);
-    std::memcpy(static_cast<void*>(out + i), static_cast<const void*>(res), rest * sizeof(Out));
-    if constexpr (Exact) record(v, i);
-  }
-  return flagged;
-}
-
-// out[0, count) = y[0, count), the whole vectors by streaming stores (out
-// aligned to a vector).
-NONLIN_NOINLINE void stream_copy_block(const float* y, float* out, std::size_t count) noexcept {
-  using B = xsimd::batch<float>;
-  constexpr std::size_t W = B::size;
-  std::size_t i = 0;
-  for (; count - i >= W; i += W) stream_store(out + i, B::load_aligned(y + i));
-  if (i < count) std::memcpy(out + i, y + i, (count - i) * sizeof(float));
-}
-
-// The operand at p as float: p itself for float, else widened into buf.
-NONLIN_INLINE const float* block_as_float(const float* p, float*, std::size_t) noexcept { return p; }
-template <class In>
-NONLIN_INLINE const float* block_as_float(const In* p, float* buf, std::size_t count) noexcept {
-  widen_block(p, buf, count);
-  return buf;
-}
-
-// half_loop for the transcendental functors, in blocks (above). Inputs are
-// all read (widened) before a block's outputs are written: out may equal an
-// input of its own type.
-template <bool Exact, std::int32_t E, bool Stream, class Out, class Op, class Rare, class... In, std::size_t... K>
-inline void half_block_loop(Op const& op, Rare const& rare, Out* out, std::size_t n, std::index_sequence<K...>,
-                            In const*... in) noexcept {
-  constexpr std::size_t kArgs = sizeof...(In);
-  constexpr bool float_out = std::is_same<Out, float>::value;
-  alignas(64) float xbuf[kArgs][kHalfBlock];
-  alignas(64) float ybuf[kHalfBlock];
-  std::uint32_t idx[Exact ? kHalfBlock : 1];
-  (void)idx;
-  for (std::size_t i = 0; i < n;) {
-    const std::size_t count = n - i < kHalfBlock ? n - i : kHalfBlock;
-    const float* const x[kArgs] = {block_as_float(in + i, xbuf[K], count)...};
-    if constexpr (float_out) {
-      if constexpr (Stream) {
-        kernel_block(op, ybuf, count, x[K]...);
-        stream_copy_block(ybuf, out + i, count);
-      } else {
-        kernel_block(op, out + i, count, x[K]...);
-      }
-    } else {
-      kernel_block(op, ybuf, count, x[K]...);
-      const std::size_t flagged = narrow_block<Out, Exact, E, Stream>(ybuf, out + i, count, idx);
-      if constexpr (Exact) {
-        if (flagged != 0) {
-          if constexpr (Stream) stream_fence();
-          // (The operands from x: the widened copies, or float inputs,
-          // which out, of another type, does not overlap.)
-          alignas(64) float xs[kArgs][kHalfBlock];
-          for (std::size_t j = 0; j < flagged; ++j) ((xs[K][j] = x[K][idx[j]]), ...);
-          rare(flagged, xs, idx, out + i);
-        }
-      }
-    }
-    i += count;
-  }
-  if constexpr (Stream) stream_fence();
-}
-
-// The 16-bit loop of F's kind (Blocked: half_block_loop, else half_loop),
-// with streaming stores where Stream (F runs at memory speed:
+// half_loop, with streaming stores where Stream (F runs at memory speed:
 // streams<F, float>()) and the output has NONLIN_STREAM_MIN_BYTES or more:
 // the elements before out's first vector-aligned one go by plain stores.
 // The same bits either way.
-template <bool Exact, std::int32_t E, bool Stream, bool Blocked, class Out, class Op, class Rare, class... In>
-inline void half_loop_any(Op const& op, Rare const& rare, Out* out, std::size_t n, In const*... in) noexcept {
-  if constexpr (Blocked) half_block_loop<Exact, E, Stream>(op, rare, out, n, std::index_sequence_for<In...>(), in...);
-  else half_loop<Exact, E, Stream>(op, rare, out, n, in...);
-}
-template <bool Exact, std::int32_t E, bool Stream, bool Blocked, class Out, class Op, class Rare, class... In>
+template <bool Exact, std::int32_t E, bool Stream, bool TwoPass, class Out, class Op, class Rare, class... In>
 inline void half_loop_stream(Op const& op, Rare const& rare, Out* out, std::size_t n,
                              In const*... in) noexcept {
   if constexpr (Stream && can_stream_out<Out>()) {
@@ -514,12 +399,12 @@ inline void half_loop_stream(Op const& op, Rare const& rare, Out* out, std::size
     const auto addr = reinterpret_cast<std::uintptr_t>(out);
     if (n >= std::size_t(NONLIN_STREAM_MIN_BYTES) / sizeof(Out) && n >= 2 * W && addr % sizeof(Out) == 0) {
       const std::size_t head = ((align - addr % align) % align) / sizeof(Out);
-      half_loop_any<Exact, E, false, Blocked>(op, rare, out, head, in...);
-      half_loop_any<Exact, E, true, Blocked>(op, rare, out + head, n - head, (in + head)...);
+      half_loop<Exact, E, false, TwoPass>(op, rare, out, head, in...);
+      half_loop<Exact, E, true, TwoPass>(op, rare, out + head, n - head, (in + head)...);
       return;
     }
   }
-  half_loop_any<Exact, E, false, Blocked>(op, rare, out, n, in...);
+  half_loop<Exact, E, false, TwoPass>(op, rare, out, n, in...);
 }
 
 #endif  // NONLIN_USE_XSIMD
