@@ -34,6 +34,7 @@
 
 #include "canary.hpp"
 #include "common.hpp"
+#include "functions_for.hpp"
 #include "vector_width.hpp"
 #include "nonlin/nonlin.hpp"
 
@@ -203,7 +204,9 @@ TYPED_TEST(GuardPages, Unary) {
   ASSERT_TRUE(gin.ok() && gout.ok()) << "mmap/mprotect failed";
   fill_inputs<T>(gin, 1);
   std::vector<T> expect(max_n);
-  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+  const auto functions = nonlin_test::functions_for<T>(nonlin::unary_functions());
+  NONLIN_TEST_SKIP_IF_NONE(functions);
+  nonlin::for_each_function(functions, [&](auto const& f) {
     int failures = 0;
     std::size_t runs = 0;
     for (std::size_t k = 0; k < line; ++k) {
@@ -253,7 +256,9 @@ TYPED_TEST(GuardPages, GatedSplit) {
   fill_inputs<T>(ggate, 2);
   fill_inputs<T>(gup, 3);
   std::vector<T> expect(max_n);
-  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+  const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
+  NONLIN_TEST_SKIP_IF_NONE(functions);
+  nonlin::for_each_function(functions, [&](auto const& g) {
     int failures = 0;
     for (std::size_t k = 0; k < line; ++k) {
       const std::size_t kup = (k * 5 + 3) % line, kout = (k * 3 + 1) % line;
@@ -309,7 +314,9 @@ TYPED_TEST(GuardPages, GatedPackedStrided) {
   ASSERT_TRUE(gin.ok() && gout.ok()) << "mmap/mprotect failed";
   fill_inputs<T>(gin, 4);
   std::vector<T> expect(max_rows * (max_h + 2));
-  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+  const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
+  NONLIN_TEST_SKIP_IF_NONE(functions);
+  nonlin::for_each_function(functions, [&](auto const& g) {
     int failures = 0;
     for (std::size_t h = 0; h <= max_h; ++h) {
       for (std::size_t rows : {std::size_t(1), max_rows}) {
@@ -370,7 +377,9 @@ TYPED_TEST(GuardPages, GatedPackedContiguous) {
   ASSERT_TRUE(gin.ok() && gout.ok()) << "mmap/mprotect failed";
   fill_inputs<T>(gin, 5);
   std::vector<T> expect(max_rows * max_h);
-  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+  const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
+  NONLIN_TEST_SKIP_IF_NONE(functions);
+  nonlin::for_each_function(functions, [&](auto const& g) {
     int failures = 0;
     const bool gate_first = std::decay_t<decltype(g)>::packed_gate == nonlin::gate_half::first;
     for (std::size_t h = 0; h <= max_h; ++h) {
