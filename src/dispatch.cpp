@@ -4,6 +4,11 @@
 // -- and this file, compiled for the baseline, picks the widest one the CPU
 // and the OS support, capped by the environment variable NONLIN_ISA.
 // Otherwise it holds the one table compiled with its own flags.
+//
+// NONLIN_DISPATCH_HAS_AVX2, NONLIN_DISPATCH_HAS_AVX512 (default 1): whether
+// the library holds those tables (CMake: NONLIN_DISPATCH_ISAS; the sse2 one
+// is always there). A level whose table is missing runs the widest table
+// below it.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -20,12 +25,23 @@ namespace detail {
 
 #if NONLIN_DISPATCH_X86
 
+#ifndef NONLIN_DISPATCH_HAS_AVX2
+#define NONLIN_DISPATCH_HAS_AVX2 1
+#endif
+#ifndef NONLIN_DISPATCH_HAS_AVX512
+#define NONLIN_DISPATCH_HAS_AVX512 1
+#endif
+
 template <>
 const table& isa_table<isa::sse2>() noexcept;
+#if NONLIN_DISPATCH_HAS_AVX2
 template <>
 const table& isa_table<isa::avx2>() noexcept;
+#endif
+#if NONLIN_DISPATCH_HAS_AVX512
 template <>
 const table& isa_table<isa::avx512>() noexcept;
+#endif
 
 namespace {
 
@@ -82,11 +98,13 @@ const table& choose() noexcept {
   const level cpu = cpu_level();
   const level cap = requested_level();
   const level l = static_cast<int>(cap) < static_cast<int>(cpu) ? cap : cpu;
-  switch (l) {
-    case level::v4: return isa_table<isa::avx512>();
-    case level::v3: return isa_table<isa::avx2>();
-    case level::v1: break;
-  }
+  // (The widest table at or below l.)
+#if NONLIN_DISPATCH_HAS_AVX512
+  if (l == level::v4) return isa_table<isa::avx512>();
+#endif
+#if NONLIN_DISPATCH_HAS_AVX2
+  if (l != level::v1) return isa_table<isa::avx2>();
+#endif
   return isa_table<isa::sse2>();
 }
 

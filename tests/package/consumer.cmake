@@ -35,6 +35,12 @@ function(nonlin_add_dispatch_consumer target)
   endif()
   add_executable(${target} "${_nonlin_dispatch_consumer_main}")
   target_link_libraries(${target} PRIVATE nonlin::dispatch)
+  # The tables it was asked for (NONLIN_DISPATCH_ISAS): the active one must
+  # be one of them.
+  if(DEFINED NONLIN_DISPATCH_ISAS)
+    string(REPLACE ";" "," tables "${NONLIN_DISPATCH_ISAS}")
+    target_compile_definitions(${target} PRIVATE "NONLIN_EXPECT_DISPATCH_ISAS=\"${tables}\"")
+  endif()
   add_test(NAME ${target} COMMAND ${target})
   add_test(NAME ${target}_sse2 COMMAND ${target})
   set_tests_properties(${target}_sse2 PROPERTIES ENVIRONMENT NONLIN_ISA=sse2)

@@ -1,6 +1,7 @@
 // Consumer test program for nonlin::dispatch: shared by the consumers in
-// tests/package that link it. Returns nonzero when a value is off, or when
-// NONLIN_ISA=sse2 (on x86-64) is not obeyed.
+// tests/package that link it. Returns nonzero when a value is off, when
+// NONLIN_ISA=sse2 (on x86-64) is not obeyed, or when the active ISA is not
+// one of the tables the consumer built (NONLIN_EXPECT_DISPATCH_ISAS).
 #include <nonlin/dispatch.hpp>
 
 #include <cmath>
@@ -52,6 +53,21 @@ int main() {
 
   const char* isa = nonlin::dispatch::active_isa();
   std::printf("nonlin::dispatch consumer: active ISA %s\n", isa);
+#if defined(__x86_64__) && defined(NONLIN_EXPECT_DISPATCH_ISAS)
+  // One of the tables the consumer asked for (NONLIN_DISPATCH_ISAS).
+  const std::size_t len = std::strlen(isa);
+  bool listed = false;
+  for (const char* p = NONLIN_EXPECT_DISPATCH_ISAS; *p != '\0';) {
+    const char* end = std::strchr(p, ',');
+    const std::size_t n_item = end != nullptr ? static_cast<std::size_t>(end - p) : std::strlen(p);
+    if (n_item == len && std::strncmp(p, isa, len) == 0) listed = true;
+    p += n_item + (end != nullptr ? 1 : 0);
+  }
+  if (!listed) {
+    std::printf("FAIL the active ISA %s is not one of NONLIN_DISPATCH_ISAS (%s)\n", isa, NONLIN_EXPECT_DISPATCH_ISAS);
+    ++failures;
+  }
+#endif
 #if defined(__x86_64__)
   const char* want = std::getenv("NONLIN_ISA");
   if (want != nullptr && std::strcmp(want, "sse2") == 0 && std::strcmp(isa, "sse2") != 0) {
