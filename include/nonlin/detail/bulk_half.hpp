@@ -333,27 +333,51 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         const B xv[kArgs] = {load_as_float(in + i)...};
         apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
       }
-      for (std::size_t j = start; j < i; j += W) {
-        const B y = B::load_aligned(ybuf + (j - start));
+      // A vector with a flagged lane leaves the inner loop, which then
+      // holds no call: compilers keep the narrowing's constants in
+      // registers there instead of rebuilding them after each test.
+      for (std::size_t j = start; j < i;) {
+        for (; j < i; j += W) {
+          const B y = B::load_aligned(ybuf + (j - start));
+          if constexpr (Exact) {
+            if (any_lane(near_midpoint<Out>(y, E))) break;
+          }
+          if constexpr (Stream) stream_from_float(out + j, y);
+          else store_from_float(out + j, y);
+        }
         if constexpr (Exact) {
-          const auto m = near_midpoint<Out>(y, E);
-          if (any_lane(m)) {
+          if (j < i) {
+            const B y = B::load_aligned(ybuf + (j - start));
             const B xv[kArgs] = {load_as_float(in + j)...};
-            add_lanes(flags, m, j, end, xv, std::make_index_sequence<kArgs>());
+            add_lanes(flags, near_midpoint<Out>(y, E), j, end, xv, std::make_index_sequence<kArgs>());
+            if constexpr (Stream) stream_from_float(out + j, y);
+            else store_from_float(out + j, y);
+            j += W;
           }
         }
-        if constexpr (Stream) stream_from_float(out + j, y);
-        else store_from_float(out + j, y);
       }
     } else {
-      for (; end - i >= W; i += W) {
-        const B xv[kArgs] = {load_as_float(in + i)...};
-        const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
-        if constexpr (Stream) stream_from_float(out + i, y);
-        else store_from_float(out + i, y);
+      // (As above: a flagged vector leaves the inner loop, stored or not.)
+      B xv[kArgs] = {};
+      B y = B(0.0f);
+      while (end - i >= W) {
+        for (; end - i >= W; i += W) {
+          std::size_t k = 0;
+          ((xv[k++] = load_as_float(in + i)), ...);
+          y = apply_op(op, xv, std::make_index_sequence<kArgs>());
+          if constexpr (Exact) {
+            if (any_lane(near_midpoint<Out>(y, E))) break;
+          }
+          if constexpr (Stream) stream_from_float(out + i, y);
+          else store_from_float(out + i, y);
+        }
         if constexpr (Exact) {
-          const auto m = near_midpoint<Out>(y, E);
-          if (any_lane(m)) add_lanes(flags, m, i, end, xv, std::make_index_sequence<kArgs>());
+          if (end - i >= W) {
+            add_lanes(flags, near_midpoint<Out>(y, E), i, end, xv, std::make_index_sequence<kArgs>());
+            if constexpr (Stream) stream_from_float(out + i, y);
+            else store_from_float(out + i, y);
+            i += W;
+          }
         }
       }
     }
