@@ -12,7 +12,8 @@
 #                               the same bounds in test_bulk and test_half; the floating-point
 #                               modes change no memory access; valgrind runs both in sse2);
 #                               the libFuzzer target (tests/fuzz) runs its seeds in ctest,
-#                               then fuzzes for NONLIN_FUZZ_SECONDS (default 30)
+#                               then fuzzes for NONLIN_FUZZ_SECONDS (default 30) in the
+#                               background while the next builds run (reported at the end)
 #   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests);
 #                               core, without the digest, test_guard_pages and the
 #                               fast-tier route test (slow at -O0; the other builds run them)
@@ -202,28 +203,49 @@ for config in $configs; do
   if [ "$config" = sanitize ] && [ "$fuzz_seconds" -gt 0 ]; then
     # Differential fuzzing (tests/fuzz): new inputs found are kept in
     # build/test-sanitize/fuzz-corpus; a failing input is saved as
-    # build/test-sanitize/fuzz-crash-<sha1>.
-    echo "=== nonlin tests: differential fuzzing, ${fuzz_seconds} s ($config build) ==="
+    # build/test-sanitize/fuzz-crash-<sha1>. In the background: one
+    # thread, so the next build compiles beside it; reported (and waited
+    # for) after the last build, in the summary as "fuzz".
+    echo "=== nonlin tests: differential fuzzing, ${fuzz_seconds} s ($config build), in the background ==="
+    fuzz_dir="$dir"
+    fuzz_t0=$(date +%s)
     seeds="$dir/tests/fuzz/seeds"
     mkdir -p "$seeds" "$dir/fuzz-corpus"
-    if "$dir/tests/fuzz/nonlin_fuzz_seeds" "$seeds" &&
-       "$dir/tests/fuzz/nonlin_fuzz" -max_total_time="$fuzz_seconds" -dict=tests/fuzz/nonlin.dict \
-         -print_final_stats=1 -artifact_prefix="$dir/fuzz-" "$dir/fuzz-corpus" "$seeds" >"$dir.fuzz.log" 2>&1; then
-      echo "fuzz: clean, $(grep -E '^stat::number_of_executed_units' "$dir.fuzz.log" | awk '{print $2}') inputs" \
-           "($(grep -E '^stat::average_exec_per_sec' "$dir.fuzz.log" | awk '{print $2}')/s); log: $dir.fuzz.log"
-    else
-      echo "fuzz: FAILED (log: $dir.fuzz.log)"
-      grep -A 12 "nonlin fuzz: FAILED\|ERROR: AddressSanitizer\|runtime error" "$dir.fuzz.log" | head -n 40 || true
-      tail -n 5 "$dir.fuzz.log"
-      status=1
-      result=FAILED
-    fi
+    rm -f "$dir.fuzz.rc"
+    # ($dir.fuzz.rc: the exit status and the seconds it took.)
+    ( if "$dir/tests/fuzz/nonlin_fuzz_seeds" "$seeds" >"$dir.fuzz.log" 2>&1 &&
+         "$dir/tests/fuzz/nonlin_fuzz" -max_total_time="$fuzz_seconds" -dict=tests/fuzz/nonlin.dict \
+           -print_final_stats=1 -artifact_prefix="$dir/fuzz-" "$dir/fuzz-corpus" "$seeds" >>"$dir.fuzz.log" 2>&1; then
+        echo "0 $(($(date +%s) - fuzz_t0))" >"$dir.fuzz.rc"
+      else
+        echo "1 $(($(date +%s) - fuzz_t0))" >"$dir.fuzz.rc"
+      fi ) &
+    fuzz_pid=$!
   fi
   t1=$(date +%s)
   echo "=== $config: $result; build $((t_built - t0)) s, tests $((t1 - t_built)) s, total $((t1 - t0)) s ==="
   summary+=("$(printf '%-9s %-6s %4d s  (%s, C++%s, %s%s)' "$config" "$result" $((t1 - t0)) "$cxx" "$std" \
     "${march:+-march=$march}" "$( [ $xsimd = OFF ] && echo ' no xsimd' || true)")")
 done
+
+# The background fuzzing of the sanitize build, if any.
+if [ -n "${fuzz_pid:-}" ]; then
+  wait "$fuzz_pid" || true
+  fuzz_result=passed
+  read -r fuzz_rc fuzz_secs <"$fuzz_dir.fuzz.rc" 2>/dev/null || { fuzz_rc=1; fuzz_secs=0; }
+  if [ "$fuzz_rc" = 0 ]; then
+    echo "fuzz: clean, $(grep -E '^stat::number_of_executed_units' "$fuzz_dir.fuzz.log" | awk '{print $2}') inputs" \
+         "($(grep -E '^stat::average_exec_per_sec' "$fuzz_dir.fuzz.log" | awk '{print $2}')/s); log: $fuzz_dir.fuzz.log"
+  else
+    echo "fuzz: FAILED (log: $fuzz_dir.fuzz.log)"
+    grep -A 12 "nonlin fuzz: FAILED\|ERROR: AddressSanitizer\|runtime error" "$fuzz_dir.fuzz.log" | head -n 40 || true
+    tail -n 5 "$fuzz_dir.fuzz.log"
+    status=1
+    fuzz_result=FAILED
+  fi
+  summary+=("$(printf '%-9s %-6s %4d s  (sanitize build, beside the builds after it)' fuzz "$fuzz_result" \
+    "$fuzz_secs")")
+fi
 
 # ------------------------------------------------------------ bit identity --
 echo "=== nonlin tests: output digests across builds ==="
