@@ -99,6 +99,7 @@ const table& choose() noexcept {
   const level cap = requested_level();
   const level l = static_cast<int>(cap) < static_cast<int>(cpu) ? cap : cpu;
   // (The widest table at or below l.)
+  (void)l;  // (unread when the library holds the sse2 table only)
 #if NONLIN_DISPATCH_HAS_AVX512
   if (l == level::v4) return isa_table<isa::avx512>();
 #endif
