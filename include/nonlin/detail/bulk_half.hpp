@@ -261,6 +261,12 @@ NONLIN_INLINE void stream_from_float(Out* p, xsimd::batch<float> const& y) noexc
   if constexpr (std::is_same<Out, float>::value) stream_store(p, y);
   else narrow_stream(p, y);
 }
+// half_loop's store of a whole vector: streaming where Stream.
+template <bool Stream, class Out>
+NONLIN_INLINE void put_from_float(Out* p, xsimd::batch<float> const& y) noexcept {
+  if constexpr (Stream) stream_from_float(p, y);
+  else store_from_float(p, y);
+}
 
 // out[i] = op(in...[i]) for storage types In (float, bf16, f16) and Out,
 // one pass in float vectors, the remainder as one zero-padded vector (all
@@ -342,16 +348,14 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           if constexpr (Exact) {
             if (any_lane(near_midpoint<Out>(y, E))) break;
           }
-          if constexpr (Stream) stream_from_float(out + j, y);
-          else store_from_float(out + j, y);
+          put_from_float<Stream>(out + j, y);
         }
         if constexpr (Exact) {
           if (j < i) {
             const B y = B::load_aligned(ybuf + (j - start));
             const B xv[kArgs] = {load_as_float(in + j)...};
             add_lanes(flags, near_midpoint<Out>(y, E), j, end, xv, std::make_index_sequence<kArgs>());
-            if constexpr (Stream) stream_from_float(out + j, y);
-            else store_from_float(out + j, y);
+            put_from_float<Stream>(out + j, y);
             j += W;
           }
         }
@@ -368,14 +372,12 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           if constexpr (Exact) {
             if (any_lane(near_midpoint<Out>(y, E))) break;
           }
-          if constexpr (Stream) stream_from_float(out + i, y);
-          else store_from_float(out + i, y);
+          put_from_float<Stream>(out + i, y);
         }
         if constexpr (Exact) {
           if (end - i >= W) {
             add_lanes(flags, near_midpoint<Out>(y, E), i, end, xv, std::make_index_sequence<kArgs>());
-            if constexpr (Stream) stream_from_float(out + i, y);
-            else store_from_float(out + i, y);
+            put_from_float<Stream>(out + i, y);
             i += W;
           }
         }
