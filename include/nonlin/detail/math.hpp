@@ -52,12 +52,16 @@ struct limits<float> {
   // zero). Low enough that x * e^a stays exact for |x| up to 2^60;
   // k = -246 still splits into two normal powers of two.
   static constexpr double exp_floor = -170.0;
+  // tanh(x) for |x| >= tanh_one is 1 rounded (1 - tanh(10) < 2^-27):
+  // tanh's exponential is clamped there, where e^-2|x| would be subnormal.
+  static constexpr double tanh_one = 10.0;
   // Bits of a float cleared to leave 12 significant bits (an exact square).
   static constexpr std::int32_t split_mask = ~std::int32_t(0xFFF);
 };
 template <>
 struct limits<double> {
   static constexpr double exp_floor = -1410.0;
+  static constexpr double tanh_one = 20.0;  // 1 - tanh(20) < 2^-56
   static constexpr std::int64_t split_mask = ~std::int64_t(0x7FFFFFF);  // 26 bits left
 };
 
@@ -149,13 +153,12 @@ struct exp_parts {
 
 // e^(a + a_lo) for a <= 0 (or NaN) as exp_parts; a_lo may be up to about
 // 2^-8 |a| (gelu's split of x^2/2). HasLo = false: a_lo is zero and ignored.
-// Arguments below limits<T>::exp_floor are clamped; callers that can see
-// them select the limit themselves.
+// Arguments below floor_ (limits<T>::exp_floor or higher) are clamped to
+// it; callers that can see them select the limit themselves.
 template <bool HasLo, class V>
-NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
+NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo, V const& floor_) noexcept {
   using T = scalar_t<V>;
   using C = coeffs<T>;
-  const V floor_ = splat<V>(limits<T>::exp_floor);
   // NaN compares false and passes through; a clamped argument drops its lo
   // part, which could be anything up to 2^-24 |a| for huge |a|.
   const auto clamped = a < floor_;
@@ -190,6 +193,10 @@ NONLIN_INLINE exp_parts<V> exp_neg(V a, V a_lo) noexcept {
   return e;
 }
 
+template <bool HasLo, class V>
+NONLIN_INLINE exp_parts<V> exp_neg(V const& a, V const& a_lo) noexcept {
+  return exp_neg<HasLo>(a, a_lo, splat<V>(limits<scalar_t<V>>::exp_floor));
+}
 template <class V>
 NONLIN_INLINE exp_parts<V> exp_neg(V const& a) noexcept {
   return exp_neg<false>(a, V(0));
@@ -345,7 +352,10 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
   const V ax = detail::abs(x);
   const V x2 = x * x;
   const V small = detail::fma(x * x2, horner(x2, C::tanh_core), x);
-  const auto e = exp_neg(V(-2) * ax);
+  // (Clamped at -2 tanh_one: beyond, big is 1 either way, and e^-2|x|
+  // would take the products below into the subnormal range, which some
+  // CPUs' multipliers take slowly.)
+  const auto e = exp_neg<false>(V(-2) * ax, V(0), splat<V>(-2 * limits<T>::tanh_one));
   V l0;
   const V h0 = e.sum(l0);
   // opaque: the product must be rounded before it meets the additions of

@@ -778,18 +778,20 @@ NONLIN_INLINE pow2_pair<V> pow2_split(V const& t, V const& k, V const& t1) noexc
   return s;
 }
 
-// v * 2^k for a normal power of two, rounded once.
+// v * 2^k for a normal power of two, rounded once (a product that may be
+// subnormal: mul_tiny).
 template <class V>
 NONLIN_INLINE V scale(V const& v, pow2<V> const& p) noexcept {
   if constexpr (is_avx512_batch<V>()) return vscalef(v, p.rep);
-  else return v * p.rep;
+  else return mul_tiny(v, p.rep);
 }
 
-// v * 2^k1 * 2^k2, rounded once, where v * 2^k1 is normal (exact).
+// v * 2^k1 * 2^k2, rounded once, where v * 2^k1 is normal (exact; the
+// second product may be subnormal: mul_tiny).
 template <class V>
 NONLIN_INLINE V scale(V const& v, pow2_pair<V> const& s) noexcept {
   if constexpr (is_avx512_batch<V>()) return vscalef(v, s.k);
-  else return (v * s.p1.rep) * s.p2.rep;
+  else return mul_tiny(v * s.p1.rep, s.p2.rep);
 }
 
 // v * 2^(n+K), rounded once, for integral n + K in [-126, 127] (2^(n+K)
