@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(cmake g++ clang clang-16 libclang-rt-14-dev valgrind make ninja-build libgtest-dev libgmock-dev libbenchmark-dev libxsimd-dev
-          g++-aarch64-linux-gnu qemu-user)
+          g++-aarch64-linux-gnu qemu-user python3-mpmath)
 for arg in "$@"; do packages+=("$arg"); done
 
 missing=()

@@ -48,23 +48,46 @@ constexpr bool recomputes(T a, T up) noexcept {
          up >= -std::numeric_limits<T>::max();
 }
 
+// zero_gate<Act>::value: a gate below which |act(gate)| < 2^-279, so that
+// act(gate) up, exact, rounds to a signed zero in float for every finite
+// float up (|up| < 2^128), and so does the float product of act(gate)
+// rounded: detail::gated need not recompute such lanes. -inf where no gate
+// in float's range is that far out (sigmoid, silu: below -193). The roots
+// (gelu -19.62, gelu_tanh -13.47) from scripts/gated_zero_gates.py.
+template <class Act>
+struct zero_gate {
+  static constexpr float value = -std::numeric_limits<float>::infinity();
+};
+template <>
+struct zero_gate<precise::gelu> {
+  static constexpr float value = -20.0f;
+};
+template <>
+struct zero_gate<precise::gelu_tanh> {
+  static constexpr float value = -14.0f;
+};
+
 // act(gate) up, the product of the rounded act(gate). In float, the lanes
-// where recomputes(act(gate), up) holds are evaluated as up act_d(gate) in
-// double (act_d: act with its parameter rounded to float, as the float
-// functor rounds it) and rounded once, so that the bound holds for every
-// pair; a vector without such a lane pays three compares.
+// where recomputes(act(gate), up) holds and gate >= zero_gate<Act> are
+// evaluated as up act_d(gate) in double (act_d: act with its parameter
+// rounded to float, as the float functor rounds it) and rounded once, so
+// that the bound holds for every pair; the rare lanes of a vector go through
+// act_d together, in batches of doubles (standard::fix_lanes_d). A vector
+// without such a lane pays three compares (four with a zero_gate).
 template <class Act, class ActD, class V>
 NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up, ActD const& act_d) noexcept {
   const V a = act(gate);
-  V y = a * up;
+  V y = mul_tiny(a, up);  // (a may be subnormal)
   if constexpr (std::is_same<scalar_t<V>, float>::value) {
     const V au = detail::abs(up);
     const auto tiny = bits_below(detail::abs(a), to_bits(std::numeric_limits<float>::min()));
     const auto above_one = au > V(1.0f);
     const auto finite = bits_below(au, to_bits(std::numeric_limits<float>::infinity()));
-    const auto rare = tiny & above_one & finite;
+    auto rare = tiny & above_one & finite;
+    if constexpr (zero_gate<Act>::value > -std::numeric_limits<float>::infinity())
+      rare = rare & (gate >= V(zero_gate<Act>::value));
     if (any_lane(rare))
-      y = standard::fix_lanes(y, gate, up, rare, [&act_d](double g, double u) { return u * act_d(g); });
+      y = standard::fix_lanes_d(y, gate, up, rare, act_d);
   }
   return y;
 }

@@ -298,6 +298,46 @@ NONLIN_COLD V fix_lanes(V y, V g, V u, M big, F const& f) noexcept {
   }
 }
 
+// Recomputes the lanes of `rare` as u act_d(g), in double (act_d a functor
+// that takes xsimd::batch<double>), rounded once to float. The rare lanes are
+// packed into batches of doubles of the default architecture -- the batch a
+// scalar act_d(g) runs in lane 0 (eval.hpp) -- so each lane gets the same
+// bits as from that scalar call, at one kernel call per batch of rare lanes
+// instead of one per lane (the other lanes of the last batch are zeros).
+template <class V, class M, class ActD>
+NONLIN_COLD V fix_lanes_d(V y, V g, V u, M rare, ActD const& act_d) noexcept {
+  if constexpr (is_scalar<V>::value) {
+    return rare ? static_cast<float>(static_cast<double>(u) * act_d(static_cast<double>(g))) : y;
+  } else {
+#if NONLIN_USE_XSIMD
+    using D = xsimd::batch<double>;
+    constexpr std::size_t W = V::size, WD = D::size;
+    alignas(64) float ys[W], gs[W], us[W], bs[W];
+    y.store_aligned(ys);
+    g.store_aligned(gs);
+    u.store_aligned(us);
+    detail::select(rare, V(1.0f), V(0.0f)).store_aligned(bs);
+    alignas(64) double gd[W + WD] = {}, ud[W + WD] = {};
+    std::size_t idx[W];
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < W; ++i) {
+      if (bs[i] == 0.0f) continue;
+      idx[k] = i;
+      gd[k] = static_cast<double>(gs[i]);
+      ud[k] = static_cast<double>(us[i]);
+      ++k;
+    }
+    for (std::size_t j = 0; j < k; j += WD)
+      (D::load_aligned(ud + j) * act_d(D::load_aligned(gd + j))).store_aligned(gd + j);
+    for (std::size_t j = 0; j < k; ++j) ys[idx[j]] = static_cast<float>(gd[j]);
+    return V::load_aligned(ys);
+#else
+    static_assert(sizeof(V) == 0, "fix_lanes_d: batches need xsimd");
+    return y;
+#endif
+  }
+}
+
 // The precise tier's double kernels, through a batch lane as every scalar
 // call is (eval.hpp), for the rare lanes.
 inline double sigmoid_d(double g) {
