@@ -407,24 +407,6 @@ SECTION_START = re.compile(r'^<!-- nonlin-report machine="(.*)" -->$')
 SECTION_END = "<!-- end nonlin-report -->"
 
 
-def read_sections(path):
-    """The machine sections of an existing report: [(key, text)]."""
-    if not os.path.exists(path):
-        return []
-    sections, key, lines = [], None, []
-    with open(path, encoding="utf-8") as f:
-        for line in f.read().splitlines():
-            m = SECTION_START.match(line)
-            if m:
-                key, lines = m.group(1), [line]
-            elif key is not None:
-                lines.append(line)
-                if line == SECTION_END:
-                    sections.append((key, "\n".join(lines)))
-                    key = None
-    return sections
-
-
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("json", help="nonlin_bench --benchmark_out file")
@@ -472,15 +454,38 @@ def main(argv):
     write_report(args, key, body)
 
 
+def replace_section(old, key, mine):
+    """old (a report's text) with the section of this key replaced by mine, in
+    place, everything else kept as it is (other sections, and the text between
+    them: build-time notes, A/B studies); appended where old has none. A new
+    file starts with INTRO."""
+    if old is None:
+        return INTRO + "\n" + mine + "\n"
+    lines = old.split("\n")
+    for i, line in enumerate(lines):
+        m = SECTION_START.match(line)
+        if m and m.group(1) == key:
+            j = i
+            while j < len(lines) and lines[j] != SECTION_END:
+                j += 1
+            if j == len(lines):
+                sys.exit("report.py: the section '%s' has no '%s' line" % (key, SECTION_END))
+            return "\n".join(lines[:i] + mine.split("\n") + lines[j + 1:])
+    return old.rstrip("\n") + "\n\n" + mine + "\n"
+
+
 def write_report(args, key, body):
     """Prints the section and, with --markdown-out, replaces this key's section of that file."""
     text = "\n".join(body).rstrip() + "\n"
     sys.stdout.write(text)
     if args.markdown_out:
         mine = '<!-- nonlin-report machine="%s" -->\n%s%s' % (key, text, SECTION_END)
-        sections = [(k, s) for k, s in read_sections(args.markdown_out) if k != key] + [(key, mine)]
+        old = None
+        if os.path.exists(args.markdown_out):
+            with open(args.markdown_out, encoding="utf-8") as f:
+                old = f.read()
         with open(args.markdown_out, "w", encoding="utf-8") as f:
-            f.write(INTRO + "\n" + "\n\n".join(s for _, s in sections) + "\n")
+            f.write(replace_section(old, key, mine))
 
 
 if __name__ == "__main__":
