@@ -460,9 +460,18 @@ inline void twin_apply(F const& twin, const double* x, double* y, std::size_t co
 // with a NaN operand, an infinite gate or an infinite up keep the float
 // kernel's result: the contract fixes those values (never flagged for a
 // NaN in general, and if so the twin gives NaN too).
+// One object serves one apply() call. A unary F remembers the outputs of
+// the last inputs it recomputed (memo: 16 slots by the input's bits): a
+// 16-bit input has few values, so the same flagged inputs recur (silu:
+// 5.9375 and -3.046875 in every 512 and 1024 uniform bf16 inputs in
+// [-8, 8)), and a hit is one load instead of the double evaluation.
 template <class F>
 struct half_rare {
   F f;
+  mutable std::uint32_t memo_key[16] = {};
+  mutable std::uint16_t memo_out[16] = {};
+  mutable std::uint32_t memo_valid = 0;
+
   template <std::size_t Args, std::size_t N, class Out>
   void operator()(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, Out* out) const noexcept {
     static_assert(Args == 1 || Args == 2, "unary or gated");
@@ -470,17 +479,41 @@ struct half_rare {
     double beta = 1.0;
     if constexpr (has_beta<F>::value) beta = double(float(f.beta));
     double x[N], y[N];
-    for (std::size_t j = 0; j < count; ++j) x[j] = xs[0][j];
-    twin_apply(double_twin(f), x, y, count);
+    std::uint32_t at[N];  // lane of each x (the flagged lanes not found in memo)
+    std::size_t m = 0;
     for (std::size_t j = 0; j < count; ++j) {
-      if (x[j] - x[j] != 0) continue;  // NaN or infinite
-      dd v = refine(fam, x[j], y[j], beta);
+      if constexpr (Args == 1) {
+        std::uint32_t b;
+        std::memcpy(&b, &xs[0][j], sizeof b);
+        const std::uint32_t slot = (b ^ (b >> 16)) & 15u;
+        if ((memo_valid >> slot & 1u) != 0 && memo_key[slot] == b) {
+          out[idx[j]] = Out::from_bits(memo_out[slot]);
+          continue;
+        }
+      }
+      x[m] = xs[0][j];
+      at[m++] = static_cast<std::uint32_t>(j);
+    }
+    twin_apply(double_twin(f), x, y, m);
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::size_t j = at[k];
+      if (x[k] - x[k] != 0) continue;  // NaN or infinite
+      dd v = refine(fam, x[k], y[k], beta);
       if constexpr (Args == 2) {
         const double u = xs[1][j];
         if (u - u != 0) continue;
         v = mul_dd(v, u);
       }
-      out[idx[j]] = Out::from_bits(half_conv<Out>::narrow(round_odd(v)));
+      const std::uint16_t h = half_conv<Out>::narrow(round_odd(v));
+      out[idx[j]] = Out::from_bits(h);
+      if constexpr (Args == 1) {
+        std::uint32_t b;
+        std::memcpy(&b, &xs[0][j], sizeof b);
+        const std::uint32_t slot = (b ^ (b >> 16)) & 15u;
+        memo_key[slot] = b;
+        memo_out[slot] = h;
+        memo_valid |= 1u << slot;
+      }
     }
   }
 };
