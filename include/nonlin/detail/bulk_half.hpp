@@ -472,6 +472,12 @@ struct half_rare {
   mutable std::uint16_t memo_out[16] = {};
   mutable std::uint32_t memo_valid = 0;
 
+  // The memo slot of input x; key = its bits.
+  static std::uint32_t memo_slot(float x, std::uint32_t& key) noexcept {
+    std::memcpy(&key, &x, sizeof key);
+    return (key ^ (key >> 16)) & 15u;
+  }
+
   template <std::size_t Args, std::size_t N, class Out>
   void operator()(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, Out* out) const noexcept {
     static_assert(Args == 1 || Args == 2, "unary or gated");
@@ -484,8 +490,7 @@ struct half_rare {
     for (std::size_t j = 0; j < count; ++j) {
       if constexpr (Args == 1) {
         std::uint32_t b;
-        std::memcpy(&b, &xs[0][j], sizeof b);
-        const std::uint32_t slot = (b ^ (b >> 16)) & 15u;
+        const std::uint32_t slot = memo_slot(xs[0][j], b);
         if ((memo_valid >> slot & 1u) != 0 && memo_key[slot] == b) {
           out[idx[j]] = Out::from_bits(memo_out[slot]);
           continue;
@@ -508,8 +513,7 @@ struct half_rare {
       out[idx[j]] = Out::from_bits(h);
       if constexpr (Args == 1) {
         std::uint32_t b;
-        std::memcpy(&b, &xs[0][j], sizeof b);
-        const std::uint32_t slot = (b ^ (b >> 16)) & 15u;
+        const std::uint32_t slot = memo_slot(xs[0][j], b);
         memo_key[slot] = b;
         memo_out[slot] = h;
         memo_valid |= 1u << slot;
