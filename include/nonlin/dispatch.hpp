@@ -74,7 +74,7 @@ struct index_in<X, std::tuple<Ts...>> {
 
 // The instruction sets a table can be compiled for: every NONLIN_ISA token
 // (detail/isa.hpp).
-enum class isa { sse2, sse4_2, avx, avx2, avx512, neon, neon64, generic };
+enum class isa { sse2, sse4_2, avx, avx2, avx512, neon, neon64, generic, sve, sve128, sve256, sve512, sve1024, sve2048 };
 
 constexpr const char* isa_name(isa i) noexcept {
   switch (i) {
@@ -86,6 +86,12 @@ constexpr const char* isa_name(isa i) noexcept {
     case isa::neon: return "neon";
     case isa::neon64: return "neon64";
     case isa::generic: return "generic";
+    case isa::sve: return "sve";
+    case isa::sve128: return "sve128";
+    case isa::sve256: return "sve256";
+    case isa::sve512: return "sve512";
+    case isa::sve1024: return "sve1024";
+    case isa::sve2048: return "sve2048";
   }
   return "unknown";
 }
