@@ -217,6 +217,45 @@ TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
                    p, a, b, c);
 }
 
+// fms, fnma, fnms on every triple of signed zeros, +-1, the smallest normal
+// and subnormal and the infinities, against the scalar forms (std::fma with
+// negated operands where the target fuses): the shuffled inputs above seldom
+// meet a zero product with a zero addend, where the sign of the result is
+// the IEEE rule's (xsimd 13 and 14 on SVE: -(a*b + c), a +0 turned into -0).
+TYPED_TEST(Ops, FusedFormsKeepSignedZeros) {
+  using T = TypeParam;
+  using L = std::numeric_limits<T>;
+  const T s[] = {T(0),     -T(0),     T(1),           T(-1),           L::min(),
+                 -L::min(), L::denorm_min(), -L::denorm_min(), L::infinity(), -L::infinity()};
+  std::vector<T> a, b, c;
+  for (T x : s)
+    for (T y : s)
+      for (T z : s) {
+        a.push_back(x);
+        b.push_back(y);
+        c.push_back(z);
+      }
+  while (a.size() % 64 != 0) {
+    a.push_back(T(1));
+    b.push_back(T(1));
+    c.push_back(T(1));
+  }
+  std::vector<T> p(a.size());
+  const auto check = [&](const char* name, auto scalar_op, auto batch_op) {
+    for (std::size_t i = 0; i < a.size(); ++i) p[i] = scalar_op(a[i], b[i], c[i]);
+    auto q = on_batches(a, b, c, batch_op);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (std::isnan(p[i]) && std::isnan(q[i])) q[i] = p[i];  // NaN payloads aside
+    expect_identical(name, q, p, a, b, c);
+  };
+  check("fms", [](T x, T y, T z) { return d::fms(x, y, z); }, [](auto x, auto y, auto z) { return d::fms(x, y, z); });
+  check("fnma", [](T x, T y, T z) { return d::fnma(x, y, z); },
+        [](auto x, auto y, auto z) { return d::fnma(x, y, z); });
+  check("fnms", [](T x, T y, T z) { return d::fnms(x, y, z); },
+        [](auto x, auto y, auto z) { return d::fnms(x, y, z); });
+  check("fma", [](T x, T y, T z) { return d::fma(x, y, z); }, [](auto x, auto y, auto z) { return d::fma(x, y, z); });
+}
+
 // The powers of two: pow2_split + scale, and ldexp, against v * 2^k rounded
 // once (std::ldexp), for every k they accept and v of every class they
 // document, subnormal results included.

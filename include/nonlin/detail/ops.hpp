@@ -277,6 +277,19 @@ constexpr std::size_t reg_bytes() {
   else return sizeof(typename V::register_type);
 }
 
+// The register bytes of a NEON batch (AArch64 Advanced SIMD: xsimd's neon64
+// architecture and those built on it), 0 for any other: the AArch64 forms
+// below take NEON's register types, and an SVE batch of 128 bits (xsimd 13
+// and later, -msve-vector-bits=128) has 16-byte registers of other types.
+template <class V>
+constexpr std::size_t neon_bytes() {
+#if defined(__aarch64__)
+  if constexpr (!is_scalar<V>::value && std::is_base_of<xsimd::neon64, typename V::arch_type>::value)
+    return sizeof(typename V::register_type);
+#endif
+  return 0;
+}
+
 // An AVX-512 (zmm) batch: the one width with vscalef, vrcp14, vrndscale and
 // masked operations, which xsimd 8.1 does not expose.
 template <class V>
@@ -444,20 +457,31 @@ NONLIN_INLINE xsimd::batch<T, A> fma_kind(xsimd::batch<T, A> const& a, xsimd::ba
 #if defined(__aarch64__) && defined(__ARM_FEATURE_FMA)
   // (xsimd 8.1's NEON fnma and fnms are a product and an addition. Kind 2
   // is -c - a*b, not -(a*b + c): that would turn a +0 into -0.)
-  if constexpr (bytes == 16 && f32) {
+  constexpr std::size_t nb = neon_bytes<xsimd::batch<T, A>>();
+  if constexpr (nb == 16 && f32) {
     if constexpr (Kind == 0) return vfmaq_f32(vnegq_f32(c), a, b);
     else if constexpr (Kind == 1) return vfmsq_f32(c, a, b);
     else return vfmsq_f32(vnegq_f32(c), a, b);
   }
-  if constexpr (bytes == 16 && !f32) {
+  if constexpr (nb == 16 && !f32) {
     if constexpr (Kind == 0) return vfmaq_f64(vnegq_f64(c), a, b);
     else if constexpr (Kind == 1) return vfmsq_f64(c, a, b);
     else return vfmsq_f64(vnegq_f64(c), a, b);
   }
 #endif
+#if NONLIN_HAS_FMA
+  // Other targets with an FMA (AArch64 SVE): fma with negated operands
+  // (exact), so the results are the IEEE a*b - c, -(a*b) + c and -(a*b) - c.
+  // xsimd's SVE fms and fnms (13, 14) negate a whole fma, -(c - a*b) and
+  // -(a*b + c), which turns a +0 into -0.
+  if constexpr (Kind == 0) return detail::fma(a, b, -c);
+  else if constexpr (Kind == 1) return detail::fma(-a, b, c);
+  else return detail::fma(-a, b, -c);
+#else
   if constexpr (Kind == 0) return xsimd::fms(a, b, c);
   else if constexpr (Kind == 1) return xsimd::fnma(a, b, c);
   else return xsimd::fnms(a, b, c);
+#endif
 }
 template <class T, class A>
 NONLIN_INLINE xsimd::batch<T, A> fms(xsimd::batch<T, A> const& a, xsimd::batch<T, A> const& b,
@@ -486,7 +510,7 @@ NONLIN_INLINE xsimd::batch<To, A> bit_cast_batch(xsimd::batch<T, A> const& x) no
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
   using RF = typename xsimd::batch<T, A>::register_type;
   using RT = typename xsimd::batch<To, A>::register_type;
-  if constexpr (sizeof(RF) == 16 && sizeof(RT) == 16) {
+  if constexpr (neon_bytes<xsimd::batch<T, A>>() == 16 && sizeof(RT) == 16) {
     const RF r = x;
     return xsimd::batch<To, A>(__builtin_bit_cast(RT, r));
   } else
@@ -516,9 +540,9 @@ NONLIN_INLINE xsimd::batch<I, A> shl(xsimd::batch<I, A> const& i, int s) noexcep
     return _mm512_maskz_slli_epi64(__mmask8(0xFF), i, static_cast<unsigned>(s));
 #endif
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-  if constexpr (sizeof(typename xsimd::batch<I, A>::register_type) == 16 && sizeof(I) == 4)
+  if constexpr (neon_bytes<xsimd::batch<I, A>>() == 16 && sizeof(I) == 4)
     return xsimd::batch<I, A>(vshlq_s32(i, vdupq_n_s32(s)));
-  if constexpr (sizeof(typename xsimd::batch<I, A>::register_type) == 16 && sizeof(I) == 8)
+  if constexpr (neon_bytes<xsimd::batch<I, A>>() == 16 && sizeof(I) == 8)
     return xsimd::batch<I, A>(vshlq_s64(i, vdupq_n_s64(static_cast<std::int64_t>(s))));
 #endif
   return i << s;
@@ -558,8 +582,9 @@ NONLIN_INLINE xsimd::batch<T, A> sign_select(xsimd::batch<T, A> const& s, xsimd:
   }
 #endif
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-  if constexpr (bytes == 16 && f32) return vbslq_f32(vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_f32(s), 31)), a, b);
-  if constexpr (bytes == 16 && !f32) return vbslq_f64(vreinterpretq_u64_s64(vshrq_n_s64(vreinterpretq_s64_f64(s), 63)), a, b);
+  constexpr std::size_t nb = neon_bytes<xsimd::batch<T, A>>();
+  if constexpr (nb == 16 && f32) return vbslq_f32(vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_f32(s), 31)), a, b);
+  if constexpr (nb == 16 && !f32) return vbslq_f64(vreinterpretq_u64_s64(vshrq_n_s64(vreinterpretq_s64_f64(s), 63)), a, b);
 #endif
   return xsimd::select(xsimd::copysign(xsimd::batch<T, A>(T(1)), s) < xsimd::batch<T, A>(T(0)), a, b);
 }
@@ -605,7 +630,7 @@ NONLIN_INLINE xsimd::batch_bool<T, A> bits_compare(xsimd::batch<T, A> const& a, 
   } else
 #endif
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-  if constexpr (bytes == 16) {
+  if constexpr (neon_bytes<xsimd::batch<T, A>>() == 16) {
     if constexpr (f32) {
       const int32x4_t x = vreinterpretq_s32_f32(a), y = vdupq_n_s32(b);
       return xsimd::batch_bool<T, A>(Above ? vcgtq_s32(x, y) : vcgtq_s32(y, x));
@@ -661,8 +686,9 @@ NONLIN_INLINE xsimd::batch<typename int_of<T>::type, A> mask_bits(xsimd::batch_b
   if constexpr (bytes == 16 && !f32) return _mm_castpd_si128(_mm_and_pd(m, _mm_castsi128_pd(_mm_set1_epi64x(c))));
 #endif
 #if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-  if constexpr (bytes == 16 && f32) return vreinterpretq_s32_u32(vandq_u32(m, vdupq_n_u32(static_cast<std::uint32_t>(c))));
-  if constexpr (bytes == 16 && !f32) return vreinterpretq_s64_u64(vandq_u64(m, vdupq_n_u64(static_cast<std::uint64_t>(c))));
+  constexpr std::size_t nb = neon_bytes<xsimd::batch<T, A>>();
+  if constexpr (nb == 16 && f32) return vreinterpretq_s32_u32(vandq_u32(m, vdupq_n_u32(static_cast<std::uint32_t>(c))));
+  if constexpr (nb == 16 && !f32) return vreinterpretq_s64_u64(vandq_u64(m, vdupq_n_u64(static_cast<std::uint64_t>(c))));
 #endif
   return to_bits(xsimd::select(m, from_bits<xsimd::batch<T, A>>(xsimd::batch<I, A>(c)), xsimd::batch<T, A>(T(0))));
 }
@@ -689,7 +715,7 @@ template <class V>
 NONLIN_INLINE V div(V const& a, V const& b) noexcept {
 #if NONLIN_USE_XSIMD && defined(__aarch64__)
   if constexpr (!is_scalar<V>::value && std::is_same<scalar_t<V>, float>::value) {
-    if constexpr (reg_bytes<V>() == 16) return V(vdivq_f32(a, b));
+    if constexpr (neon_bytes<V>() == 16) return V(vdivq_f32(a, b));
   }
 #endif
   return a / b;

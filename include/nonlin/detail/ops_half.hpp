@@ -207,7 +207,8 @@ NONLIN_INLINE void narrow_f16(std::uint16_t* p, float32x4_t f) noexcept {
 }  // namespace half_isa
 
 // The register kind load_widen and narrow_store use for batch<float, A>:
-// 3 AVX-512F, 2 AVX2 + F16C, 1 SSE2, 4 NEON (AArch64), 0 the scalar loop.
+// 3 AVX-512F, 2 AVX2 + F16C, 1 SSE2, 4 NEON (AArch64), 0 the scalar loop
+// (SVE among others).
 template <class A>
 constexpr int half_kind() {
   constexpr std::size_t bytes = sizeof(typename xsimd::batch<float, A>::register_type);
@@ -222,7 +223,7 @@ constexpr int half_kind() {
   if constexpr (bytes == 16) return 1;
 #endif
 #if defined(__aarch64__)
-  if constexpr (bytes == 16) return 4;
+  if constexpr (neon_bytes<xsimd::batch<float, A>>() == 16) return 4;  // (not an SVE batch of 128 bits)
 #endif
   return 0;
 }
