@@ -31,6 +31,13 @@
 #                               would run the plain loops again), the gated sweeps
 #                               (gated_grid, half_gated) and the -ffast-math programs
 #                               (build time)
+#   sve       as neon, with -march=armv8.2-a+sve -msve-vector-bits=N (NONLIN_SVE_BITS,
+#             default 256), run under qemu-aarch64 -cpu max at that vector length: xsimd's
+#             SVE path (N/32 floats per vector). Not in the default list: Debian 12's
+#             xsimd 8.1 has no SVE target; with an xsimd that has one (13.2 and 14.3
+#             checked) in NONLIN_XSIMD_INCLUDE_DIR, NONLIN_TEST_CONFIGS="... sve". Its
+#             digest is compared with the other FMA builds'. Without such an xsimd it
+#             is skipped, and says so
 #
 # The suites (tests/CMakeLists.txt): full is every test; lean
 # (NONLIN_TEST_LEAN) every test program, but the ISA-independent extras only
@@ -61,7 +68,9 @@
 #
 # Usage: scripts/test.sh [extra ctest args]
 # Environment: NONLIN_TEST_CONFIGS="sse2 avx2 ..." (a subset, in this order),
-#              NONLIN_FUZZ_SECONDS (default 60), NONLIN_JOBS (default: nproc).
+#              NONLIN_FUZZ_SECONDS (default 60), NONLIN_JOBS (default: nproc),
+#              NONLIN_XSIMD_INCLUDE_DIR (every build against the xsimd in that
+#              directory, e.g. a newer one than Debian's), NONLIN_SVE_BITS (sve).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -125,15 +134,31 @@ for config in $configs; do
               extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON
                      -DNONLIN_TEST_DIGEST=OFF -DNONLIN_TEST_SKIP=test_guard_pages)
               ctest_extra=(-E 'RoutesAgree') ;;
-    neon)     cxx=aarch64-linux-gnu-g++
+    neon|sve) cxx=aarch64-linux-gnu-g++
               if ! command -v "$cxx" >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
-                echo "=== neon: FAILED: needs aarch64-linux-gnu-g++ and qemu-aarch64" \
+                echo "=== $config: FAILED: needs aarch64-linux-gnu-g++ and qemu-aarch64" \
                      "(Debian: apt-get install g++-aarch64-linux-gnu qemu-user) ==="
                 summary+=("$(printf '%-9s FAILED (no aarch64 cross compiler or qemu-aarch64)' "$config")")
                 status=1
                 continue
               fi
-              extra=("-DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/aarch64-linux-gnu.cmake" -DNONLIN_BUILD_EXAMPLES=OFF
+              if [ "$config" = sve ]; then
+                sve_bits=${NONLIN_SVE_BITS:-256}
+                march="armv8.2-a+sve -msve-vector-bits=$sve_bits"
+                # xsimd's SVE path needs an xsimd with an SVE target (XSIMD_WITH_SVE).
+                if ! printf '#include <xsimd/xsimd.hpp>\n#if !XSIMD_WITH_SVE\n#error no SVE\n#endif\n' |
+                     "$cxx" -x c++ -std=c++17 "-march=armv8.2-a+sve" "-msve-vector-bits=$sve_bits" -fsyntax-only \
+                       ${NONLIN_XSIMD_INCLUDE_DIR:+-I "$NONLIN_XSIMD_INCLUDE_DIR"} - >/dev/null 2>&1; then
+                  echo "=== sve: SKIPPED: this xsimd has no SVE target (Debian 12's 8.1 has none; point" \
+                       "NONLIN_XSIMD_INCLUDE_DIR at xsimd 13 or later) ==="
+                  summary+=("$(printf '%-9s skipped (xsimd without SVE)' "$config")")
+                  continue
+                fi
+                ctest_qemu=("-DNONLIN_QEMU_CPU=max,sve$sve_bits=on,sve-default-vector-length=$((sve_bits / 8))")
+              else
+                ctest_qemu=()
+              fi
+              extra=("${ctest_qemu[@]}" "-DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/aarch64-linux-gnu.cmake" -DNONLIN_BUILD_EXAMPLES=OFF
                      -DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_SWEEP_CI_STRIDE=4093 -DNONLIN_SWEEP_CI_DOUBLE_SAMPLES=8
                      -DNONLIN_TEST_HALF_NARROW_STRIDE=4093 -DNONLIN_TEST_HALF_GATE_STRIDE=61)
               targets=(nonlin_digest test_special test_bulk test_ops test_hostile test_half test_guard_pages
@@ -159,6 +184,9 @@ for config in $configs; do
         -DNONLIN_BUILD_EXAMPLES=ON -DNONLIN_BUILD_DISPATCH=$dispatch -DNONLIN_TEST_DISPATCH=$dispatch "${extra[@]}")
   if [ "$build_type" = RelWithDebInfo ]; then
     args+=("-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$relflags")
+  fi
+  if [ -n "${NONLIN_XSIMD_INCLUDE_DIR:-}" ]; then
+    args+=("-DNONLIN_XSIMD_INCLUDE_DIR=$NONLIN_XSIMD_INCLUDE_DIR")
   fi
   # A build directory configured differently is started afresh (CMake would
   # drop the other -D settings when the compiler changes).
@@ -258,10 +286,14 @@ for config in $configs; do
   d="build/test-$config/nonlin-digest.bin"
   [ -f "$d" ] || continue
   # (the comparing tool from a build that runs here, the aarch64 one under qemu)
-  if [ "$config" != neon ]; then
+  if [ "$config" != neon ] && [ "$config" != sve ]; then
     [ -n "$tool" ] || tool="build/test-$config/tests/digest/nonlin_digest"
-  elif [ -z "$tool" ]; then
+  elif [ -z "$tool_neon" ] && [ "$config" = neon ]; then
     tool_neon="build/test-$config/tests/digest/nonlin_digest"
+  elif [ -z "$tool_neon" ]; then
+    # (the sve build's runs only at its own vector length)
+    b=${NONLIN_SVE_BITS:-256}
+    tool_neon="-cpu max,sve$b=on,sve-default-vector-length=$((b / 8)) build/test-$config/tests/digest/nonlin_digest"
   fi
   read -r header <"$d" || true
   case "$header" in *" fma=1 "*) fma+=("$d") ;; *) nofma+=("$d") ;; esac
