@@ -22,9 +22,14 @@ those. If that trip calls a function (a kernel the compiler left out of
 line), the callee's straight-line instructions are added and the cell is
 marked "+call".
 
-"per vector" is per output register stored (NEON 4 floats, AVX2 8); "per
-16" is per 16 floats. Speed itself is not measured: the aarch64 programs
-only run under emulation here.
+"per vector" is per output register stored (NEON 4 floats, AVX2 8, SVE
+N/32); "per 16" is per 16 floats. Speed itself is not measured: the
+aarch64 programs only run under emulation here.
+
+--sve DIR adds an SVE build (-march=armv8.2-a+sve -msve-vector-bits=N,
+N = --sve-bits, default 256) against the xsimd headers in DIR, which must
+have an SVE target (xsimd 13 or later; Debian 12's 8.1 has none); it is run
+under qemu-aarch64 -cpu max at that vector length.
 """
 import argparse
 import os
@@ -115,6 +120,10 @@ class X86:
     ]
 
 
+# Floats per SVE z register in the programs analysed (--sve-bits / 32).
+SVE_FLOATS = 8
+
+
 class A64:
     name = "aarch64"
     uncond = ("b", "br", "ret")
@@ -133,10 +142,12 @@ class A64:
 
     @staticmethod
     def is_vector(op, args):
-        return bool(re.search(r"\bv\d+\.\d*[bhsd]\b|\bq\d+\b", args))
+        return bool(re.search(r"\bv\d+\.\d*[bhsd]\b|\bq\d+\b|\bz\d+\b|\bp\d+\b", args))
 
     @staticmethod
     def lanes(op, args):
+        if re.search(r"\bz\d+\.s\b", args):
+            return SVE_FLOATS
         m = re.search(r"\bv\d+\.(\d+)s\b", args)
         if m:
             return int(m.group(1))
@@ -149,22 +160,26 @@ class A64:
         # Output stores are single q-register stores (str q / st1); an stp of
         # two q registers in these loops is GCC keeping a temporary on the
         # stack through an address register (seen with x4/x6), not output.
-        if op not in ("str", "stur", "st1"):
+        # (SVE: st1w of one z register, or str z: SVE_FLOATS floats.)
+        if op not in ("str", "stur", "st1", "st1w"):
             return 0
-        if not re.search(r"\bq\d+\b|\bv\d+\.", args):
+        if not re.search(r"\bq\d+\b|\bv\d+\.|\bz\d+\b", args):
             return 0
         mem = args[args.index("["):] if "[" in args else ""
         if re.match(r"\[sp\b|\[x29\b", mem):
             return 0  # a spill
+        if re.search(r"\bz\d+\b", args.split("[")[0]):
+            return SVE_FLOATS
         regs = len(re.findall(r"\bq\d+\b", args.split("[")[0])) or 1
         return 4 * regs
 
     CLASSES = [
-        ("fma/mul", re.compile(r"^f(n)?ml[as]|^fn?m(add|sub)$|^f(n)?mul")),
+        ("fma/mul", re.compile(r"^f(n)?ml[as]|^fn?m(add|sub)$|^f(n)?mul|^fn?ma[sd]$|^fn?ml[as]$")),
         ("add/sub/min/max", re.compile(r"^f(add|sub|min|max|minnm|maxnm|abd|neg|abs)$")),
         ("div/rcp", re.compile(r"^f(div|recpe|recps|sqrt|rsqrte|rsqrts)$")),
-        ("compare/select/logic", re.compile(r"^(fcm|cm|bsl|bif|bit$|and$|orr$|eor$|bic$|orn$|not$|mvn$)")),
-        ("load/store/move", re.compile(r"^(ldr|str|ldp|stp|ldur|stur|ld1|st1|mov|dup|movi|fmov|ins|umov)")),
+        ("compare/select/logic", re.compile(r"^(fcm|cm|bsl|bif|bit$|and$|orr$|eor$|bic$|orn$|not$|mvn$|sel$|"
+                                            r"ptest|ptrue|ands$|bics$)")),
+        ("load/store/move", re.compile(r"^(ldr|str|ldp|stp|ldur|stur|ld1|st1|mov|dup|movi|fmov|ins|umov|movprfx)")),
     ]
 
 
@@ -254,7 +269,7 @@ def classify(insns, isa):
     counts["other vector"] = 0
     counts["scalar/branch"] = 0
     for _, op, args in insns:
-        if not isa.is_vector(op, args) and not re.search(r"\b[qsd]\d+\b", args):
+        if not isa.is_vector(op, args) and not re.search(r"\b[qsdz]\d+\b", args):
             counts["scalar/branch"] += 1
             continue
         for name, rx in isa.CLASSES:
@@ -293,12 +308,17 @@ BUILDS = [
 ]
 
 
-def build(out):
+def build(out, sve_dir=None, sve_bits=256):
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(here)
     os.makedirs(out, exist_ok=True)
     progs = []
-    for name, cxx, flags in BUILDS:
+    builds = list(BUILDS)
+    if sve_dir:
+        builds.append((f"sve{sve_bits}-gcc12-O3", "aarch64-linux-gnu-g++",
+                       ["-O3", "-static", "-march=armv8.2-a+sve", f"-msve-vector-bits={sve_bits}",
+                        "-I", os.path.abspath(sve_dir)]))
+    for name, cxx, flags in builds:
         if not shutil.which(cxx):
             print(f"loop_count: {cxx} not found, {name} left out", file=sys.stderr)
             continue
@@ -309,6 +329,9 @@ def build(out):
         subprocess.run(cmd, check=True)
         if name.startswith("neon") and shutil.which("qemu-aarch64"):
             subprocess.run(["qemu-aarch64", exe], check=True, stdout=subprocess.DEVNULL)
+        if name.startswith("sve") and shutil.which("qemu-aarch64"):
+            cpu = f"max,sve{sve_bits}=on,sve-default-vector-length={sve_bits // 8}"
+            subprocess.run(["qemu-aarch64", "-cpu", cpu, exe], check=True, stdout=subprocess.DEVNULL)
         progs.append(exe)
     return progs
 
@@ -318,8 +341,12 @@ def main(argv):
     ap.add_argument("programs", nargs="*")
     ap.add_argument("--out", default="build/loop-count")
     ap.add_argument("--by-kind", action="store_true", help="per program: the split of each loop by kind")
+    ap.add_argument("--sve", metavar="XSIMD_INCLUDE_DIR", help="add an SVE build against this xsimd")
+    ap.add_argument("--sve-bits", type=int, default=256, help="SVE vector length of --sve and of SVE programs")
     args = ap.parse_args(argv)
-    progs = args.programs or build(args.out)
+    global SVE_FLOATS
+    SVE_FLOATS = args.sve_bits // 32
+    progs = args.programs or build(args.out, args.sve, args.sve_bits)
     results = [(p,) + analyse(p) for p in progs]
     if args.by_kind:
         for path, arch, isa, rows in results:
