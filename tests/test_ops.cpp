@@ -118,22 +118,39 @@ void expect_identical(const char* op, std::vector<T> const& batch, std::vector<T
   EXPECT_EQ(bad, 0) << op;
 }
 
+// fma, fms, fnma, fnms on batches against the scalar forms, lane by lane:
+// one rounding where the target fuses, the two-step forms otherwise. NaN
+// payloads aside (a fused op keeps a NaN, not its payload).
+template <class T>
+void expect_fused_like_scalar(std::vector<T> const& a, std::vector<T> const& b, std::vector<T> const& c) {
+  std::vector<T> p(a.size());
+  const auto check = [&](const char* name, auto scalar_op, auto batch_op) {
+    for (std::size_t i = 0; i < a.size(); ++i) p[i] = scalar_op(a[i], b[i], c[i]);
+    auto q = on_batches(a, b, c, batch_op);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (std::isnan(p[i]) && std::isnan(q[i])) q[i] = p[i];
+    expect_identical(name, q, p, a, b, c);
+  };
+  check("fma", [](T x, T y, T z) { return d::fma(x, y, z); }, [](auto x, auto y, auto z) { return d::fma(x, y, z); });
+  check("fms", [](T x, T y, T z) { return d::fms(x, y, z); }, [](auto x, auto y, auto z) { return d::fms(x, y, z); });
+  check("fnma", [](T x, T y, T z) { return d::fnma(x, y, z); },
+        [](auto x, auto y, auto z) { return d::fnma(x, y, z); });
+  check("fnms", [](T x, T y, T z) { return d::fnms(x, y, z); },
+        [](auto x, auto y, auto z) { return d::fnms(x, y, z); });
+}
+
 TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
   using T = TypeParam;
   const auto a = inputs<T>();
   const auto b = shuffled(a, 1), c = shuffled(a, 2);
   std::vector<T> p(a.size());
 
-  // fma: one rounding where the target fuses, a*b + c otherwise.
-  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::fma(a[i], b[i], c[i]);
-  auto r = on_batches(a, b, c, [](auto x, auto y, auto z) { return d::fma(x, y, z); });
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::isnan(p[i]) && std::isnan(r[i])) r[i] = p[i];  // fma keeps a NaN, not a payload
-  expect_identical("fma", r, p, a, b, c);
+  // fma, fms, fnma, fnms.
+  expect_fused_like_scalar(a, b, c);
 
   // div: the IEEE quotient (NaN payloads aside).
   for (std::size_t i = 0; i < a.size(); ++i) p[i] = a[i] / b[i];
-  r = on_batches(a, b, c, [](auto x, auto y, auto) { return d::div(x, y); });
+  auto r = on_batches(a, b, c, [](auto x, auto y, auto) { return d::div(x, y); });
   for (std::size_t i = 0; i < a.size(); ++i)
     if (std::isnan(p[i]) && std::isnan(r[i])) r[i] = p[i];
   expect_identical("div", r, p, a, b, c);
@@ -156,20 +173,6 @@ TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
   for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::min_keep_nan(a[i], b[i]);
   expect_identical("min_keep_nan", on_batches(a, b, c, [](auto x, auto y, auto) { return d::min_keep_nan(x, y); }),
                    p, a, b, c);
-
-  // fms, fnma, fnms: one rounding where the target fuses (NaN payloads aside).
-  const auto fused = [&](const char* name, auto scalar_op, auto batch_op) {
-    for (std::size_t i = 0; i < a.size(); ++i) p[i] = scalar_op(a[i], b[i], c[i]);
-    auto q = on_batches(a, b, c, batch_op);
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (std::isnan(p[i]) && std::isnan(q[i])) q[i] = p[i];
-    expect_identical(name, q, p, a, b, c);
-  };
-  fused("fms", [](T x, T y, T z) { return d::fms(x, y, z); }, [](auto x, auto y, auto z) { return d::fms(x, y, z); });
-  fused("fnma", [](T x, T y, T z) { return d::fnma(x, y, z); },
-        [](auto x, auto y, auto z) { return d::fnma(x, y, z); });
-  fused("fnms", [](T x, T y, T z) { return d::fnms(x, y, z); },
-        [](auto x, auto y, auto z) { return d::fnms(x, y, z); });
 
   for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::sign_select(a[i], b[i], c[i]);
   expect_identical("sign_select",
@@ -240,20 +243,7 @@ TYPED_TEST(Ops, FusedFormsKeepSignedZeros) {
     b.push_back(T(1));
     c.push_back(T(1));
   }
-  std::vector<T> p(a.size());
-  const auto check = [&](const char* name, auto scalar_op, auto batch_op) {
-    for (std::size_t i = 0; i < a.size(); ++i) p[i] = scalar_op(a[i], b[i], c[i]);
-    auto q = on_batches(a, b, c, batch_op);
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (std::isnan(p[i]) && std::isnan(q[i])) q[i] = p[i];  // NaN payloads aside
-    expect_identical(name, q, p, a, b, c);
-  };
-  check("fms", [](T x, T y, T z) { return d::fms(x, y, z); }, [](auto x, auto y, auto z) { return d::fms(x, y, z); });
-  check("fnma", [](T x, T y, T z) { return d::fnma(x, y, z); },
-        [](auto x, auto y, auto z) { return d::fnma(x, y, z); });
-  check("fnms", [](T x, T y, T z) { return d::fnms(x, y, z); },
-        [](auto x, auto y, auto z) { return d::fnms(x, y, z); });
-  check("fma", [](T x, T y, T z) { return d::fma(x, y, z); }, [](auto x, auto y, auto z) { return d::fma(x, y, z); });
+  expect_fused_like_scalar(a, b, c);
 }
 
 // The powers of two: pow2_split + scale, and ldexp, against v * 2^k rounded
