@@ -145,17 +145,6 @@ class A64:
         return bool(re.search(r"\bv\d+\.\d*[bhsd]\b|\bq\d+\b|\bz\d+\b|\bp\d+\b", args))
 
     @staticmethod
-    def lanes(op, args):
-        if re.search(r"\bz\d+\.s\b", args):
-            return SVE_FLOATS
-        m = re.search(r"\bv\d+\.(\d+)s\b", args)
-        if m:
-            return int(m.group(1))
-        if re.search(r"\bq\d+\b", args):
-            return 4  # a q register of floats
-        return 1
-
-    @staticmethod
     def stores(op, args):
         # Output stores are single q-register stores (str q / st1); an stp of
         # two q registers in these loops is GCC keeping a temporary on the

@@ -154,11 +154,11 @@ for config in $configs; do
                   summary+=("$(printf '%-9s skipped (xsimd without SVE)' "$config")")
                   continue
                 fi
-                ctest_qemu=("-DNONLIN_QEMU_CPU=max,sve$sve_bits=on,sve-default-vector-length=$((sve_bits / 8))")
+                qemu_cpu=("-DNONLIN_QEMU_CPU=max,sve$sve_bits=on,sve-default-vector-length=$((sve_bits / 8))")
               else
-                ctest_qemu=()
+                qemu_cpu=()
               fi
-              extra=("${ctest_qemu[@]}" "-DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/aarch64-linux-gnu.cmake" -DNONLIN_BUILD_EXAMPLES=OFF
+              extra=("${qemu_cpu[@]}" "-DCMAKE_TOOLCHAIN_FILE=$PWD/cmake/aarch64-linux-gnu.cmake" -DNONLIN_BUILD_EXAMPLES=OFF
                      -DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_SWEEP_CI_STRIDE=4093 -DNONLIN_SWEEP_CI_DOUBLE_SAMPLES=8
                      -DNONLIN_TEST_HALF_NARROW_STRIDE=4093 -DNONLIN_TEST_HALF_GATE_STRIDE=61)
               targets=(nonlin_digest test_special test_bulk test_ops test_hostile test_half test_guard_pages
