@@ -156,7 +156,11 @@ struct def_relu {
   static constexpr const char* name = "relu";
   template <class R>
   static R ref(R x, R) {
-    return x < 0 ? R(0) : x;
+    // The zero is read from a volatile: clang 14 to 16 turn x < 0 ? 0 : x
+    // into AArch64's fmax(x, 0), which gives +0 for -0 (llvm/llvm-project
+    // #93414; relu.hpp does the same in nonlin's relu).
+    volatile R zero = 0;
+    return x < 0 ? R(zero) : x;
   }
   static constexpr special specials[] = {{kNaN, kNaN}, {kInf, kInf}, {-kInf, 0.0}, {0.0, 0.0}, {-0.0, -0.0}};
   static constexpr range core{-8, 8}, tail{-100, 100};
