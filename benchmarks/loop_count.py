@@ -5,9 +5,10 @@
 
 Without PROGRAMs it builds benchmarks/loop_kernels.cpp (one extern "C"
 noinline function kern_<name> per float kernel of the default and fast
-tiers: nonlin::apply of that functor) four ways -- aarch64-linux-gnu-g++
--O2 and -O3 (NEON), g++ -O3 -march=x86-64-v3 and clang++-16 -O3
--march=x86-64-v3 (AVX2) -- into DIR (default build/loop-count) and prints
+tiers: nonlin::apply of that functor) five ways -- aarch64-linux-gnu-g++
+-O2 and -O3 and clang++-16 --target=aarch64-linux-gnu -O2 (NEON; clang
+is the compiler of scripts/test.sh's neon build), g++ -O3
+-march=x86-64-v3 and clang++-16 -O3 -march=x86-64-v3 (AVX2) -- into DIR (default build/loop-count) and prints
 one markdown table, the builds side by side. The NEON programs are run
 under qemu-aarch64 when it is there (a smoke test: they must run).
 
@@ -17,10 +18,10 @@ edges), its own and those of the functions it calls (to a depth of 3). A
 loop is counted by its shortest trip through its header: the common path,
 without the rare-lane fix-ups behind a branch. The kernel's loop is the one
 whose trip stores the widest vectors to the caller's buffer (not the
-stack), the plain one rather than x86's streaming one, the longest trip of
-those. If that trip calls a function (a kernel the compiler left out of
-line), the callee's straight-line instructions are added and the cell is
-marked "+call".
+stack), the plain one rather than x86's streaming one, the innermost (not
+a loop around another such loop), the longest trip of those. If that trip
+calls a function (a kernel the compiler left out of line), the callee's
+straight-line instructions are added and the cell is marked "+call".
 
 "per vector" is per output register stored (NEON 4 floats, AVX2 8, SVE
 N/32); "per 16" is per 16 floats. Speed itself is not measured: the
@@ -235,6 +236,11 @@ def kernel_loop(entry, funcs, isa):
         return None
     widest = max(width(b) for b in cands)
     cands = [b for b in cands if width(b) == widest]
+    # innermost: a loop around another candidate (the bulk loops' outer
+    # loop, whose trip is the vector recomputed for its rare lanes) is not
+    # the kernel's loop
+    addrs = [set(a for a, _, _ in b[0]) for b in cands]
+    cands = [b for i, b in enumerate(cands) if not any(j != i and addrs[j] < addrs[i] for j in range(len(cands)))]
     body, trip = max(cands, key=lambda b: len(b[1]))
     # an out-of-line kernel called on every trip: add the callee
     # (straight-line code up to its ret); calls on a rarer path (the
@@ -292,6 +298,7 @@ BUILDS = [
     # (file name, compiler, flags)
     ("neon-gcc12-O2", "aarch64-linux-gnu-g++", ["-O2", "-static"]),
     ("neon-gcc12-O3", "aarch64-linux-gnu-g++", ["-O3", "-static"]),
+    ("neon-clang16-O2", "clang++-16", ["--target=aarch64-linux-gnu", "-O2", "-static"]),
     ("avx2-gcc12-O3", "g++", ["-O3", "-march=x86-64-v3"]),
     ("avx2-clang16-O3", "clang++-16", ["-O3", "-march=x86-64-v3"]),
 ]
