@@ -74,8 +74,10 @@ struct zero_gate<precise::gelu_tanh> {
 // that the bound holds for every pair; the rare lanes of a vector go through
 // act_d together, in batches of doubles (standard::fix_lanes_d). A vector
 // without such a lane pays three compares (four with a zero_gate).
-template <class Act, class ActD, class V>
-NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up, ActD const& act_d) noexcept {
+// Rare: standard::rare_now, or rare_defer from the bulk loops (math_std.hpp).
+template <class Act, class ActD, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up, ActD const& act_d,
+                      Rare const& rare_lanes = Rare{}) noexcept {
   const V a = act(gate);
   V y = mul_tiny(a, up);  // (a may be subnormal)
   if constexpr (std::is_same<scalar_t<V>, float>::value) {
@@ -86,8 +88,8 @@ NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up, ActD const& ac
     auto rare = tiny & above_one & finite;
     if constexpr (zero_gate<Act>::value > -std::numeric_limits<float>::infinity())
       rare = rare & (gate >= V(zero_gate<Act>::value));
-    if (any_lane(rare))
-      y = standard::fix_lanes_d(y, gate, up, rare, act_d);
+    if constexpr (standard::defers<Rare>()) rare_lanes.hit = any_lane(rare);
+    else if (any_lane(rare)) y = standard::fix_lanes_d(y, gate, up, rare, act_d);
   }
   return y;
 }
@@ -118,6 +120,11 @@ struct glu {
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::gated(precise::sigmoid{}, gate, up);
   }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    return detail::gated(precise::sigmoid{}, gate, up, precise::sigmoid{}, rare);
+  }
 };
 
 /// nonlin::precise::swiglu: swiglu(gate, up) = swish(gate) up = gate sigmoid(beta gate) up, beta = 1
@@ -139,6 +146,11 @@ struct swiglu {
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::gated(precise::swish{beta}, gate, up, precise::swish{double(float(beta))});
   }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    return detail::gated(precise::swish{beta}, gate, up, precise::swish{double(float(beta))}, rare);
+  }
 };
 
 /// nonlin::precise::geglu: geglu(gate, up) = gelu(gate) up, gelu in its exact erf form.
@@ -157,6 +169,11 @@ struct geglu {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::gated(precise::gelu{}, gate, up);
+  }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    return detail::gated(precise::gelu{}, gate, up, precise::gelu{}, rare);
   }
 };
 
@@ -177,6 +194,11 @@ struct geglu_tanh {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::gated(precise::gelu_tanh{}, gate, up);
+  }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    return detail::gated(precise::gelu_tanh{}, gate, up, precise::gelu_tanh{}, rare);
   }
 };
 
@@ -210,6 +232,14 @@ struct glu {
     else
       return detail::gated(precise::sigmoid{}, gate, up);
   }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    if constexpr (detail::standard::is_float<V>::value)
+      return detail::standard::glu(gate, up, rare);
+    else
+      return detail::gated(precise::sigmoid{}, gate, up, precise::sigmoid{}, rare);
+  }
 };
 
 /// nonlin::swiglu: swiglu(gate, up) = swish(gate) up = gate sigmoid(beta
@@ -241,6 +271,14 @@ struct swiglu {
     else
       return detail::gated(precise::swish{b}, gate, up, precise::swish{double(float(b))});
   }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    if constexpr (detail::standard::is_float<V>::value)
+      return detail::standard::swiglu(gate, up, detail::splat<V>(beta), rare);
+    else
+      return detail::gated(precise::swish{beta}, gate, up, precise::swish{double(float(beta))}, rare);
+  }
 };
 
 /// nonlin::geglu: geglu(gate, up) = gelu(gate) up (erf form), the default
@@ -267,6 +305,14 @@ struct geglu {
     else
       return detail::gated(precise::gelu{}, gate, up);
   }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    if constexpr (detail::standard::is_float<V>::value)
+      return detail::standard::geglu(gate, up, rare);
+    else
+      return detail::gated(precise::gelu{}, gate, up, precise::gelu{}, rare);
+  }
 };
 
 /// nonlin::geglu_tanh: geglu_tanh(gate, up) = gelu_tanh(gate) up (as in
@@ -292,6 +338,14 @@ struct geglu_tanh {
       });
     else
       return detail::gated(precise::gelu_tanh{}, gate, up);
+  }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    if constexpr (detail::standard::is_float<V>::value)
+      return detail::standard::geglu_tanh(gate, up, rare);
+    else
+      return detail::gated(precise::gelu_tanh{}, gate, up, precise::gelu_tanh{}, rare);
   }
 };
 
@@ -323,6 +377,14 @@ struct glu {
     else
       return detail::gated(fast::sigmoid{}, gate, up);
   }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    if constexpr (detail::fast::is_float<V>::value)
+      return detail::fast::glu(gate, up, rare);
+    else
+      return detail::gated(fast::sigmoid{}, gate, up, fast::sigmoid{}, rare);
+  }
 };
 
 struct swiglu {
@@ -339,6 +401,14 @@ struct swiglu {
       return detail::fast_beta_on<detail::fast_k::swiglu, detail::fast::route::split>{beta}(gate, up);
     else
       return detail::gated(fast::swish{beta}, gate, up);
+  }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    if constexpr (detail::fast::is_float<V>::value)
+      return detail::fast_beta_on<detail::fast_k::swiglu, detail::fast::route::split>{beta}(gate, up, rare);
+    else
+      return detail::gated(fast::swish{beta}, gate, up, fast::swish{beta}, rare);
   }
 };
 
@@ -358,6 +428,14 @@ struct geglu {
     else
       return detail::gated(fast::gelu{}, gate, up);
   }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    if constexpr (detail::fast::is_float<V>::value)
+      return detail::fast::geglu(gate, up, rare);
+    else
+      return detail::gated(fast::gelu{}, gate, up, fast::gelu{}, rare);
+  }
 };
 
 struct geglu_tanh {
@@ -375,6 +453,14 @@ struct geglu_tanh {
       });
     else
       return detail::gated(fast::gelu_tanh{}, gate, up);
+  }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
+    if constexpr (detail::fast::is_float<V>::value)
+      return detail::fast::geglu_tanh(gate, up, rare);
+    else
+      return detail::gated(fast::gelu_tanh{}, gate, up, fast::gelu_tanh{}, rare);
   }
 };
 }  // namespace fast

@@ -111,6 +111,14 @@ struct swish {
       return detail::standard::swish_kernel(v, detail::splat<W>(b));
     });
   }
+  // The bulk loops' call (batches; rare lanes deferred: detail::standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x, detail::standard::rare_defer const& rare) const noexcept {
+    if constexpr (detail::standard::is_float<V>::value)
+      return detail::standard::swish(x, detail::splat<V>(beta), rare);
+    else
+      return detail::swish(x, detail::splat<V>(beta));
+  }
 };
 
 namespace fast {

@@ -162,6 +162,18 @@ struct accepts_batch2 : std::false_type {};
 template <class F, class B>
 struct accepts_batch2<F, B, decltype(void(std::declval<F const&>()(std::declval<B const&>(), std::declval<B const&>())))>
     : std::is_same<decltype(std::declval<F const&>()(std::declval<B const&>(), std::declval<B const&>())), B> {};
+
+// Whether op, given its Args batches, also takes a standard::rare_defer
+// after them: a kernel with a cold call for its rare lanes (math_std.hpp).
+template <class Op, class B, class Args, class = void>
+struct defers_rare : std::false_type {};
+template <class Op, class B, class... A>
+struct defers_rare<Op, B, void(A...),
+                   decltype(void(std::declval<Op const&>()(std::declval<A const&>()...,
+                                                           std::declval<standard::rare_defer const&>())))>
+    : std::is_same<decltype(std::declval<Op const&>()(std::declval<A const&>()...,
+                                                      std::declval<standard::rare_defer const&>())),
+                   B> {};
 #endif
 
 #if NONLIN_USE_XSIMD
@@ -181,6 +193,34 @@ NONLIN_NOINLINE void partial_vector(Op const& op, T* out, std::size_t i, std::si
   std::memcpy(out + i, res, count * sizeof(T));
 }
 
+// put(i, op(in...[i, i + W))) for the whole vectors from i on; returns
+// the index after the last. Where op defers its rare lanes (defers_rare) and
+// the target wants it (defer_rare_lanes, ops.hpp), a vector with a lane for
+// op's cold call leaves the hot loop, which so holds no call, and is
+// computed again by op's own call: the same bits.
+template <class B, class Op, class Put, class... In>
+NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_t i, std::size_t n,
+                                        In const*... in) noexcept {
+  constexpr std::size_t W = B::size;
+  if constexpr (defer_rare_lanes() && defers_rare<Op, B, void(decltype(xsimd::load_unaligned(in))...)>::value) {
+    while (n - i >= W) {
+      bool hit = false;
+      for (; n - i >= W; i += W) {
+        const B y = op(xsimd::load_unaligned(in + i)..., standard::rare_defer{hit});
+        if (hit) break;
+        put(i, y);
+      }
+      if (hit) {
+        put(i, op(xsimd::load_unaligned(in + i)...));
+        i += W;
+      }
+    }
+  } else {
+    for (; n - i >= W; i += W) put(i, op(xsimd::load_unaligned(in + i)...));
+  }
+  return i;
+}
+
 // out[i] = op(in0[i], in1[i], ...) in whole vectors, and the remainder after
 // the last full vector as one zero-padded vector, so every element goes
 // through the same instructions. Every input of a chunk is loaded before its
@@ -188,9 +228,8 @@ NONLIN_NOINLINE void partial_vector(Op const& op, T* out, std::size_t i, std::si
 template <class T, class Op, class... In>
 NONLIN_FLATTEN inline void plain_loop(Op const& op, T* out, std::size_t n, In const*... in) noexcept {
   using B = xsimd::batch<T>;
-  constexpr std::size_t W = B::size;
-  std::size_t i = 0;
-  for (; n - i >= W; i += W) xsimd::store_unaligned(out + i, op(xsimd::load_unaligned(in + i)...));
+  const auto put = [out](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA { xsimd::store_unaligned(out + j, y); };
+  const std::size_t i = whole_vectors<B>(op, put, 0, n, in...);
   if (i < n) partial_vector(op, out, i, n - i, in...);
 }
 
@@ -204,8 +243,8 @@ NONLIN_FLATTEN inline void stream_loop(Op const& op, T* out, std::size_t n, In c
   constexpr std::size_t W = B::size;
   const std::size_t head = (W - (reinterpret_cast<std::uintptr_t>(out) / sizeof(T)) % W) % W;
   if (head != 0) partial_vector(op, out, 0, head, in...);
-  std::size_t i = head;
-  for (; n - i >= W; i += W) stream_store(out + i, op(xsimd::load_unaligned(in + i)...));
+  const auto put = [out](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA { stream_store(out + j, y); };
+  const std::size_t i = whole_vectors<B>(op, put, head, n, in...);
   if (i < n) partial_vector(op, out, i, n - i, in...);
   stream_fence();
 }
@@ -234,6 +273,11 @@ struct swiglu_beta1 {
       return detail::standard::swiglu1(g, u);
     });
   }
+  // The bulk loops' call (batches; rare lanes deferred: standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, standard::rare_defer const& rare) const noexcept {
+    return detail::standard::swiglu1(gate, up, rare);
+  }
 };
 
 // The default tier's swish with beta = 1 (same bits as beta = 1 given).
@@ -241,6 +285,11 @@ struct swish_beta1 {
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::swish1(v); });
+  }
+  // The bulk loops' call (batches; rare lanes deferred: standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x, standard::rare_defer const& rare) const noexcept {
+    return detail::standard::swish1(x, rare);
   }
 };
 

@@ -392,22 +392,27 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
 constexpr double gated_floor = -132.0;
 
 // glu(g, up) = up sigmoid(g).
-template <int D = degree, int R = refine, route Rt = route::split, class V>
-NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
+// (Rare: standard::rare_now or rare_defer, as there.)
+template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
   V y = times_sigmoid<D, R, Rt>(up, up, g, splat<V>(gated_floor));
   const auto big = standard::big_lanes(up);
-  if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::glu_rare);
+  if constexpr (standard::defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::glu_rare);
   return y;
 }
 
 // swiglu(g, up) = (up g) sigmoid(beta g); Beta1: beta = 1 (LLaMA's), no
 // beta g product (the same bits as beta = 1 given).
-template <bool Beta1, int D = degree, int R = refine, route Rt = route::split, class V>
-NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
+template <bool Beta1, int D = degree, int R = refine, route Rt = route::split, class V,
+          class Rare = standard::rare_now>
+NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare = Rare{}) noexcept {
   const V m = up * g;
   V y = times_sigmoid<D, R, Rt>(m, m, Beta1 ? g : beta * g, splat<V>(gated_floor));
   const auto big = standard::big_lanes(m);
-  if (any_lane(big)) {
+  if constexpr (standard::defers<Rare>()) {
+    rare.hit = any_lane(big);
+  } else if (any_lane(big)) {
     if constexpr (Beta1) {
       y = standard::fix_lanes(y, g, up, big, standard::swiglu1_rare);
     } else {
@@ -420,25 +425,27 @@ NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
 
 // geglu(g, up) = up gelu(g), t clamped at fast_geglu_end: beyond it
 // |up gelu(g)| < 2^-150 wherever |up g| <= 2^32.
-template <int D = degree, int R = refine, route Rt = route::split, class V>
-NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
+template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V geglu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
   V y = gelu_core<D, R, true, Rt>(g, up);
   const auto big = standard::big_lanes(up * g);
-  if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::geglu_rare);
+  if constexpr (standard::defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::geglu_rare);
   return y;
 }
 
 // geglu_tanh(x, up) = (up x) sigmoid(z(x)): gelu_tanh's z, with m_neg =
 // up max(x, -20) (|m_neg| <= |up x|).
-template <int D = degree, int R = refine, route Rt = route::split, class V>
-NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
+template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) noexcept {
   using C = coeffs<float>;
   const V x2 = x * x;
   const V z = x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
   const V m = up * x;
   V y = times_sigmoid<D, R, Rt>(m, up * max_keep_nan(x, V(-20.0f)), z, splat<V>(gated_floor));
   const auto big = standard::big_lanes(m);
-  if (any_lane(big)) y = standard::fix_lanes(y, x, up, big, standard::geglu_tanh_rare);
+  if constexpr (standard::defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = standard::fix_lanes(y, x, up, big, standard::geglu_tanh_rare);
   return y;
 }
 
@@ -464,6 +471,11 @@ struct fast_gated_on {
     return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
       return K::template run<Rt>(g, u);
     });
+  }
+  // The bulk loops' call (batches; rare lanes deferred: standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, standard::rare_defer const& rare) const noexcept {
+    return K::template run<Rt>(gate, up, rare);
   }
 };
 template <class K, fast::route Rt>
@@ -493,6 +505,11 @@ struct fast_beta_on {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::eval2(gate, up, gated_kernel{beta});
+  }
+  // The bulk loops' call (batches; rare lanes deferred: standard::rare_defer).
+  template <class V>
+  NONLIN_INLINE V operator()(V const& gate, V const& up, standard::rare_defer const& rare) const noexcept {
+    return K::template run<Rt>(gate, up, detail::splat<V>(beta), rare);
   }
 };
 
@@ -542,31 +559,36 @@ struct fast_k {
       else return detail::swish(x, beta);
     }
   };
+  // (The gated kernels' Rare: standard::rare_now or rare_defer.)
   struct glu {
-    template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& g, V const& u) noexcept { return fast::glu<fast::degree, fast::refine, Rt>(g, u); }
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
+      return fast::glu<fast::degree, fast::refine, Rt>(g, u, rare);
+    }
   };
   // swiglu with beta = 1 (the same bits as beta = 1 given; beta unused).
   struct swiglu1 {
-    template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& g, V const& u) noexcept {
-      return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, V(1.0f));
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
+      return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, V(1.0f), rare);
     }
   };
   struct swiglu {
-    template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& g, V const& u, V const& beta) noexcept {
-      return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, beta);
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V run(V const& g, V const& u, V const& beta, Rare const& rare = Rare{}) noexcept {
+      return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, beta, rare);
     }
   };
   struct geglu {
-    template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& g, V const& u) noexcept { return fast::geglu<fast::degree, fast::refine, Rt>(g, u); }
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
+      return fast::geglu<fast::degree, fast::refine, Rt>(g, u, rare);
+    }
   };
   struct geglu_tanh {
-    template <fast::route Rt, class V>
-    static NONLIN_INLINE V run(V const& g, V const& u) noexcept {
-      return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u);
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
+      return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u, rare);
     }
   };
 };

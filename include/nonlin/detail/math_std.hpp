@@ -338,6 +338,22 @@ NONLIN_COLD V fix_lanes_d(V y, V g, V u, M rare, ActD const& act_d) noexcept {
   }
 }
 
+// How a kernel meets a vector with lanes for its cold call (fix_lanes,
+// fix_lanes_d). rare_now, the functors' own call: it makes that call.
+// rare_defer, the bulk loops' on AArch64 (bulk.hpp, whole_vectors): it only
+// sets `hit` to whether the vector has such a lane, and the loop computes
+// that vector again through the functor's own call outside its hot loop,
+// which then holds no call (ops.hpp, defer_rare_lanes). The same bits
+// either way.
+struct rare_now {};
+struct rare_defer {
+  bool& hit;
+};
+template <class Rare>
+constexpr bool defers() noexcept {
+  return std::is_same<Rare, rare_defer>::value;
+}
+
 // The precise tier's double kernels, through a batch lane as every scalar
 // call is (eval.hpp), for the rare lanes.
 inline double sigmoid_d(double g) {
@@ -409,19 +425,20 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& zh, V const& 
 }
 
 // swish(x, beta) = x sigmoid(beta x), beta x carried as an exact pair.
-template <class V>
-NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swish(V const& x, V const& beta, Rare const& rare = Rare{}) noexcept {
   const V zh = beta * x;
   const V zl = detail::fms(beta, x, zh);
   V y = times_sigmoid<true>(x, x, zh, zl);
   const auto big = big_lanes(x);
-  if (any_lane(big)) y = fix_lanes(y, x, beta, big, [](double xx, double b) { return swish_d(xx, b); });
+  if constexpr (defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = fix_lanes(y, x, beta, big, [](double xx, double b) { return swish_d(xx, b); });
   return y;
 }
 
 // glu(g, up) = sigmoid(g) up.
-template <class V>
-NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
   const V a = max_keep_nan(neg_abs(g), V(-132.0f));
   const exp_k<V> e = exp_neg_k<KG>(a);
   const V eK = e.p * e.sK;
@@ -429,22 +446,24 @@ NONLIN_INLINE V glu(V const& g, V const& up) noexcept {
   const V w = detail::div(up * sign_select(g, eK, splat<V>(pow2f(KG))), d);  // up sigmoid(g) 2^KG
   V y = scale_down_any(w, splat<V>(pow2f(-KG)), w == w);  // every lane may be tiny
   const auto big = big_lanes(up);
-  if (any_lane(big))
-    y = fix_lanes(y, g, up, big, glu_rare);
+  if constexpr (defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = fix_lanes(y, g, up, big, glu_rare);
   return y;
 }
 
 // swiglu(g, up) = swish(g) up = up g sigmoid(beta g): the numerator is
 // m = up g, folded in before the division (|m| <= 2^32 on the common path,
 // so that m e^-132 still rounds to 0 where the exp argument is clamped).
-template <class V>
-NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare = Rare{}) noexcept {
   const V zh = beta * g;
   const V zl = detail::fms(beta, g, zh);
   const V m = up * g;
   V y = times_sigmoid<true>(m, m, zh, zl);
   const auto big = big_lanes(m);
-  if (any_lane(big)) {
+  if constexpr (defers<Rare>()) {
+    rare.hit = any_lane(big);
+  } else if (any_lane(big)) {
     const double b = first_lane(beta);
     y = fix_lanes(y, g, up, big, [b](double gg, double u) { return swiglu_rare(gg, u, b); });
   }
@@ -453,31 +472,32 @@ NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta) noexcept {
 
 // swish with beta = 1: silu's exp argument, no beta x product. The same
 // bits as swish(x, 1), where zh = x and zl = +-0.
-template <class V>
-NONLIN_INLINE V swish1(V const& x) noexcept {
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swish1(V const& x, Rare const& rare = Rare{}) noexcept {
   V y = times_sigmoid<false>(x, x, x, V(0.0f));
   const auto big = big_lanes(x);
-  if (any_lane(big)) y = fix_lanes(y, x, V(1.0f), big, [](double xx, double) { return swish_d(xx, 1.0); });
+  if constexpr (defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = fix_lanes(y, x, V(1.0f), big, [](double xx, double) { return swish_d(xx, 1.0); });
   return y;
 }
 
 // swiglu with beta = 1 (LLaMA's): silu's exp argument, no beta g product.
 // The same bits as swiglu(g, up, 1): there zh = g and zl = +-0.
-template <class V>
-NONLIN_INLINE V swiglu1(V const& g, V const& up) noexcept {
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swiglu1(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
   const V m = up * g;
   V y = times_sigmoid<false>(m, m, g, V(0.0f));
   const auto big = big_lanes(m);
-  if (any_lane(big))
-    y = fix_lanes(y, g, up, big, swiglu1_rare);
+  if constexpr (defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = fix_lanes(y, g, up, big, swiglu1_rare);
   return y;
 }
 
 // geglu(g, up) = gelu(g) up: gelu's kernel with KG and t <= 16; u =
 // Phi(-t) 2^KG without the factor t (a tiny gate meets up before any
 // rounding).
-template <class V>
-NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V geglu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
   constexpr double magic = kMagic + 127 + KG;
   const V t = min_keep_nan(detail::abs(g), splat<V>(C::geglu_end));
   const V th = t * t;
@@ -504,8 +524,8 @@ NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
   V y = scale_down_any(w, s, negative_lanes(g));
   const auto big_up = big_lanes(up), big_mg = big_lanes(mg);  // (up g overflows: inf * 0 in w)
   const auto big = big_up | big_mg;
-  if (any_lane(big))
-    y = fix_lanes(y, g, up, big, geglu_rare);
+  if constexpr (defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = fix_lanes(y, g, up, big, geglu_rare);
   return y;
 }
 
@@ -514,8 +534,8 @@ NONLIN_INLINE V geglu(V const& g, V const& up) noexcept {
 // |gelu_tanh(x) up| < 2^-158 for |up| <= 2^32 (a signed zero), above, the
 // result is x up; and e^-|z| 2^KG >= 2^-114 stays normal (at 12 it was
 // subnormal: no wrong bits, but microcode assists on x86).
-template <class V>
-NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) noexcept {
   constexpr double magic = kMagic + 127 + KG;
   const V xc = max_keep_nan(min_keep_nan(x, V(11.75f)), V(-11.75f));
   const V ax = detail::abs(xc);
@@ -536,8 +556,8 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up) noexcept {
   const V s = sign_select(x, splat<V>(pow2f(-KG)), V(1.0f));
   V y = scale_down_any(w, s, negative_lanes(x));
   const auto big = big_lanes(up);
-  if (any_lane(big))
-    y = fix_lanes(y, x, up, big, geglu_tanh_rare);
+  if constexpr (defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = fix_lanes(y, x, up, big, geglu_tanh_rare);
   return y;
 }
 

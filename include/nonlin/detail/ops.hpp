@@ -968,6 +968,22 @@ NONLIN_INLINE V approx_round_product(V const& a, V const& b) noexcept {
   return detail::fma(a, b, shifter) - shifter;
 }
 
+// --------------------------------------------- rare lanes out of the loop --
+// Whether the bulk loops take a vector with a lane for its kernel's cold
+// call out of their hot loop (bulk.hpp, whole_vectors): on AArch64, whose
+// procedure call standard keeps no whole vector register across a call and
+// whose arithmetic has no memory operands, so that with the call in the
+// loop compilers reload the kernel's constants on every trip. x86 kernels
+// read such constants as memory operands; there the restructured loop
+// measured slower (benchmarks/README.md, A/B studies 11).
+constexpr bool defer_rare_lanes() noexcept {
+#if defined(__aarch64__) || defined(_M_ARM64)
+  return true;
+#else
+  return false;
+#endif
+}
+
 // ------------------------------------------------------ streaming stores --
 #if NONLIN_USE_XSIMD
 
