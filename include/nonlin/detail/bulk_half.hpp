@@ -129,6 +129,14 @@ template <class Op, class B, std::size_t... K>
 NONLIN_INLINE B apply_op(Op const& op, const B* xv, std::index_sequence<K...>, std::size_t stride = 1) noexcept {
   return op(xv[K * stride]...);
 }
+#if NONLIN_USE_XSIMD
+// op(x[0], x[1], ..., rare): its rare lanes deferred (bulk.hpp, whole_vectors).
+template <class Op, class B, std::size_t... K>
+NONLIN_INLINE B apply_op_defer(Op const& op, const B* xv, std::index_sequence<K...>,
+                               standard::rare_defer const& rare) noexcept {
+  return op(xv[K]..., rare);
+}
+#endif
 
 // -------------------------------------------------------- the rare path --
 
@@ -325,6 +333,9 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
   constexpr std::size_t W = B::size;
   constexpr std::size_t kBlock = 1024;
   constexpr std::size_t kArgs = sizeof...(In);
+  // As whole_vectors (bulk.hpp): a vector with a lane for op's cold call
+  // leaves the inner loops too, and is computed again by op's own call.
+  constexpr bool Defer = defer_rare_lanes() && defers_rare<Op, B, void(decltype(load_as_float(in))...)>::value;
   flagged_lanes<kArgs, kBlock> flags;
   (void)flags;
   (void)E;
@@ -335,9 +346,26 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
     if constexpr (TwoPass) {
       alignas(64) float ybuf[kBlock];
       const std::size_t start = i;
-      for (; end - i >= W; i += W) {
-        const B xv[kArgs] = {load_as_float(in + i)...};
-        apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
+      if constexpr (Defer) {
+        while (end - i >= W) {
+          bool hit = false;
+          for (; end - i >= W; i += W) {
+            const B xv[kArgs] = {load_as_float(in + i)...};
+            const B y = apply_op_defer(op, xv, std::make_index_sequence<kArgs>(), standard::rare_defer{hit});
+            if (hit) break;
+            y.store_aligned(ybuf + (i - start));
+          }
+          if (hit) {
+            const B xv[kArgs] = {load_as_float(in + i)...};
+            apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
+            i += W;
+          }
+        }
+      } else {
+        for (; end - i >= W; i += W) {
+          const B xv[kArgs] = {load_as_float(in + i)...};
+          apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
+        }
       }
       // A vector with a flagged lane leaves the inner loop, which then
       // holds no call: compilers keep the narrowing's constants in
@@ -361,22 +389,34 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         }
       }
     } else {
-      // (As above: a flagged vector leaves the inner loop, stored or not.)
+      // (As above: a flagged vector leaves the inner loop, stored or not;
+      // with Defer, a vector with a rare lane too.)
       B xv[kArgs] = {};
       B y = B(0.0f);
       while (end - i >= W) {
+        [[maybe_unused]] bool hit = false;
         for (; end - i >= W; i += W) {
           std::size_t k = 0;
           ((xv[k++] = load_as_float(in + i)), ...);
-          y = apply_op(op, xv, std::make_index_sequence<kArgs>());
+          if constexpr (Defer) {
+            y = apply_op_defer(op, xv, std::make_index_sequence<kArgs>(), standard::rare_defer{hit});
+            if (hit) break;
+          } else {
+            y = apply_op(op, xv, std::make_index_sequence<kArgs>());
+          }
           if constexpr (Exact) {
             if (any_lane(near_midpoint<Out>(y, E))) break;
           }
           put_from_float<Stream>(out + i, y);
         }
-        if constexpr (Exact) {
+        if constexpr (Exact || Defer) {
           if (end - i >= W) {
-            add_lanes(flags, near_midpoint<Out>(y, E), i, end, xv, std::make_index_sequence<kArgs>());
+            if constexpr (Defer) {
+              if (hit) y = apply_op(op, xv, std::make_index_sequence<kArgs>());
+            }
+            if constexpr (Exact) {
+              add_lanes(flags, near_midpoint<Out>(y, E), i, end, xv, std::make_index_sequence<kArgs>());
+            }
             put_from_float<Stream>(out + i, y);
             i += W;
           }
