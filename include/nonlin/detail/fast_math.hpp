@@ -166,11 +166,11 @@ NONLIN_INLINE V ldexp_tiny(V const& m, V const& n) noexcept {
   constexpr int K = 90;
   using I = bits_t<V>;
   const V w = detail::ldexp_normal<K>(m, n);
-  const auto tiny = detail::abs(w) < splat<V>(standard::pow2f(K - 126));
+  const auto tiny = detail::abs(w) < splat<V>(standard::pow2f_v<K - 126>);
   const I cs = mask_bits(tiny, std::int32_t(has_fma ? 0x00800000 : 0x4b000000));  // 2^-126 or 2^23
   const V c = from_bits<V>(cs | (to_bits(w) & I(std::numeric_limits<std::int32_t>::min())));
-  V s = splat<V>(standard::pow2f(-K));
-  if constexpr (!has_fma) s = detail::select(tiny, splat<V>(standard::pow2f(149 - K)), s);
+  V s = splat<V>(standard::pow2f_v<-K>);
+  if constexpr (!has_fma) s = detail::select(tiny, splat<V>(standard::pow2f_v<149 - K>), s);
   const V z = detail::fma(w, s, c);
   return from_bits<V>(standard::bits_sub<V>(to_bits(z), cs));
 }

@@ -46,12 +46,18 @@ namespace standard {
 
 using C = std_coeffs;
 
-// 2^e as a float, for -126 <= e <= 127.
+// 2^e as a float, for -126 <= e <= 127. The kernels take pow2f_v<e>, a
+// constant by definition: a call of the constexpr function in a kernel is
+// folded only if the compiler unrolls its loop, and clang 16 for AArch64
+// did not -- it ran the loop (up to 80 dependent multiplies) in every
+// trip of the bulk loops.
 constexpr float pow2f(int e) {
   float r = 1.0f;
   for (int i = 0; i < (e > 0 ? e : -e); ++i) r = e > 0 ? r * 2.0f : r * 0.5f;
   return r;
 }
+template <int E>
+inline constexpr float pow2f_v = pow2f(E);
 constexpr std::int32_t bits_of_pow2(int e) { return (e + 127) << 23; }
 constexpr double kMagic = 12582912.0;  // 1.5 * 2^23
 
@@ -113,10 +119,10 @@ NONLIN_INLINE exp_k<V> exp_neg_k(V const& a, V const& alo = V(0.0f)) noexcept {
 // q * 2^-K rounded once for q >= 0 (or NaN), subnormal results included.
 template <class V>
 NONLIN_INLINE V scale_down_pos(V const& q) noexcept {
-  if (subnormals_plain<V>()) return mul_tiny(q, splat<V>(pow2f(-K)));
-  const auto tiny = q < splat<V>(pow2f(K - 126));
+  if (subnormals_plain<V>()) return mul_tiny(q, splat<V>(pow2f_v<-K>));
+  const auto tiny = q < splat<V>(pow2f_v<K - 126>);
   const ibits<V> c = mask_bits(tiny, bits_of_pow2(-126));
-  const V z = detail::fma(q, splat<V>(pow2f(-K)), from_bits<V>(c));
+  const V z = detail::fma(q, splat<V>(pow2f_v<-K>), from_bits<V>(c));
   return from_bits<V>(bits_sub<V>(to_bits(z), c));
 }
 
@@ -138,7 +144,7 @@ NONLIN_INLINE V scale_down_signed(V const& q, V const& s) noexcept {
 template <class V, class M>
 NONLIN_INLINE V scale_down_any(V const& w, V const& s, M const& tiny_ok) noexcept {
   if (subnormals_plain<V>()) return mul_tiny(w, s);
-  const auto tiny = tiny_ok & (detail::abs(w) < splat<V>(pow2f(KG - 126)));
+  const auto tiny = tiny_ok & (detail::abs(w) < splat<V>(pow2f_v<KG - 126>));
   const ibits<V> cs = mask_bits(tiny, std::int32_t(0x00800000));
   const V c = from_bits<V>(cs | (to_bits(w) & ibits<V>(std::numeric_limits<std::int32_t>::min())));
   const V z = detail::fma(w, s, c);
@@ -167,8 +173,8 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const V a = max_keep_nan(neg_abs(x), splat<V>(-104.0));
   const exp_k<V> e = exp_neg_k<K>(a);
   const V eK = e.p * e.sK;                                        // E 2^K, normal
-  const V d = detail::fma(eK, splat<V>(pow2f(-K)), V(1.0f));      // 1 + E
-  const V q = detail::div(sign_select(x, eK, splat<V>(pow2f(K))), d);         // sigmoid(x) 2^K
+  const V d = detail::fma(eK, splat<V>(pow2f_v<-K>), V(1.0f));      // 1 + E
+  const V q = detail::div(sign_select(x, eK, splat<V>(pow2f_v<K>)), d);         // sigmoid(x) 2^K
   return scale_down_pos(q);
 }
 
@@ -179,9 +185,9 @@ NONLIN_INLINE V silu(V const& x) noexcept {
   const V a = max_keep_nan(neg_abs(x), splat<V>(-109.0));
   const exp_k<V> e = exp_neg_k<K>(a);
   const V eK = e.p * e.sK;
-  const V d = detail::fma(eK, splat<V>(pow2f(-K)), V(1.0f));
+  const V d = detail::fma(eK, splat<V>(pow2f_v<-K>), V(1.0f));
   const V num = sign_select(x, a * eK, x);                        // x < 0: a = max(x, -109)
-  const V s = sign_select(x, splat<V>(pow2f(-K)), V(1.0f));
+  const V s = sign_select(x, splat<V>(pow2f_v<-K>), V(1.0f));
   return scale_down_signed(detail::div(num, d), s);
 }
 
@@ -225,9 +231,9 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   r = detail::fnma(ax, sl, r);
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
   const V eK = exp_poly6(r) * pow2_of_magic(t);
-  const V d = detail::fma(eK, splat<V>(pow2f(-K)), V(1.0f));
+  const V d = detail::fma(eK, splat<V>(pow2f_v<-K>), V(1.0f));
   const V num = sign_select(x, xc * eK, x);
-  const V s = sign_select(x, splat<V>(pow2f(-K)), V(1.0f));
+  const V s = sign_select(x, splat<V>(pow2f_v<-K>), V(1.0f));
   return scale_down_signed(detail::div(num, d), s);
 }
 
@@ -260,12 +266,12 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   // product kept); where the CPU's FMAs take subnormals at full speed, one
   // fma; elsewhere, for the lanes whose result is below 2^-126, C = -2^-126
   // and the fix-up.
-  if (subnormals_plain<V>()) return detail::fma(v, splat<V>(-pow2f(-K)), sign_select(x, V(-0.0f), x));
-  const auto tiny = v < splat<V>(pow2f(K - 126));
+  if (subnormals_plain<V>()) return detail::fma(v, splat<V>(-pow2f_v<-K>), sign_select(x, V(-0.0f), x));
+  const auto tiny = v < splat<V>(pow2f_v<K - 126>);
   const ibits<V> cf = mask_bits(tiny, static_cast<std::int32_t>(0x80800000u));
   const V base = sign_select(x, from_bits<V>(cf), x);
   const ibits<V> cs = to_bits(sign_select(x, from_bits<V>(mask_bits(tiny, std::int32_t(0x00800000))), V(0.0f)));
-  const V z = detail::fma(v, splat<V>(-pow2f(-K)), base);
+  const V z = detail::fma(v, splat<V>(-pow2f_v<-K>), base);
   return from_bits<V>(bits_sub<V>(to_bits(z), cs));
 }
 
@@ -274,7 +280,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
 // Lanes where |u| <= 2^32 does not hold (infinities and NaNs included).
 template <class V>
 NONLIN_INLINE auto big_lanes(V const& u) noexcept {
-  return bits_above(detail::abs(u), to_bits(splat<scalar_t<V>>(pow2f(32))));
+  return bits_above(detail::abs(u), to_bits(splat<scalar_t<V>>(pow2f_v<32>)));
 }
 
 // Recomputes the lanes of `big` as f(g, u) (doubles in, float out). The
@@ -418,9 +424,9 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& zh, V const& 
   }
   const exp_k<V> e = exp_neg_k<KG, 6, HasLo>(a, alo);
   const V eK = e.p * e.sK;
-  const V d = detail::fma(eK, splat<V>(pow2f(-KG)), V(1.0f));
+  const V d = detail::fma(eK, splat<V>(pow2f_v<-KG>), V(1.0f));
   const V num = sign_select(zh, m_neg * eK, m);
-  const V s = sign_select(zh, splat<V>(pow2f(-KG)), V(1.0f));
+  const V s = sign_select(zh, splat<V>(pow2f_v<-KG>), V(1.0f));
   return scale_down_any(detail::div(num, d), s, negative_lanes(zh));
 }
 
@@ -442,9 +448,9 @@ NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept
   const V a = max_keep_nan(neg_abs(g), V(-132.0f));
   const exp_k<V> e = exp_neg_k<KG>(a);
   const V eK = e.p * e.sK;
-  const V d = detail::fma(eK, splat<V>(pow2f(-KG)), V(1.0f));
-  const V w = detail::div(up * sign_select(g, eK, splat<V>(pow2f(KG))), d);  // up sigmoid(g) 2^KG
-  V y = scale_down_any(w, splat<V>(pow2f(-KG)), w == w);  // every lane may be tiny
+  const V d = detail::fma(eK, splat<V>(pow2f_v<-KG>), V(1.0f));
+  const V w = detail::div(up * sign_select(g, eK, splat<V>(pow2f_v<KG>)), d);  // up sigmoid(g) 2^KG
+  V y = scale_down_any(w, splat<V>(pow2f_v<-KG>), w == w);  // every lane may be tiny
   const auto big = big_lanes(up);
   if constexpr (defers<Rare>()) rare.hit = any_lane(big);
   else if (any_lane(big)) y = fix_lanes(y, g, up, big, glu_rare);
@@ -516,11 +522,11 @@ NONLIN_INLINE V geglu(V const& g, V const& up, Rare const& rare = Rare{}) noexce
   // g < 0: -up t Phi(-t) = -((up t) u) 2^-KG (fnms keeps the sign of zero);
   // g >= 0: up g (1 - Phi(-t)) = fma(-(up g), P, up g), P = u 2^-KG, and
   // P = 0 for t > 9 (1 - P rounds to 1 there; P would be subnormal past 13).
-  const V pp = detail::opaque(detail::select(t > V(9.0f), V(0.0f), u)) * splat<V>(pow2f(-KG));
+  const V pp = detail::opaque(detail::select(t > V(9.0f), V(0.0f), u)) * splat<V>(pow2f_v<-KG>);
   const V mg = up * g;
   // (copysign: mg - mg P is +0 where mg is -0.)
   const V w = sign_select(g, detail::fnms(up * t, u, V(0.0f)), detail::copysign(detail::fnma(mg, pp, mg), mg));
-  const V s = sign_select(g, splat<V>(pow2f(-KG)), V(1.0f));
+  const V s = sign_select(g, splat<V>(pow2f_v<-KG>), V(1.0f));
   V y = scale_down_any(w, s, negative_lanes(g));
   const auto big_up = big_lanes(up), big_mg = big_lanes(mg);  // (up g overflows: inf * 0 in w)
   const auto big = big_up | big_mg;
@@ -551,9 +557,9 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) n
   r = detail::fnma(ax, sl, r);
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
   const V eK = exp_poly6(r) * pow2_of_magic(t);
-  const V d = detail::fma(eK, splat<V>(pow2f(-KG)), V(1.0f));
+  const V d = detail::fma(eK, splat<V>(pow2f_v<-KG>), V(1.0f));
   const V w = detail::div(up * sign_select(x, xc * eK, x), d);
-  const V s = sign_select(x, splat<V>(pow2f(-KG)), V(1.0f));
+  const V s = sign_select(x, splat<V>(pow2f_v<-KG>), V(1.0f));
   V y = scale_down_any(w, s, negative_lanes(x));
   const auto big = big_lanes(up);
   if constexpr (defers<Rare>()) rare.hit = any_lane(big);
