@@ -21,7 +21,9 @@ whose trip stores the widest vectors to the caller's buffer (not the
 stack), the plain one rather than x86's streaming one, the innermost (not
 a loop around another such loop), the longest trip of those. If that trip
 calls a function (a kernel the compiler left out of line), the callee's
-straight-line instructions are added and the cell is marked "+call".
+straight-line instructions are added and the cell is marked "+call". A
+loop inside the kernel's loop (run on every trip, but counted once in
+its shortest trip) marks the cell "+loop".
 
 "per vector" is per output register stored (NEON 4 floats, AVX2 8, SVE
 N/32); "per 16" is per 16 floats. Speed itself is not measured: the
@@ -229,6 +231,7 @@ def kernel_loop(entry, funcs, isa):
     def width(b):
         return max([isa.stores(op, a) for _, op, a in b[1]] or [0])
 
+    every = list(cands)
     cands = [b for b in cands if floats(b) > 0]
     plain = [b for b in cands if not any(op.startswith("vmovnt") or op == "stnp" for _, op, _ in b[1])]
     cands = plain or cands
@@ -256,7 +259,10 @@ def kernel_loop(entry, funcs, isa):
                     extra.append(ins)
                     if ins[1] == "ret":
                         break
-    return body + extra, trip + extra, callee, floats((body, trip)), widest
+    # loops inside the kernel's loop: their trips count once in the shortest trip
+    inside = set(a for a, _, _ in body)
+    inner = sum(1 for b in every if set(a for a, _, _ in b[0]) < inside)
+    return body + extra, trip + extra, callee, floats((body, trip)), widest, inner
 
 
 def classify(insns, isa):
@@ -286,10 +292,10 @@ def analyse(path):
         if r is None:
             rows.append((name[5:].replace("fast_", "fast::", 1), None))
             continue
-        body, trip, callee, floats, width = r
+        body, trip, callee, floats, width, inner = r
         rows.append((name[5:].replace("fast_", "fast::", 1),
                      dict(body=len(trip), full=len(body), floats=floats, width=width, callee=callee,
-                          counts=classify(trip, isa))))
+                          inner=inner, counts=classify(trip, isa))))
     return arch, isa, rows
 
 
@@ -353,6 +359,7 @@ def main(argv):
                     continue
                 print(f"{name:18s} {r['body']:4d} insns/trip, {r['floats']:3d} floats/trip  "
                       + ("(+call) " if r["callee"] else "")
+                      + (f"(+{r['inner']} inner loops) " if r["inner"] else "")
                       + ", ".join(f"{k} {v}" for k, v in r["counts"].items() if v))
         return
     print("| kernel | " + " | ".join(f"{os.path.basename(p)}: / vector | / 16" for p, _, _, _ in results) + " |")
@@ -369,7 +376,7 @@ def main(argv):
                 cells += ["—", "—"]
                 continue
             nvec = r["floats"] / r["width"]
-            mark = " +call" if r["callee"] else ""
+            mark = (" +call" if r["callee"] else "") + (" +loop" if r["inner"] else "")
             cells += [f"{r['body'] / nvec:.0f}{mark}", f"{r['body'] * 16 / r['floats']:.0f}"]
         print(f"| {n} | " + " | ".join(cells) + " |")
 
