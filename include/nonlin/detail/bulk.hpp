@@ -193,11 +193,19 @@ NONLIN_NOINLINE void partial_vector(Op const& op, T* out, std::size_t i, std::si
   std::memcpy(out + i, res, count * sizeof(T));
 }
 
+// op(x...) out of line: the bulk loops' second evaluation of a vector with
+// a rare lane (whole_vectors, half_loop), so that their function holds one
+// copy of the kernel, not two.
+template <class Op, class... B>
+NONLIN_COLD auto call_cold(Op const& op, B... x) noexcept {
+  return op(x...);
+}
+
 // put(i, op(in...[i, i + W))) for the whole vectors from i on; returns
 // the index after the last. Where op defers its rare lanes (defers_rare) and
 // the target wants it (defer_rare_lanes, ops.hpp), a vector with a lane for
 // op's cold call leaves the hot loop, which so holds no call, and is
-// computed again by op's own call: the same bits.
+// computed again by op's own call, out of line (call_cold): the same bits.
 template <class B, class Op, class Put, class... In>
 NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_t i, std::size_t n,
                                         In const*... in) noexcept {
@@ -211,7 +219,7 @@ NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_
         put(i, y);
       }
       if (hit) {
-        put(i, op(xsimd::load_unaligned(in + i)...));
+        put(i, call_cold(op, xsimd::load_unaligned(in + i)...));
         i += W;
       }
     }

@@ -136,6 +136,11 @@ NONLIN_INLINE B apply_op_defer(Op const& op, const B* xv, std::index_sequence<K.
                                standard::rare_defer const& rare) noexcept {
   return op(xv[K]..., rare);
 }
+// op(x[0], x[1], ...) out of line (bulk.hpp, call_cold).
+template <class Op, class B, std::size_t... K>
+NONLIN_INLINE B apply_op_cold(Op const& op, const B* xv, std::index_sequence<K...>) noexcept {
+  return call_cold(op, xv[K]...);
+}
 #endif
 
 // -------------------------------------------------------- the rare path --
@@ -334,7 +339,8 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
   constexpr std::size_t kBlock = 1024;
   constexpr std::size_t kArgs = sizeof...(In);
   // As whole_vectors (bulk.hpp): a vector with a lane for op's cold call
-  // leaves the inner loops too, and is computed again by op's own call.
+  // leaves the inner loops too, and is computed again by op's own call
+  // (out of line: call_cold).
   constexpr bool Defer = defer_rare_lanes() && defers_rare<Op, B, void(decltype(load_as_float(in))...)>::value;
   flagged_lanes<kArgs, kBlock> flags;
   (void)flags;
@@ -357,7 +363,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           }
           if (hit) {
             const B xv[kArgs] = {load_as_float(in + i)...};
-            apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
+            apply_op_cold(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
             i += W;
           }
         }
@@ -412,7 +418,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         if constexpr (Exact || Defer) {
           if (end - i >= W) {
             if constexpr (Defer) {
-              if (hit) y = apply_op(op, xv, std::make_index_sequence<kArgs>());
+              if (hit) y = apply_op_cold(op, xv, std::make_index_sequence<kArgs>());
             }
             if constexpr (Exact) {
               add_lanes(flags, near_midpoint<Out>(y, E), i, end, xv, std::make_index_sequence<kArgs>());
