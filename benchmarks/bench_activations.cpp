@@ -416,7 +416,7 @@ void register_gated(G const& g) {
 
 // ------------------------------------------------------ --peer_accuracy --
 // Every unary kernel this binary benchmarks, for run_peer_accuracy(): per
-// function nonlin (precise), nonlin_fast, std_loop, xsimd_math and the peer
+// function nonlin_precise, nonlin (default), nonlin_fast, std_loop, xsimd_math and the peer
 // entries, with the functions' parameters as the kernels use them.
 
 template <class F>

@@ -314,7 +314,8 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
 
 const char* column_label(std::string const& c) {
   static const std::map<std::string, const char*> labels = {
-      {"nonlin", "nonlin"}, {"nonlin_fast", "nonlin fast"}, {"std_loop", "std loop"},
+      {"nonlin_precise", "nonlin precise"}, {"nonlin", "nonlin default"}, {"nonlin_fast", "nonlin fast"},
+      {"std_loop", "std loop"},
       {"xsimd_math", "xsimd math"}, {"onednn", "oneDNN"}, {"xnnpack", "XNNPACK"},
       {"eigen", "Eigen"}, {"sleef", "SLEEF"}, {"torch", "torch"}};
   auto it = labels.find(c);
@@ -499,7 +500,7 @@ int run_peer_accuracy(accuracy_options const& opt, std::vector<accuracy_function
     for (std::size_t k = 0; k < kernels.size(); ++k) all[k].merge(pt[k]);
 
   // --- columns: nonlin's tiers, the baselines, then the peers in registry order
-  std::vector<std::string> columns = {"nonlin", "nonlin_fast", "std_loop", "xsimd_math"};
+  std::vector<std::string> columns = {"nonlin_precise", "nonlin", "nonlin_fast", "std_loop", "xsimd_math"};
   for (auto const& k : kernels)
     if (std::find(columns.begin(), columns.end(), k.column) == columns.end()) columns.push_back(k.column);
   columns.erase(std::remove_if(columns.begin(), columns.end(),
@@ -583,7 +584,8 @@ int run_peer_accuracy(accuracy_options const& opt, std::vector<accuracy_function
     for (auto const& c : columns) {
       const long k = find_kernel(f, c);
       if (k < 0) {
-        md << (c == "nonlin_fast" && find_kernel(f, "nonlin") >= 0 ? " = nonlin |" : " — |");
+        md << ((c == "nonlin_fast" || c == "nonlin_precise") && find_kernel(f, "nonlin") >= 0 ? " = default |"
+                                                                                             : " — |");
         continue;
       }
       stats const& s = all[static_cast<std::size_t>(k)];
@@ -596,7 +598,8 @@ int run_peer_accuracy(accuracy_options const& opt, std::vector<accuracy_function
     }
     md << "\n";
   }
-  md << "\n\"= nonlin\": `fast::relu` and `fast::leaky_relu` are the precise functors.\n";
+  md << "\n\"= default\": one functor for every tier (relu, leaky_relu, relu6, hardsigmoid, hardswish: "
+        "tier::all).\n";
 
   md << "\n## Details\n\n";
   md << "Per kernel: the max of each class and the input where it occurs (ties: the smallest bit pattern); "
