@@ -15,9 +15,12 @@
 # Environment: BENCH_FILTER, a --benchmark_filter regex (default: n = 4096
 # and 16M; "." adds 65536 and 1M on the uniform set, about an hour on 2
 # cores). The environment of
-# run.sh applies (BUILD_DIR, CXX, CXX_FLAGS, PEERS, REPORT_NOTE);
-# MARKDOWN_OUT defaults to benchmarks/README.md. Takes about 10 minutes
-# on a 2-core machine.
+# run.sh applies (BUILD_DIR, CXX, CXX_FLAGS, PEERS, REPORT_NOTE, ACCURACY);
+# MARKDOWN_OUT defaults to benchmarks/README.md, and ACCURACY, with the
+# default flags, to benchmarks/peer_accuracy.md (benchmarks/peer_accuracy.sh,
+# the same build: the report's (function, peer) pairs; with other flags
+# give the report of a peer_accuracy.sh run with them, or ACCURACY= for
+# none). Takes about 10 minutes on a 2-core machine.
 #
 # The 16-bit storage tables alone, in a section of their own:
 #   BENCH_FILTER='^(gelu|gelu_tanh|silu|sigmoid|tanh|swish|swiglu|geglu|copy)/(nonlin|nonlin_precise|nonlin_fast|three_pass|table|torch|torch_via_float|memcpy)/(uniform|bf16|f16)/(4096|16777216)$' \
@@ -38,6 +41,9 @@ default_filter='^[a-z0-9_]+/[a-z_]+/[a-z0-9]+/(4096|16777216)$'
 filter="${BENCH_FILTER:-$default_filter}"
 
 export MARKDOWN_OUT="${MARKDOWN_OUT:-$here/README.md}"
+if [ -z "${ACCURACY+set}" ] && [ -z "${CXX_FLAGS:-}" ]; then
+  export ACCURACY="$here/peer_accuracy.md"
+fi
 export REPORT_COMMAND="benchmarks/compare.sh${1:+ $1}${2:+ $2}${BENCH_FILTER:+ (BENCH_FILTER=$BENCH_FILTER)}"
 exec "$here/run.sh" "$min_time" -- "--benchmark_repetitions=$repetitions" --benchmark_report_aggregates_only=true \
   "--benchmark_filter=$filter"

@@ -340,6 +340,164 @@ def half_section(results, order):
     return out
 
 
+# ------------------------------------------------------ issue 11's targets --
+
+# Peers that claim about 1 ULP (the precise tier's target: faster than each).
+ONE_ULP_PEERS = ["sleef", "torch", "onednn"]
+# A gated function's accuracy is read from its activation's row.
+GATED_ACT = {"glu": "sigmoid", "swiglu": "silu", "geglu": "gelu", "geglu_tanh": "gelu_tanh"}
+TIER_LETTER = {PRECISE: "p", DEFAULT: "d", FAST: "f"}
+
+
+def load_accuracy(path):
+    """A peer_accuracy.md report's "Max ULP error" table as {(function, variant): (normal, subnormal,
+    special failures)} (None for a kernel that failed), and its header's "Flags" value."""
+    labels = {"nonlin precise": PRECISE, "nonlin default": DEFAULT, "nonlin fast": FAST}
+    labels.update({v: k for k, v in PEERS.items()})
+    cell_re = re.compile(r"^([0-9.e+-]+) / ([0-9.e+-]+) \((\d+)\)$")
+    acc, flags, columns, in_table = {}, None, None, False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("- Flags: "):
+                flags = line[len("- Flags: "):].strip("`")
+            if line.startswith("## "):
+                in_table = line == "## Max ULP error"
+                continue
+            if not in_table or not line.startswith("| "):
+                continue
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if cells[0] == "function":
+                columns = [labels.get(c) for c in cells[1:]]
+                missing = [c for c, v in zip(cells[1:], columns) if v is None]
+                if missing:
+                    sys.exit("report.py: %s: unknown columns %s" % (path, ", ".join(missing)))
+                continue
+            if columns is None or cells[0].startswith("---"):
+                continue
+            function = cells[0].split(" (")[0]
+            row = {}
+            for variant, cell in zip(columns, cells[1:]):
+                m = cell_re.match(cell)
+                if m:
+                    row[variant] = (float(m.group(1)), float(m.group(2)), int(m.group(3)))
+                elif cell == "error":
+                    row[variant] = None
+            for variant, cell in zip(columns, cells[1:]):
+                if cell == "= default" and DEFAULT in row:
+                    row[variant] = row[DEFAULT]
+            for variant, value in row.items():
+                acc[(function, variant)] = value
+    if not acc:
+        sys.exit("report.py: %s has no 'Max ULP error' table" % path)
+    return acc, flags
+
+
+def as_accurate(a, b):
+    """Whether accuracy a (normal, subnormal, special) is at least b's on every count."""
+    if a is None:
+        return False
+    if b is None:
+        return True
+    return a[0] <= b[0] and a[1] <= b[1] and a[2] <= b[2]
+
+
+def targets_section(results, order, sizes, accuracy):
+    """Issue 11's speed targets on the uniform set, and, with the accuracy of every kernel, which
+    (function, peer) pairs have a nonlin tier at least as fast and at least as accurate."""
+    targets = []
+
+    def check(goal, met, text):
+        targets.append((goal, met, text))
+
+    copy16m = results.get(("copy", "memcpy", "uniform", sizes[-1]))
+    for n in sizes:
+        big = n >= 1 << 24
+        for function in order:
+            best_t, best_p = fastest_peer(results, function, "uniform", n)
+            d = results.get((function, DEFAULT, "uniform", n))
+            f = results.get((function, FAST, "uniform", n))
+            p = results.get((function, PRECISE, "uniform", n))
+            if best_t and d and f:  # (the functions with tiers to trade)
+                check("default ≥ 1.0× the fastest peer, n = %s" % size_label(n), best_t / d >= 1.0,
+                      "%s %.2f× (%s)" % (function, best_t / d, PEERS[best_p]))
+                check("fast ≥ 1.3× the fastest peer, n = %s" % size_label(n), best_t / f >= 1.3,
+                      "%s %.2f× (%s)" % (function, best_t / f, PEERS[best_p]))
+                # (bytes: a gated function moves 12 per element, memcpy 8)
+                copy = copy16m * (1.5 if function in GATED_ACT else 1.0) if copy16m else None
+                if big and copy and copy >= best_t:
+                    check("fast ≥ 0.9× memcpy's bandwidth, n = %s (where memcpy is not faster than the fastest "
+                          "peer)" % size_label(n), copy / f >= 0.9, "%s %.2f×" % (function, copy / f))
+            for peer in ONE_ULP_PEERS:
+                t = results.get((function, peer, "uniform", n))
+                if p and t:
+                    check("precise faster than SLEEF u10, torch and oneDNN, n = %s" % size_label(n), t / p > 1.0,
+                          "%s %.2f× (%s)" % (function, t / p, PEERS[peer]))
+            for variant, tier in ((DEFAULT, "default"), (FAST, "fast")):
+                u = results.get((function, variant, "uniform", n))
+                t = results.get((function, variant, "tails", n))
+                if u and t and f:
+                    check("tails ≤ 1.2× the uniform time (default, fast), n = %s" % size_label(n), t / u <= 1.2,
+                          "%s %s %.2f" % (function, tier, t / u))
+    out = ["### Targets (issue 11)", "",
+           "Uniform inputs. Met / checked, then the misses (ratio = the peer's time over nonlin's, > 1: nonlin "
+           "faster; memcpy: bytes per second over memcpy's; tails: time over the uniform time).", ""]
+    for goal in OrderedDict((t[0], None) for t in targets):
+        rows = [t for t in targets if t[0] == goal]
+        misses = [t[2] for t in rows if not t[1]]
+        out.append("- %s: %d / %d%s" % (goal, len(rows) - len(misses), len(rows),
+                                        ("; missed: " + ", ".join(misses)) if misses else ""))
+    out.append("")
+    if accuracy is None:
+        return out
+    acc, acc_path, acc_flags = accuracy
+    out += ["#### Every (function, peer) pair: a nonlin tier at least as fast and at least as accurate", "",
+            "A cell names the tiers (p precise, d default, f fast) at least as fast as the peer on uniform inputs "
+            "and at least as accurate: max ULP error over normal results, over subnormal-or-zero results and "
+            "special failures each no larger than the peer's, from `%s`%s. ✗: none; then the fastest tier that "
+            "is as accurate and its speed ratio (peer's time over its), or \"none as accurate\". Gated rows "
+            "compare the accuracy of the activation (glu: sigmoid, swiglu: silu, geglu: gelu, geglu_tanh: "
+            "gelu_tanh), whose product with up each side rounds once more." % (
+                acc_path, " (flags `%s`)" % acc_flags if acc_flags else ""), ""]
+    for n in sizes:
+        peers = [p for p in PEERS if any(k[1] == p and k[2] == "uniform" and k[3] == n for k in results)]
+        out += ["n = %s:" % size_label(n), "", "| function | " + " | ".join(PEERS[p] for p in peers) + " |",
+                "|---|" + "|".join(["---"] * len(peers)) + "|"]
+        covered = total = 0
+        misses = []
+        for function in order:
+            act = GATED_ACT.get(function, function)
+            tiers = [v for v in (PRECISE, DEFAULT, FAST) if (function, v, "uniform", n) in results]
+            if not tiers:
+                continue
+            row = [function + (" (by %s)" % act if act != function else "")]
+            any_cell = False
+            for peer in peers:
+                tp = results.get((function, peer, "uniform", n))
+                if tp is None or (act, peer) not in acc:
+                    row.append("—")
+                    continue
+                any_cell = True
+                total += 1
+                good = [v for v in tiers if (act, v) in acc and as_accurate(acc[(act, v)], acc[(act, peer)])]
+                fast_enough = [v for v in good if results[(function, v, "uniform", n)] <= tp]
+                if fast_enough:
+                    covered += 1
+                    row.append("+".join(TIER_LETTER[v] for v in fast_enough))
+                elif good:
+                    best = min(good, key=lambda v: results[(function, v, "uniform", n)])
+                    r = tp / results[(function, best, "uniform", n)]
+                    row.append("✗ %s %.2f×" % (TIER_LETTER[best], r))
+                    misses.append("%s/%s" % (function, PEERS[peer]))
+                else:
+                    row.append("✗ none as accurate")
+                    misses.append("%s/%s" % (function, PEERS[peer]))
+            if any_cell:
+                out.append("| " + " | ".join(row) + " |")
+        out += ["", "Covered at n = %s: %d of %d pairs." % (size_label(n), covered, total), ""]
+    return out
+
+
 def check_table(context, order):
     checks = {}
     for k, v in context.items():
@@ -417,6 +575,8 @@ def main(argv):
     p.add_argument("--real-time", action="store_true", help="use real time instead of CPU time")
     p.add_argument("--note", action="append", help="a note for the header (repeatable)")
     p.add_argument("--markdown-out", metavar="FILE", help="write the report into FILE's section for this machine")
+    p.add_argument("--accuracy", metavar="FILE",
+                   help="a peer_accuracy.md of the same build: adds the (function, peer) pairs to the targets")
     p.add_argument("--half-only", action="store_true",
                    help="only the 16-bit storage tables, in a section of their own (key: machine; 16-bit storage)")
     args = p.parse_args(argv)
@@ -440,6 +600,12 @@ def main(argv):
     for set_ in SETS:
         if any(k[2] == set_ for k in results):
             body += ["Input set **%s**: %s." % (set_, SET_TEXT[set_]), ""] + summary(results, order, set_, ends)
+    accuracy = None
+    if args.accuracy:
+        acc, acc_flags = load_accuracy(args.accuracy)
+        accuracy = (acc, os.path.relpath(args.accuracy, os.path.dirname(os.path.abspath(
+            args.markdown_out)) if args.markdown_out else os.getcwd()), acc_flags)
+    body += targets_section(results, order, ends, accuracy)
     body += ["### Data dependence", ""] + data_dependence(results, order, ends)
     body += half_section(results, order)
     body += ["### Every size and input set", ""]

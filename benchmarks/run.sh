@@ -16,6 +16,8 @@
 #   REPORT_COMMAND  the command the report names (default: this one)
 #   REPORT_NOTE     a note for the report header
 #   REPORT_ARGS     more report.py arguments (e.g. --half-only), split on spaces
+#   ACCURACY   a benchmarks/peer_accuracy.sh report of the same flags: the
+#              report's targets then count the (function, peer) pairs
 #   BENCH_CPU  the CPU the benchmark runs on (taskset -c; default: the last
 #              one online), or "none": unpinned, runs on this shared 2-vCPU
 #              VM moved between two speeds 7-25 % apart (benchmarks/README.md)
@@ -72,6 +74,9 @@ if command -v python3 >/dev/null 2>&1; then
   fi
   if [[ -n "$note" ]]; then
     report_args+=(--note "$note")
+  fi
+  if [[ -n "${ACCURACY:-}" ]]; then
+    report_args+=(--accuracy "$ACCURACY")
   fi
   if [[ -n "${REPORT_ARGS:-}" ]]; then
     read -r -a extra_report_args <<<"$REPORT_ARGS"
