@@ -289,8 +289,8 @@ def main(argv):
             counts = ["—"] * 7
             ipc = "—"
         name = r["name"] + (" (β = 1.702)" if r["name"].endswith("swish") else "")
-        kind = {"nonlin": "nonlin" if "::" not in r["name"] else "nonlin fast", "eigen": "Eigen",
-                "xnnpack": "XNNPACK"}[r["kind"]]
+        tier = r["name"].split("::")[0] if "::" in r["name"] else "default"
+        kind = {"nonlin": "nonlin " + tier, "eigen": "Eigen", "xnnpack": "XNNPACK"}[r["kind"]]
         # below 1 cycle (relu-like kernels, or a call path cheaper than
         # nonlin relu's): the chain is within the baseline's noise
         w(f"| {kind} | {name} | " + " | ".join(counts) + f" | {ns:.4f} | {cyc:.1f} | {ipc} | "
