@@ -201,6 +201,15 @@ NONLIN_COLD auto call_cold(Op const& op, B... x) noexcept {
   return op(x...);
 }
 
+// Whether whole_vectors runs two vectors per trip for Op: the functors of
+// tier::all (relu, ...), a few operations per vector, whose loops are
+// bound by the loop's own instructions and the loads and stores.
+template <class Op>
+constexpr bool unrolled() {
+  if constexpr (has_tier<Op>::value) return Op::tier == tier::all;
+  else return false;
+}
+
 // put(i, op(in...[i, i + W))) for the whole vectors from i on; returns
 // the index after the last. Where op defers its rare lanes (defers_rare) and
 // the target wants it (defer_rare_lanes, ops.hpp), a vector with a lane for
@@ -224,7 +233,29 @@ NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_
       }
     }
   } else {
-    for (; n - i >= W; i += W) put(i, op(xsimd::load_unaligned(in + i)...));
+    // A copy of op, local to the loop: its parameters (alpha, beta) are
+    // then known not to change in the loop (op itself could be anywhere,
+    // out included, as far as the compiler knows), and are loaded and
+    // converted once instead of in every trip.
+    const Op op_ = op;
+    if constexpr (unrolled<Op>()) {
+      // Two vectors per trip, both loaded before either is stored (in
+      // place), counted in vectors (m): GCC 12 could not bound i by n
+      // after a loop on n - i >= 2W and warned of a wrapping second loop.
+      std::size_t m = (n - i) / W;
+      for (; m >= 2; m -= 2, i += 2 * W) {
+        const B y0 = op_(xsimd::load_unaligned(in + i)...);
+        const B y1 = op_(xsimd::load_unaligned(in + i + W)...);
+        put(i, y0);
+        put(i + W, y1);
+      }
+      if (m != 0) {
+        put(i, op_(xsimd::load_unaligned(in + i)...));
+        i += W;
+      }
+    } else {
+      for (; n - i >= W; i += W) put(i, op_(xsimd::load_unaligned(in + i)...));
+    }
   }
   return i;
 }
