@@ -30,15 +30,19 @@ using nonlin_test::vector_width;
 
 // Which functors apply() may stream (test_bulk_stream runs this file with
 // every such output streamed): the memory-speed ones (tier::all), the
-// default and fast tiers in float only (their double runs the precise
-// kernels), never the precise tier.
+// default and fast tiers in float only where a float vector is a whole
+// cache line (AVX-512; their double runs the precise kernels), never the
+// precise tier.
 static_assert(nonlin::detail::streams<nonlin::relu, float>(), "relu streams");
 static_assert(nonlin::detail::streams<nonlin::leaky_relu, double>(), "leaky_relu streams");
 static_assert(nonlin::detail::streams<nonlin::hardswish, float>(), "hardswish streams");
-static_assert(nonlin::detail::streams<nonlin::fast::sigmoid, float>(), "fast float streams");
-static_assert(nonlin::detail::streams<nonlin::fast::swiglu, float>(), "fast gated float streams");
+constexpr bool kLine = nonlin::detail::float_vector_is_a_line();
+static_assert(kLine == (NONLIN_USE_XSIMD && sizeof(float) * nonlin_test::vector_width<float>() >= 64),
+              "a line per vector: AVX-512");
+static_assert(nonlin::detail::streams<nonlin::fast::sigmoid, float>() == kLine, "fast float streams (AVX-512)");
+static_assert(nonlin::detail::streams<nonlin::fast::swiglu, float>() == kLine, "fast gated float streams (AVX-512)");
 static_assert(!nonlin::detail::streams<nonlin::fast::gelu, double>(), "fast double does not");
-static_assert(nonlin::detail::streams<nonlin::sigmoid, float>(), "default float streams");
+static_assert(nonlin::detail::streams<nonlin::sigmoid, float>() == kLine, "default float streams (AVX-512)");
 static_assert(!nonlin::detail::streams<nonlin::gelu, double>(), "default double does not");
 static_assert(!nonlin::detail::streams<nonlin::precise::sigmoid, float>(), "precise does not");
 static_assert(!nonlin::detail::streams<nonlin::precise::geglu, float>(), "precise gated does not");

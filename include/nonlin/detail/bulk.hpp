@@ -19,19 +19,31 @@ namespace detail {
 
 // Whether apply() writes large outputs of F in T with streaming stores: the
 // functors that run at memory speed for T -- one implementation for every
-// tier (relu, ...), and the default and fast tiers in float. The precise
-// tier is compute-bound and measured slower with them (benchmarks/README.md),
-// and the other tiers' double arguments run the precise kernels.
+// tier (relu, ...), and the default and fast tiers in float where a float
+// vector is a whole 64-byte cache line (AVX-512). The precise tier is
+// compute-bound and measured slower with them (benchmarks/README.md), and
+// the other tiers' double arguments run the precise kernels. With narrower
+// vectors (AVX2, SSE) the default and fast tiers measured faster with plain
+// stores, their outputs in float and in 16 bits alike (benchmarks/README.md,
+// A/B studies 10 and 12): a line's halves are written a kernel's time apart.
 template <class F, class = void>
 struct has_tier : std::false_type {};
 template <class F>
 struct has_tier<F, decltype(void(F::tier))> : std::true_type {};
 
+constexpr bool float_vector_is_a_line() {
+#if NONLIN_USE_XSIMD
+  return sizeof(xsimd::batch<float>) >= 64;
+#else
+  return false;
+#endif
+}
+
 template <class F, class T>
 constexpr bool streams() {
   if constexpr (has_tier<F>::value) {
-    return F::tier == tier::all ||
-           ((F::tier == tier::fast || F::tier == tier::standard) && std::is_same<T, float>::value);
+    return F::tier == tier::all || ((F::tier == tier::fast || F::tier == tier::standard) &&
+                                    std::is_same<T, float>::value && float_vector_is_a_line());
   } else {
     return false;
   }
