@@ -288,7 +288,7 @@ def main(argv):
         else:
             counts = ["—"] * 7
             ipc = "—"
-        name = r["name"] + (" (β = 1.702)" if r["name"].endswith("swish") else "")
+        name = r["name"] + (" (β = 1.702)" if r["name"].split("::")[-1] == "swish" else "")
         tier = r["name"].split("::")[0] if "::" in r["name"] else "default"
         kind = {"nonlin": "nonlin " + tier, "eigen": "Eigen", "xnnpack": "XNNPACK"}[r["kind"]]
         # below 1 cycle (relu-like kernels, or a call path cheaper than
