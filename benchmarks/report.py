@@ -331,13 +331,19 @@ def half_section(results, order):
         out.append("")
     if targets:
         out += ["#### Targets", "", "Met / checked, then the misses (ratio = elements/s over the baseline's).", ""]
-        for goal in OrderedDict((t[0], None) for t in targets):
-            rows = [t for t in targets if t[0] == goal]
-            misses = [t[2] for t in rows if not t[1]]
-            out.append("- %s: %d / %d%s" % (goal, len(rows) - len(misses), len(rows),
-                                            ("; missed: " + ", ".join(misses)) if misses else ""))
-        out.append("")
+        out += target_lines(targets)
     return out
+
+
+def target_lines(targets):
+    """One line per goal of targets [(goal, met, text)]: met / checked, then the texts of the misses."""
+    out = []
+    for goal in OrderedDict((t[0], None) for t in targets):
+        rows = [t for t in targets if t[0] == goal]
+        misses = [t[2] for t in rows if not t[1]]
+        out.append("- %s: %d / %d%s" % (goal, len(rows) - len(misses), len(rows),
+                                        ("; missed: " + ", ".join(misses)) if misses else ""))
+    return out + [""]
 
 
 # ------------------------------------------------------ issue 11's targets --
@@ -442,12 +448,7 @@ def targets_section(results, order, sizes, accuracy):
     out = ["### Targets (issue 11)", "",
            "Uniform inputs. Met / checked, then the misses (ratio = the peer's time over nonlin's, > 1: nonlin "
            "faster; memcpy: bytes per second over memcpy's; tails: time over the uniform time).", ""]
-    for goal in OrderedDict((t[0], None) for t in targets):
-        rows = [t for t in targets if t[0] == goal]
-        misses = [t[2] for t in rows if not t[1]]
-        out.append("- %s: %d / %d%s" % (goal, len(rows) - len(misses), len(rows),
-                                        ("; missed: " + ", ".join(misses)) if misses else ""))
-    out.append("")
+    out += target_lines(targets)
     if accuracy is None:
         return out
     acc, acc_path, acc_flags = accuracy
