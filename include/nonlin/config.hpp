@@ -71,8 +71,9 @@
   }
 
 // NONLIN_STREAM_MIN_BYTES: for functors that run at memory speed (relu,
-// leaky_relu, relu6, hardsigmoid, hardswish; the default and fast tiers in
-// float, and in the 16-bit storage paths whose math runs in float: float,
+// leaky_relu, relu6, hardsigmoid, hardswish; with AVX-512, whose float
+// vector is a whole cache line, also the default and fast tiers in float),
+// in float and in the 16-bit storage paths whose math runs in float (float,
 // or bf16/f16 with AVX2 + F16C or AVX-512),
 // nonlin::apply writes an output of at least this many bytes with
 // non-temporal (streaming) stores on x86, as memcpy does for copies larger
