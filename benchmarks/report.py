@@ -556,6 +556,12 @@ the tier's, so > 1 means that nonlin tier is faster. "copy BW" is memcpy's
 time per element over nonlin's (gated functions read two arrays, so 67 %
 there moves as many bytes per second as 100 % for a unary one).
 
+Each machine section's "Targets (issue 11)" block checks the speed targets
+of issue 11 and, given the accuracy of every kernel measured alike
+(`benchmarks/peer_accuracy.sh`, passed as ACCURACY), counts the (function,
+peer) pairs where a nonlin tier is at least as fast and at least as
+accurate as the peer.
+
 To reproduce (Debian 12; the peers are the packages libdnnl-dev,
 ocl-icd-opencl-dev, libxnnpack-dev, libpthreadpool-dev, libeigen3-dev,
 libsleef-dev, libtorch-dev): `benchmarks/compare.sh`. It replaces the
