@@ -294,9 +294,10 @@ TYPED_TEST(Denormals, UnaryDefaultModeWithinBound) {
 //    swish, gelu_tanh: the subnormal quotient is scaled once more, and DAZ
 //    reads it as zero);
 //  * subnormal input with DAZ: the result of the same-signed zero, except
-//    relu / leaky_relu, which return the subnormal input itself (no
+//    relu / relu6 / leaky_relu, which return the subnormal input itself (no
 //    arithmetic: a blend of x, and DAZ makes x < 0 false for a negative
-//    one) -- or a zero; see the table.
+//    one) -- or a zero (relu and relu6 take a max instruction on AVX and
+//    AVX-512, which reads x as zero); see the table.
 // The default tier in float (with an FMA) scales its results into the
 // subnormal range with integer operations (no floating-point underflow, no
 // assist); the fast tier (in float, with or without an FMA) does so in its

@@ -29,13 +29,14 @@ struct relu {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
 #if defined(__clang__) && defined(__aarch64__)
-      // opaque: clang 14 to 16 turn this select into AArch64's fmax(v, 0),
-      // which gives +0 for v = -0 (llvm/llvm-project#93414).
+      // opaque: clang 14 to 16 turn the select (max_keep_nan's, on NEON)
+      // into AArch64's fmax(v, 0), which gives +0 for v = -0
+      // (llvm/llvm-project#93414).
       const W zero = detail::opaque(W(0));
 #else
       const W zero = W(0);
 #endif
-      return detail::select(v < W(0), zero, v);
+      return detail::max_keep_nan(v, zero);  // v < 0 ? 0 : v, NaN kept
     });
   }
 };
@@ -84,8 +85,15 @@ struct relu6 {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
-      // Two selects, not min/max: NaN must pass through.
-      return detail::select(v < W(0), W(0), detail::select(v > W(6), W(6), v));
+#if defined(__clang__) && defined(__aarch64__)
+      // opaque: as in relu (llvm/llvm-project#93414: fmax(v, 0) gives +0).
+      const W zero = detail::opaque(W(0));
+#else
+      const W zero = W(0);
+#endif
+      // The ops' max and min that keep a NaN v (one instruction each on
+      // AVX and AVX-512, selects elsewhere); -0 stays -0 (not below +0).
+      return detail::min_keep_nan(detail::max_keep_nan(v, zero), W(6));
     });
   }
 };
