@@ -216,15 +216,17 @@ NONLIN_INLINE V div6(V const& nh, V const& nl) noexcept {
   return detail::fma(r + nl, sixth, q);
 }
 
-// hardsigmoid(x) = min(max((x + 3)/6, 0), 1), with x + 3 = s + e exactly
-// (Fast2Sum: |x| <= 3 wherever the quotient is used).
+// hardsigmoid(x) = min(max((x + 3)/6, 0), 1) = (xc + 3)/6 with xc = x
+// clamped to [-3, 3], xc + 3 = s + e exactly (Fast2Sum: |xc| <= 3).
 template <class V>
 NONLIN_INLINE V hardsigmoid(V const& x) noexcept {
   const V three = V(3);
-  const V s = detail::opaque(x + three);
-  const V e = detail::opaque(three - s) + x;
-  const V y = div6(s, e);
-  return detail::select(x >= three, V(1), detail::select(x <= -three, V(0), y));
+  // x clamped to [-3, 3] (NaN kept): s = 0 gives +0 and s = 6 gives 1
+  // exactly, so no select on the result is needed.
+  const V xc = detail::min_keep_nan(detail::max_keep_nan(x, V(-3)), three);
+  const V s = detail::opaque(xc + three);
+  const V e = detail::opaque(three - s) + xc;
+  return div6(s, e);
 }
 
 // hardswish(x) = x min(max(x + 3, 0), 6) / 6: x (s + e) / 6 with x + 3 =
