@@ -34,9 +34,10 @@ struct sigmoid {
 
 /// nonlin::sigmoid: sigmoid(x) = 1 / (1 + e^-x), the default tier.
 ///
-/// float: 1/(1 + E) or E/(1 + E), E = e^-|x| (degree-6 exp, two-constant
-/// reduction), one division; results in the subnormal range rounded once,
-/// without a subnormal intermediate. Always in [0, 1].
+/// float: 1/(1 + e^-x), with e^-x = 2^k (1 + s) (degree-6 exp, two-constant
+/// reduction) and 1 + e^-x rounded once from 1 + 2^k and 2^k s; one
+/// division; results in the subnormal range rounded once, without a
+/// subnormal intermediate. Always in [0, 1].
 /// Tier: standard (the default). Types: float, double,
 /// xsimd::batch<float|double, A>.
 /// Bound: float 4 ULP; double, and float on a target without an FMA, run

@@ -10,10 +10,12 @@
 //    compares and selects, integer and bit operations, max/min with the NaN
 //    rule written out in ops.hpp); and no vector negation (the ops' fms,
 //    fnma, fnms instead: GCC 12 turns a sign-bit XOR into 0 - v);
-//  * exp only of a <= 0, clamped where the result no longer changes;
-//    e^a = p 2^n with n = round(a log2e) by the 1.5 * 2^23 magic number in
-//    one fma (its low bits, shifted into the exponent field, are 2^(n + K)),
-//    r = a - n ln2 by a two-constant reduction, p = e^r a polynomial;
+//  * exp of arguments clamped where the result no longer changes: of a <=
+//    0, and in sigmoid and glu of -x of either sign, as 2^n (1 + s) scaled
+//    by 2^-K (never overflowing); e^a = p 2^n with n = round(a log2e) by
+//    the 1.5 * 2^23 magic number in one fma (its low bits, shifted into the
+//    exponent field, are 2^(n + K)), r = a - n ln2 by a two-constant
+//    reduction, p = e^r (or s = e^r - 1) a polynomial;
 //  * a result that can be subnormal is carried scaled by 2^K, every
 //    intermediate normal, until one last fma whose result is normal:
 //    fma(q, 2^-K, C) with C = 2^-126 (the sign of q) in the lanes below
@@ -116,6 +118,27 @@ NONLIN_INLINE exp_k<V> exp_neg_k(V const& a, V const& alo = V(0.0f)) noexcept {
   else return {exp_poly5(r), pow2_of_magic(t)};
 }
 
+// (1 + e^-x) 2^-KK, for x clamped by the caller so that 2^(k - KK) and
+// 2^(KK - k) are normal: e^-x = 2^k (1 + s), k = round(-x log2e), s = e^r
+// - 1 by its polynomial (no 1 + s rounded). The sum is
+// rounded once: 2^-KK + 2^(k - KK) is exact for k <= 23; for k >= 24 it
+// rounds to 2^(k - KK), and the lost 2^-KK joins s as 2^-k (s + 2^-k rounds
+// at the ulp of s, far below that of the sum).
+template <int KK, class V>
+NONLIN_INLINE V one_plus_exp_scaled(V const& xc) noexcept {
+  constexpr double magic = kMagic + 127 - KK;
+  const V t = detail::fma(xc, splat<V>(-C::log2e), splat<V>(magic));
+  const V n = t - splat<V>(magic);
+  V r = detail::fnms(n, splat<V>(C::ln2_hi), xc);  // -x - n ln2_hi, exact
+  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+  const V s = r * horner_at<1>(r, C::exp6);          // e^r - 1
+  const V sK = pow2_of_magic(t);                     // 2^(k - KK)
+  const V one = sK + splat<V>(pow2f_v<-KK>);
+  const V lost = splat<V>(pow2f_v<-KK>) - (one - sK);  // 0, or 2^-KK for k >= 24
+  const V inv = from_bits<V>(bits_sub<V>(ibits<V>(254 << 23), to_bits(sK)));  // 2^(KK - k)
+  return detail::fma(sK, detail::fma(lost, inv, s), one);
+}
+
 // q * 2^-K rounded once for q >= 0 (or NaN), subnormal results included.
 template <class V>
 NONLIN_INLINE V scale_down_pos(V const& q) noexcept {
@@ -166,16 +189,13 @@ NONLIN_INLINE float first_lane(V const& v) noexcept {
 
 // ------------------------------------------------------------- unary --
 
-// sigmoid(x) = 1/(1 + E) (x >= 0) or E/(1 + E) (x < 0), E = e^-|x|;
-// -|x| is clamped at -104 (sigmoid(-104) < 2^-150: +0).
+// sigmoid(x) = 1/(1 + e^-x): 2^K over (1 + e^-x) 2^-K, one rounding of the
+// denominator and one of the quotient, then the final scaling. x is
+// clamped to [-104, 59] (sigmoid(-104) < 2^-150: +0; from 17 on, 1).
 template <class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
-  const V a = max_keep_nan(neg_abs(x), splat<V>(-104.0));
-  const exp_k<V> e = exp_neg_k<K>(a);
-  const V eK = e.p * e.sK;                                        // E 2^K, normal
-  const V d = detail::fma(eK, splat<V>(pow2f_v<-K>), V(1.0f));      // 1 + E
-  const V q = detail::div(sign_select(x, eK, splat<V>(pow2f_v<K>)), d);         // sigmoid(x) 2^K
-  return scale_down_pos(q);
+  const V xc = min_keep_nan(max_keep_nan(x, splat<V>(-104.0)), splat<V>(59.0));
+  return scale_down_pos(detail::div(V(1.0f), one_plus_exp_scaled<K>(xc)));
 }
 
 // silu(x) = x sigmoid(x): x/(1 + E) (x >= 0), x E/(1 + E) (x < 0); below
@@ -445,11 +465,11 @@ NONLIN_INLINE V swish(V const& x, V const& beta, Rare const& rare = Rare{}) noex
 // glu(g, up) = sigmoid(g) up.
 template <class V, class Rare = rare_now>
 NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
-  const V a = max_keep_nan(neg_abs(g), V(-132.0f));
-  const exp_k<V> e = exp_neg_k<KG>(a);
-  const V eK = e.p * e.sK;
-  const V d = detail::fma(eK, splat<V>(pow2f_v<-KG>), V(1.0f));
-  const V w = detail::div(up * sign_select(g, eK, splat<V>(pow2f_v<KG>)), d);  // up sigmoid(g) 2^KG
+  // up itself over (1 + e^-g) 2^-KG: no product rounded before the
+  // division. g clamped to [-132, 31]: below, |up sigmoid(g)| < 2^-158 for
+  // |up| <= 2^32; from 31 on, up sigmoid(g) rounds to up.
+  const V gc = min_keep_nan(max_keep_nan(g, V(-132.0f)), V(31.0f));
+  const V w = detail::div(up, one_plus_exp_scaled<KG>(gc));  // up sigmoid(g) 2^KG
   V y = scale_down_any(w, splat<V>(pow2f_v<-KG>), w == w);  // every lane may be tiny
   const auto big = big_lanes(up);
   if constexpr (defers<Rare>()) rare.hit = any_lane(big);
