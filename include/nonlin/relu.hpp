@@ -10,6 +10,23 @@
 
 NONLIN_BEGIN_NAMESPACE
 
+namespace detail {
+// v < 0 ? +0 : v, v's NaN and -0 kept: the ops' NaN-keeping max (one
+// instruction on AVX and AVX-512, a select elsewhere). relu and relu6.
+template <class W>
+NONLIN_INLINE W max_zero(W const& v) noexcept {
+#if defined(__clang__) && defined(__aarch64__)
+  // opaque: clang 14 to 16 turn the select (max_keep_nan's, on NEON) into
+  // AArch64's fmax(v, 0), which gives +0 for v = -0
+  // (llvm/llvm-project#93414).
+  const W zero = opaque(W(0));
+#else
+  const W zero = W(0);
+#endif
+  return max_keep_nan(v, zero);
+}
+}  // namespace detail
+
 /// relu(x) = max(x, 0).
 ///
 /// Tier: all (nonlin::precise::relu and nonlin::fast::relu name it too).
@@ -26,18 +43,7 @@ struct relu {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     // Through eval like every functor: with the caller's FTZ/DAZ set, a
     // compiler may rewrite the scalar select into arithmetic that flushes.
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
-      using W = typename std::decay<decltype(v)>::type;
-#if defined(__clang__) && defined(__aarch64__)
-      // opaque: clang 14 to 16 turn the select (max_keep_nan's, on NEON)
-      // into AArch64's fmax(v, 0), which gives +0 for v = -0
-      // (llvm/llvm-project#93414).
-      const W zero = detail::opaque(W(0));
-#else
-      const W zero = W(0);
-#endif
-      return detail::max_keep_nan(v, zero);  // v < 0 ? 0 : v, NaN kept
-    });
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::max_zero(v); });
   }
 };
 
@@ -85,15 +91,8 @@ struct relu6 {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
       using W = typename std::decay<decltype(v)>::type;
-#if defined(__clang__) && defined(__aarch64__)
-      // opaque: as in relu (llvm/llvm-project#93414: fmax(v, 0) gives +0).
-      const W zero = detail::opaque(W(0));
-#else
-      const W zero = W(0);
-#endif
-      // The ops' max and min that keep a NaN v (one instruction each on
-      // AVX and AVX-512, selects elsewhere); -0 stays -0 (not below +0).
-      return detail::min_keep_nan(detail::max_keep_nan(v, zero), W(6));
+      // min_keep_nan: one instruction on AVX and AVX-512, as max_zero's.
+      return detail::min_keep_nan(detail::max_zero(v), W(6));
     });
   }
 };

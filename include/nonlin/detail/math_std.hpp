@@ -119,11 +119,11 @@ NONLIN_INLINE exp_k<V> exp_neg_k(V const& a, V const& alo = V(0.0f)) noexcept {
 }
 
 // (1 + e^-x) 2^-KK, for x clamped by the caller so that 2^(k - KK) and
-// 2^(KK - k) are normal: e^-x = 2^k (1 + s), k = round(-x log2e), s = e^r
-// - 1 by its polynomial (no 1 + s rounded). The sum is
-// rounded once: 2^-KK + 2^(k - KK) is exact for k <= 23; for k >= 24 it
-// rounds to 2^(k - KK), and the lost 2^-KK joins s as 2^-k (s + 2^-k rounds
-// at the ulp of s, far below that of the sum).
+// 2^(KK - k) are normal: e^-x = 2^k (1 + s), k = round(-x log2e), s =
+// e^r - 1 by its polynomial (1 + s is never rounded). The sum is rounded
+// once: 2^-KK + 2^(k - KK) is exact for k <= 23; for k >= 24 it rounds to
+// 2^(k - KK), and the lost 2^-KK joins s as 2^-k (s + 2^-k rounds at the
+// ulp of s, far below that of the sum). Branch-free: lost is 0 for k <= 23.
 template <int KK, class V>
 NONLIN_INLINE V one_plus_exp_scaled(V const& xc) noexcept {
   constexpr double magic = kMagic + 127 - KK;
