@@ -17,6 +17,7 @@
 
 #include "canary.hpp"
 #include "common.hpp"
+#include "erased.hpp"
 #include "functions_for.hpp"
 #include "vector_width.hpp"
 #include "nonlin/nonlin.hpp"
@@ -84,6 +85,10 @@ std::vector<T> make_inputs(std::size_t n, unsigned seed) {
 
 using nonlin_test::canary;
 using nonlin_test::is_canary;
+using nonlin_test::gated_fn;
+using nonlin_test::gated_fns;
+using nonlin_test::unary_fns;
+
 
 template <class T>
 class Bulk : public ::testing::Test {};
@@ -98,14 +103,14 @@ TYPED_TEST(Bulk, UnaryEveryLengthAndOffsetEqualsScalar) {
   const auto src = make_inputs<T>(max_n + line, 1);
   const auto functions = nonlin_test::functions_for<T>(nonlin::unary_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& f) {
+  for (auto const& f : unary_fns<T>(functions)) {
     std::size_t failures = 0;
     for (std::size_t off = 0; off < line; ++off) {
       for (std::size_t n = 0; n <= max_n; ++n) {
         // Output buffer with guard zones before and after [off, off + n).
         std::vector<T> out(n + 2 * line, canary<T>());
         const T* in = src.data() + off;
-        nonlin::apply(f, in, out.data() + off, n);
+        f.bulk(in, out.data() + off, n);
         for (std::size_t i = 0; i < out.size(); ++i) {
           const bool inside = i >= off && i < off + n;
           if (!inside) {
@@ -114,7 +119,7 @@ TYPED_TEST(Bulk, UnaryEveryLengthAndOffsetEqualsScalar) {
             continue;
           }
           const T x = in[i - off];
-          const T expect = f(x);
+          const T expect = f.scalar(x);
           if (!same_bits(out[i], expect) && failures++ < 10)
             ADD_FAILURE() << f.name << " n=" << n << " offset=" << off << " input " << show(x) << ": bulk "
                           << show(out[i]) << " != scalar " << show(expect);
@@ -122,7 +127,7 @@ TYPED_TEST(Bulk, UnaryEveryLengthAndOffsetEqualsScalar) {
       }
     }
     EXPECT_EQ(failures, 0u) << f.name;
-  });
+  }
 }
 
 TYPED_TEST(Bulk, UnaryInPlaceEqualsOutOfPlace) {
@@ -130,20 +135,20 @@ TYPED_TEST(Bulk, UnaryInPlaceEqualsOutOfPlace) {
   constexpr std::size_t W = vector_width<T>();
   const auto functions = nonlin_test::functions_for<T>(nonlin::unary_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& f) {
+  for (auto const& f : unary_fns<T>(functions)) {
     for (std::size_t n = 0; n <= 4 * W + 1; ++n) {
       for (std::size_t off = 0; off < 3; ++off) {
         auto buf = make_inputs<T>(n + off, static_cast<unsigned>(n));
         std::vector<T> expect(n + off);
-        nonlin::apply(f, buf.data() + off, expect.data() + off, n);
-        nonlin::apply(f, buf.data() + off, buf.data() + off, n);
+        f.bulk(buf.data() + off, expect.data() + off, n);
+        f.bulk(buf.data() + off, buf.data() + off, n);
         for (std::size_t i = 0; i < n; ++i)
           ASSERT_TRUE(same_bits(buf[off + i], expect[off + i]))
               << f.name << " in place, n=" << n << " i=" << i << ": " << show(buf[off + i]) << " vs "
               << show(expect[off + i]);
       }
     }
-  });
+  }
 }
 
 TYPED_TEST(Bulk, ResultDoesNotDependOnChunking) {
@@ -152,19 +157,19 @@ TYPED_TEST(Bulk, ResultDoesNotDependOnChunking) {
   const auto in = make_inputs<T>(n, 7);
   const auto functions = nonlin_test::functions_for<T>(nonlin::unary_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& f) {
+  for (auto const& f : unary_fns<T>(functions)) {
     std::vector<T> whole(n), pieces(n);
-    nonlin::apply(f, in.data(), whole.data(), n);
+    f.bulk(in.data(), whole.data(), n);
     std::size_t i = 0, step = 1;
     while (i < n) {
       const std::size_t len = std::min(step, n - i);
-      nonlin::apply(f, in.data() + i, pieces.data() + i, len);
+      f.bulk(in.data() + i, pieces.data() + i, len);
       i += len;
       step = step * 2 + 1;  // 1, 3, 7, 15, ...: every chunk boundary misaligned
     }
     for (std::size_t k = 0; k < n; ++k)
       ASSERT_TRUE(same_bits(whole[k], pieces[k])) << f.name << " at " << k << " input " << show(in[k]);
-  });
+  }
 }
 
 TYPED_TEST(Bulk, GatedSplitEveryLengthAndOffsetEqualsScalar) {
@@ -176,20 +181,20 @@ TYPED_TEST(Bulk, GatedSplitEveryLengthAndOffsetEqualsScalar) {
   const auto up = make_inputs<T>(max_n + line, 3);
   const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& g) {
+  for (auto const& g : gated_fns<T, true>(functions)) {
     std::size_t failures = 0;
     for (std::size_t off = 0; off < line; ++off) {
       for (std::size_t n = 0; n <= max_n; ++n) {
         std::vector<T> out(n + 2 * line, canary<T>());
         const std::size_t uoff = (off * 5 + 3) % line;  // gate and up misaligned differently
-        nonlin::apply(g, gate.data() + off, up.data() + uoff, out.data() + off, n);
+        g.bulk(gate.data() + off, up.data() + uoff, out.data() + off, n);
         for (std::size_t i = 0; i < out.size(); ++i) {
           if (i < off || i >= off + n) {
             if (!is_canary(out[i]) && failures++ < 10) ADD_FAILURE() << g.name << ": wrote outside range at " << i;
             continue;
           }
           const T a = gate[i], b = up[uoff + i - off];
-          const T expect = g(a, b);
+          const T expect = g.scalar(a, b);
           if (!same_bits(out[i], expect) && failures++ < 10)
             ADD_FAILURE() << g.name << " n=" << n << " gate " << show(a) << " up " << show(b) << ": bulk "
                           << show(out[i]) << " != scalar " << show(expect);
@@ -197,7 +202,7 @@ TYPED_TEST(Bulk, GatedSplitEveryLengthAndOffsetEqualsScalar) {
       }
     }
     EXPECT_EQ(failures, 0u) << g.name;
-  });
+  }
 }
 
 // The default and fast tiers' swish and swiglu pick their kernel once per
@@ -247,35 +252,32 @@ TYPED_TEST(Bulk, GatedSplitInPlaceOnEitherOperand) {
   constexpr std::size_t W = vector_width<T>();
   const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& g) {
+  for (auto const& g : gated_fns<T, true>(functions)) {
     for (std::size_t n = 0; n <= 4 * W + 1; ++n) {
       const auto gate = make_inputs<T>(n, 11);
       const auto up = make_inputs<T>(n, 12);
       std::vector<T> expect(n);
-      nonlin::apply(g, gate.data(), up.data(), expect.data(), n);
+      g.bulk(gate.data(), up.data(), expect.data(), n);
       auto g2 = gate;
-      nonlin::apply(g, g2.data(), up.data(), g2.data(), n);
+      g.bulk(g2.data(), up.data(), g2.data(), n);
       auto u2 = up;
-      nonlin::apply(g, gate.data(), u2.data(), u2.data(), n);
+      g.bulk(gate.data(), u2.data(), u2.data(), n);
       for (std::size_t i = 0; i < n; ++i) {
         ASSERT_TRUE(same_bits(g2[i], expect[i])) << g.name << " out==gate n=" << n << " i=" << i;
         ASSERT_TRUE(same_bits(u2[i], expect[i])) << g.name << " out==up n=" << n << " i=" << i;
       }
     }
-  });
+  }
 }
 
 // Packed [rows x 2H] -> [rows x H] with padded row strides, both halves.
-template <class T, class G>
-void check_packed(G const& g, std::size_t rows, std::size_t H, std::size_t in_pad, std::size_t out_pad,
+template <class T>
+void check_packed(gated_fn<T> const& g, std::size_t rows, std::size_t H, std::size_t in_pad, std::size_t out_pad,
                   nonlin::gate_half half, bool use_default) {
   const std::size_t is = 2 * H + in_pad, os = H + out_pad;
   const auto in = make_inputs<T>(rows * is, static_cast<unsigned>(rows * 131 + H));
   std::vector<T> out(rows * os + 8, canary<T>());
-  if (use_default)
-    nonlin::apply_packed(g, in.data(), is, out.data(), os, rows, H);
-  else
-    nonlin::apply_packed(g, in.data(), is, out.data(), os, rows, H, half);
+  g.packed(in.data(), is, out.data(), os, rows, H, use_default ? nullptr : &half);
   for (std::size_t r = 0; r < rows; ++r) {
     const T* row = in.data() + r * is;
     const T* gp = half == nonlin::gate_half::first ? row : row + H;
@@ -286,7 +288,7 @@ void check_packed(G const& g, std::size_t rows, std::size_t H, std::size_t in_pa
         ASSERT_TRUE(is_canary(got)) << g.name << ": wrote into the output row padding, row " << r << " col " << j;
         continue;
       }
-      const T expect = g(gp[j], up[j]);
+      const T expect = g.scalar(gp[j], up[j]);
       ASSERT_TRUE(same_bits(got, expect)) << g.name << " rows=" << rows << " H=" << H << " row " << r << " col " << j
                                           << ": " << show(got) << " != " << show(expect);
     }
@@ -300,7 +302,7 @@ TYPED_TEST(Bulk, GatedPackedRowsWithStrides) {
   const std::size_t Hs[] = {1, W - 1, W, W + 1, 2 * W + 3, 4 * W + 1};
   const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& g) {
+  for (auto const& g : gated_fns<T, true>(functions)) {
     for (std::size_t H : Hs) {
       if (H == 0) continue;
       for (std::size_t pad : {std::size_t(0), std::size_t(5)}) {
@@ -309,7 +311,7 @@ TYPED_TEST(Bulk, GatedPackedRowsWithStrides) {
         check_packed<T>(g, 2, H, pad, pad, g.packed_gate, true);
       }
     }
-  });
+  }
 }
 
 TYPED_TEST(Bulk, PackedDefaultsFollowTheFrameworks) {

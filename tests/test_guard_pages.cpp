@@ -34,6 +34,7 @@
 
 #include "canary.hpp"
 #include "common.hpp"
+#include "erased.hpp"
 #include "functions_for.hpp"
 #include "vector_width.hpp"
 #include "nonlin/nonlin.hpp"
@@ -206,7 +207,7 @@ TYPED_TEST(GuardPages, Unary) {
   std::vector<T> expect(max_n);
   const auto functions = nonlin_test::functions_for<T>(nonlin::unary_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& f) {
+  for (auto const& f : nonlin_test::unary_fns<T>(functions)) {
     int failures = 0;
     std::size_t runs = 0;
     for (std::size_t k = 0; k < line; ++k) {
@@ -225,10 +226,10 @@ TYPED_TEST(GuardPages, Unary) {
             std::memcpy(out, in, n * sizeof(T));
             in = out;
           }
-          for (std::size_t i = 0; i < n; ++i) expect[i] = f(in[i]);
-          set_case("%s<%s> n=%zu in=%s+%zu out=%s+%zu%s", f.name, sizeof(T) == 4 ? "float" : "double", n,
+          for (std::size_t i = 0; i < n; ++i) expect[i] = f.scalar(in[i]);
+          set_case("%s<%s> n=%zu in=%s+%zu out=%s+%zu%s", f.name.c_str(), sizeof(T) == 4 ? "float" : "double", n,
                    pin.name(), pin.k, pout.name(), pout.k, in_place ? " in place" : "");
-          nonlin::apply(f, in, out, n);
+          f.bulk(in, out, n);
           ++runs;
           if (!untouched_outside(gout, out, out + n) && failures++ < kMaxFailures)
             ADD_FAILURE() << g_case << ": wrote outside the output range";
@@ -241,7 +242,7 @@ TYPED_TEST(GuardPages, Unary) {
     }
     EXPECT_EQ(failures, 0) << f.name;
     EXPECT_GT(runs, 0u);
-  });
+  }
 }
 
 // --------------------------------------------------------- gated, two inputs --
@@ -258,7 +259,7 @@ TYPED_TEST(GuardPages, GatedSplit) {
   std::vector<T> expect(max_n);
   const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& g) {
+  for (auto const& g : nonlin_test::gated_fns<T, true>(functions)) {
     int failures = 0;
     for (std::size_t k = 0; k < line; ++k) {
       const std::size_t kup = (k * 5 + 3) % line, kout = (k * 3 + 1) % line;
@@ -284,11 +285,11 @@ TYPED_TEST(GuardPages, GatedSplit) {
             std::memcpy(out, on_gate ? gate : up, n * sizeof(T));
             (on_gate ? gate : up) = out;
           }
-          for (std::size_t i = 0; i < n; ++i) expect[i] = g(gate[i], up[i]);
-          set_case("%s<%s> n=%zu gate=%s+%zu up=%s+%zu out=%s+%zu%s", g.name, sizeof(T) == 4 ? "float" : "double",
+          for (std::size_t i = 0; i < n; ++i) expect[i] = g.scalar(gate[i], up[i]);
+          set_case("%s<%s> n=%zu gate=%s+%zu up=%s+%zu out=%s+%zu%s", g.name.c_str(), sizeof(T) == 4 ? "float" : "double",
                    n, pg.name(), pg.k, pu.name(), pu.k, po.name(), po.k,
                    in_place ? (on_gate ? " out=gate" : " out=up") : "");
-          nonlin::apply(g, gate, up, out, n);
+          g.bulk(gate, up, out, n);
           if (!untouched_outside(gout, out, out + n) && failures++ < kMaxFailures)
             ADD_FAILURE() << g_case << ": wrote outside the output range";
           for (std::size_t i = 0; i < n; ++i)
@@ -299,7 +300,7 @@ TYPED_TEST(GuardPages, GatedSplit) {
       }
     }
     EXPECT_EQ(failures, 0) << g.name;
-  });
+  }
 }
 
 // ------------------------------------------------------------- gated, packed --
@@ -316,7 +317,7 @@ TYPED_TEST(GuardPages, GatedPackedStrided) {
   std::vector<T> expect(max_rows * (max_h + 2));
   const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& g) {
+  for (auto const& g : nonlin_test::gated_fns<T, true>(functions)) {
     int failures = 0;
     for (std::size_t h = 0; h <= max_h; ++h) {
       for (std::size_t rows : {std::size_t(1), max_rows}) {
@@ -334,11 +335,12 @@ TYPED_TEST(GuardPages, GatedPackedStrided) {
                 const std::size_t goff = half == nonlin::gate_half::first ? 0 : h, uoff = h - goff;
                 for (std::size_t r = 0; r < rows; ++r)
                   for (std::size_t j = 0; j < h; ++j)
-                    expect[r * os + j] = g(in[r * is + goff + j], in[r * is + uoff + j]);
-                set_case("%s<%s> packed H=%zu rows=%zu in_stride=%zu out_stride=%zu half=%s in=%s out=%s", g.name,
+                    expect[r * os + j] = g.scalar(in[r * is + goff + j], in[r * is + uoff + j]);
+                set_case("%s<%s> packed H=%zu rows=%zu in_stride=%zu out_stride=%zu half=%s in=%s out=%s",
+                         g.name.c_str(),
                          sizeof(T) == 4 ? "float" : "double", h, rows, is, os,
                          half == nonlin::gate_half::first ? "first" : "second", pi.name(), po.name());
-                nonlin::apply_packed(g, in, is, out, os, rows, h, half);
+                g.packed(in, is, out, os, rows, h, &half);
                 // Row gaps of out are not ours to write either.
                 if (!untouched_outside(gout, out, out + out_extent) && failures++ < kMaxFailures)
                   ADD_FAILURE() << g_case << ": wrote outside the output extent";
@@ -365,7 +367,7 @@ TYPED_TEST(GuardPages, GatedPackedStrided) {
       }
     }
     EXPECT_EQ(failures, 0) << g.name;
-  });
+  }
 }
 
 // Contiguous apply_packed(g, in, out, rows, hidden), [rows x 2H] -> [rows x H].
@@ -379,9 +381,9 @@ TYPED_TEST(GuardPages, GatedPackedContiguous) {
   std::vector<T> expect(max_rows * max_h);
   const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
   NONLIN_TEST_SKIP_IF_NONE(functions);
-  nonlin::for_each_function(functions, [&](auto const& g) {
+  for (auto const& g : nonlin_test::gated_fns<T, true>(functions)) {
     int failures = 0;
-    const bool gate_first = std::decay_t<decltype(g)>::packed_gate == nonlin::gate_half::first;
+    const bool gate_first = g.packed_gate == nonlin::gate_half::first;
     for (std::size_t h = 0; h <= max_h; ++h) {
       for (std::size_t rows = 0; rows <= max_rows; ++rows) {
         for (int combo = 0; combo < 4; ++combo) {
@@ -392,11 +394,11 @@ TYPED_TEST(GuardPages, GatedPackedContiguous) {
           for (std::size_t r = 0; r < rows; ++r)
             for (std::size_t j = 0; j < h; ++j) {
               const T a = in[r * 2 * h + j], b = in[r * 2 * h + h + j];
-              expect[r * h + j] = gate_first ? g(a, b) : g(b, a);
+              expect[r * h + j] = gate_first ? g.scalar(a, b) : g.scalar(b, a);
             }
-          set_case("%s<%s> packed contiguous H=%zu rows=%zu in=%s out=%s", g.name,
+          set_case("%s<%s> packed contiguous H=%zu rows=%zu in=%s out=%s", g.name.c_str(),
                    sizeof(T) == 4 ? "float" : "double", h, rows, pi.name(), po.name());
-          nonlin::apply_packed(g, in, out, rows, h);
+          g.packed_contiguous(in, out, rows, h);
           if (!untouched_outside(gout, out, out + rows * h) && failures++ < kMaxFailures)
             ADD_FAILURE() << g_case << ": wrote outside the output";
           for (std::size_t i = 0; i < rows * h; ++i)
@@ -407,7 +409,7 @@ TYPED_TEST(GuardPages, GatedPackedContiguous) {
       }
     }
     EXPECT_EQ(failures, 0) << g.name;
-  });
+  }
 }
 
 // The guards themselves: one element past a tail buffer, or one before a head
