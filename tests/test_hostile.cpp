@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "erased.hpp"
 #include "nonlin/nonlin.hpp"
 #include "spec.hpp"
 
@@ -135,21 +136,48 @@ std::string cell(Mode m, T y) {
   return mode_available(m) ? brief(y) : "n/a";
 }
 
-template <class F, class T>
-TEST_NOINLINE void eval_scalar(F const& f, const T* x, T* y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] = f(x[i]);
+// A functor under test, without its type (tests/erased.hpp), with what the
+// checks below read of its spec. The checks are then compiled once per T;
+// only erase_unary() and erase_gated() are compiled once per functor.
+template <class T>
+struct unary_case : nonlin_test::unary_fn<T> {
+  double param;
+  long double max_ulp;
+  bool passthrough;         // spec: x itself on the x >= 0 side, no arithmetic
+  bool integer_subnormals;  // see integer_subnormals() below
+};
+template <class T>
+struct gated_case : nonlin_test::gated_fn<T> {
+  double param;
+  bool integer_subnormals;
+  bool every_pair;  // spec: a subnormal act(gate) recomputed in double
+};
+
+template <class T, class F>
+constexpr bool integer_subnormals(F const&);
+
+template <class T, class F>
+unary_case<T> erase_unary(F const& f) {
+  return {nonlin_test::unary_fn_of<T>(f), nonlin_spec::param_of(f),
+          std::is_same<T, float>::value ? F::max_ulp_float : F::max_ulp_double,
+          nonlin_spec::spec_of<F>::def::passthrough, integer_subnormals<T>(f)};
 }
-template <class F, class T>
-TEST_NOINLINE void eval_bulk(F const& f, const T* x, T* y, std::size_t n) {
-  nonlin::apply(f, x, y, n);
+template <class T, class G>
+gated_case<T> erase_gated(G const& g) {
+  return {nonlin_test::gated_fn_of<T>(g), nonlin_spec::param_of(g), integer_subnormals<T>(g),
+          nonlin_spec::spec_of<G>::template every_pair<T>()};
 }
-template <class F, class T>
-TEST_NOINLINE void eval_scalar2(F const& g, const T* a, const T* b, T* y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] = g(a[i], b[i]);
+template <class T>
+std::vector<unary_case<T>> unary_cases() {
+  std::vector<unary_case<T>> v;
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) { v.push_back(erase_unary<T>(f)); });
+  return v;
 }
-template <class F, class T>
-TEST_NOINLINE void eval_bulk2(F const& g, const T* a, const T* b, T* y, std::size_t n) {
-  nonlin::apply(g, a, b, y, n);
+template <class T>
+std::vector<gated_case<T>> gated_cases() {
+  std::vector<gated_case<T>> v;
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) { v.push_back(erase_gated<T>(g)); });
+  return v;
 }
 
 // Scalar and bulk agree bit for bit in the default mode. Under FTZ/DAZ they
@@ -165,16 +193,16 @@ bool agree(Mode m, T a, T b) {
 }
 
 // Runs f over xs in a mode, scalar and bulk; they must agree bit for bit.
-template <class F, class T>
-std::vector<T> run_unary(Mode m, F const& f, std::vector<T> const& xs) {
+template <class T>
+std::vector<T> run_unary(Mode m, unary_case<T> const& f, std::vector<T> const& xs) {
   std::vector<T> ys(xs.size()), yb(xs.size());
 #if NONLIN_TEST_HAVE_MXCSR
   const auto saved = enter_mode(m);
 #else
   (void)m;
 #endif
-  eval_scalar(f, xs.data(), ys.data(), xs.size());
-  eval_bulk(f, xs.data(), yb.data(), xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) ys[i] = f.scalar(xs[i]);
+  f.bulk(xs.data(), yb.data(), xs.size());
 #if NONLIN_TEST_HAVE_MXCSR
   leave_mode(saved);
 #endif
@@ -184,16 +212,16 @@ std::vector<T> run_unary(Mode m, F const& f, std::vector<T> const& xs) {
   return ys;
 }
 
-template <class F, class T>
-std::vector<T> run_gated(Mode m, F const& g, std::vector<T> const& gs, std::vector<T> const& us) {
+template <class T>
+std::vector<T> run_gated(Mode m, gated_case<T> const& g, std::vector<T> const& gs, std::vector<T> const& us) {
   std::vector<T> ys(gs.size()), yb(gs.size());
 #if NONLIN_TEST_HAVE_MXCSR
   const auto saved = enter_mode(m);
 #else
   (void)m;
 #endif
-  eval_scalar2(g, gs.data(), us.data(), ys.data(), gs.size());
-  eval_bulk2(g, gs.data(), us.data(), yb.data(), gs.size());
+  for (std::size_t i = 0; i < gs.size(); ++i) ys[i] = g.scalar(gs[i], us[i]);
+  g.bulk(gs.data(), us.data(), yb.data(), gs.size());
 #if NONLIN_TEST_HAVE_MXCSR
   leave_mode(saved);
 #endif
@@ -202,11 +230,6 @@ std::vector<T> run_gated(Mode m, F const& g, std::vector<T> const& gs, std::vect
                                          << " up=" << show(us[i]) << ": scalar " << show(ys[i]) << " != bulk "
                                          << show(yb[i]);
   return ys;
-}
-
-template <class T, class F>
-long double max_ulp(F const&) {
-  return std::is_same<T, float>::value ? F::max_ulp_float : F::max_ulp_double;
 }
 
 // Inputs for function `name` in T: ordinary normal values, subnormal inputs,
@@ -267,22 +290,22 @@ TYPED_TEST(Denormals, UnaryDefaultModeWithinBound) {
   using T = TypeParam;
   require_default_env<T>();
   using R = nonlin_spec::wide;
-  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
-    const double p = nonlin_spec::param_of(f);
+  for (auto const& f : unary_cases<T>()) {
+    const double p = f.param;
     const auto xs = denormal_inputs<T>(f.name, p);
     const auto ys = run_unary(Mode::standard, f, xs);
     for (std::size_t i = 0; i < xs.size(); ++i) {
       long double hi, lo;
       nonlin_test::split(nonlin_spec::reference_by_name<R>(f.name, R(xs[i]), R(static_cast<T>(p))), hi, lo);
       const long double err = ulp_error<T>(ys[i], hi, lo);
-      EXPECT_LE(err, max_ulp<T>(f)) << f.name << "<" << type_name<T>() << ">(" << show(xs[i]) << ") = " << show(ys[i])
+      EXPECT_LE(err, f.max_ulp) << f.name << "<" << type_name<T>() << ">(" << show(xs[i]) << ") = " << show(ys[i])
                                     << ", reference " << hi;
       // signed zeros: a result that is zero carries the sign of the exact value
       if (ys[i] == 0 && hi != 0) {
         EXPECT_EQ(std::signbit(ys[i]), std::signbit(hi)) << f.name << " " << show(xs[i]);
       }
     }
-  });
+  }
 }
 
 // What each mode does, per input class. Asserted (FTZ+DAZ, FTZ, DAZ):
@@ -319,10 +342,10 @@ TYPED_TEST(Denormals, UnaryFlushModes) {
 #else
   using T = TypeParam;
   require_default_env<T>();
-  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
-    const auto xs = denormal_inputs<T>(f.name, nonlin_spec::param_of(f));
+  for (auto const& f : unary_cases<T>()) {
+    const auto xs = denormal_inputs<T>(f.name, f.param);
     const auto y0 = run_unary(Mode::standard, f, xs);
-    const bool passthrough = nonlin_spec::spec_of<decltype(f)>::def::passthrough;
+    const bool passthrough = f.passthrough;
     std::vector<T> zeros;
     for (T x : xs) zeros.push_back(std::signbit(x) ? -T(0) : T(0));
     const auto y_of_zero = run_unary(Mode::standard, f, zeros);
@@ -341,7 +364,7 @@ TYPED_TEST(Denormals, UnaryFlushModes) {
             // FTZ alone: the input is used as is; a subnormal result flushes.
             if (is_subnormal(y0[i])) {
               EXPECT_TRUE(same_bits(y[i], std::signbit(y0[i]) ? -T(0) : T(0)) || (passthrough && same_bits(y[i], x)) ||
-                          (integer_subnormals<T>(f) && same_bits(y[i], y0[i])))
+                          (f.integer_subnormals && same_bits(y[i], y0[i])))
                   << ctx.str();
             } else {
               EXPECT_TRUE(same_bits(y[i], y0[i])) << ctx.str();
@@ -358,7 +381,7 @@ TYPED_TEST(Denormals, UnaryFlushModes) {
           }
         } else if (is_subnormal(y0[i])) {
           const T zero = std::signbit(y0[i]) ? -T(0) : T(0);
-          if (integer_subnormals<T>(f)) {
+          if (f.integer_subnormals) {
             // The default tier builds subnormal results with integer
             // operations, which FTZ does not flush; a subnormal
             // intermediate that FTZ or DAZ flushes may still move it:
@@ -378,7 +401,7 @@ TYPED_TEST(Denormals, UnaryFlushModes) {
         }
       }
     }
-  });
+  }
 #endif
 }
 
@@ -392,8 +415,8 @@ TYPED_TEST(Denormals, PrintTable) {
   require_default_env<T>();
   std::cout << "[ hostile ] " << type_name<T>() << ": function(x) | default | FTZ | DAZ | FTZ+DAZ  (rows where a mode"
             << " differs from the default)\n";
-  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
-    const auto xs = denormal_inputs<T>(f.name, nonlin_spec::param_of(f));
+  for (auto const& f : unary_cases<T>()) {
+    const auto xs = denormal_inputs<T>(f.name, f.param);
     const auto y0 = run_unary(Mode::standard, f, xs);
     const auto y1 = run_unary(Mode::ftz, f, xs);
     const auto y2 = run_unary(Mode::daz, f, xs);
@@ -403,7 +426,7 @@ TYPED_TEST(Denormals, PrintTable) {
       std::cout << "[ hostile ]   " << f.name << "(" << brief(xs[i]) << ") | " << brief(y0[i]) << " | " << cell(Mode::ftz, y1[i])
                 << " | " << cell(Mode::daz, y2[i]) << " | " << cell(Mode::ftz_daz, y3[i]) << "\n";
     }
-  });
+  }
   std::cout << std::flush;
 #endif
 }
@@ -419,8 +442,8 @@ TYPED_TEST(Denormals, GatedFlushModes) {
   require_default_env<T>();
   using R = nonlin_spec::wide;
   const T mn = std::numeric_limits<T>::min(), dm = std::numeric_limits<T>::denorm_min();
-  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
-    const double beta = nonlin_spec::param_of(g);
+  for (auto const& g : gated_cases<T>()) {
+    const double beta = g.param;
     // gate values whose activation is subnormal (on a 1/8 grid)
     std::vector<T> sub_gates;
     for (double x = -0.125; sub_gates.size() < 2 && x > -2000; x -= 0.125) {
@@ -467,15 +490,15 @@ TYPED_TEST(Denormals, GatedFlushModes) {
           // The subnormal operand is read as a zero of its sign.
           const T ga = is_subnormal(gs[i]) ? (std::signbit(gs[i]) ? -T(0) : T(0)) : gs[i];
           const T ua = is_subnormal(us[i]) ? (std::signbit(us[i]) ? -T(0) : T(0)) : us[i];
-          const T expect = g(ga, ua);
+          const T expect = g.scalar(ga, ua);
           EXPECT_TRUE(same_bits(y[i], expect) || (ftz && same_bits(y[i], std::signbit(expect) ? -T(0) : T(0))))
               << ctx.str() << " (expected " << show(expect) << ")";
-        } else if ((sub_act || is_subnormal(y0[i])) && integer_subnormals<T>(g)) {
+        } else if ((sub_act || is_subnormal(y0[i])) && g.integer_subnormals) {
           // Default and fast tiers: up is folded in before the scaling, so
           // a subnormal act(gate) is never rounded on its own; what FTZ or
           // DAZ can do is flush a subnormal result or intermediate to zero.
           EXPECT_TRUE(same_bits(y[i], y0[i]) || same_bits(y[i], zero)) << ctx.str();
-        } else if (sub_act && nonlin_spec::spec_of<decltype(g)>::template every_pair<T>()) {
+        } else if (sub_act && g.every_pair) {
           // float: the lane is recomputed in double (glu.hpp), where FTZ
           // and DAZ do not touch act(gate): as computed, or a zero.
           EXPECT_TRUE(same_bits(y[i], y0[i]) || same_bits(y[i], zero)) << ctx.str() << " (act(gate) = " << show(act0[i]) << ")";
@@ -499,7 +522,7 @@ TYPED_TEST(Denormals, GatedFlushModes) {
                 << brief(act0[i]) << " | " << brief(y0[i]) << " | " << cell(Mode::ftz, y1[i]) << " | "
                 << cell(Mode::daz, y2[i]) << " | " << cell(Mode::ftz_daz, y3[i]) << "\n";
     std::cout << std::flush;
-  });
+  }
 #endif
 }
 
@@ -516,8 +539,8 @@ std::vector<double> param_values() {
           -std::numeric_limits<double>::infinity(), 1e300, std::numeric_limits<float>::max() * 1.0, 1e-300};
 }
 
-template <class T, class F>
-std::vector<T> eval_all(F const& f, std::vector<T> const& xs) {
+template <class T>
+std::vector<T> eval_all(unary_case<T> const& f, std::vector<T> const& xs) {
   // scalar twice (deterministic) and bulk: all three the same bits
   const auto a = run_unary(Mode::standard, f, xs);
   const auto b = run_unary(Mode::standard, f, xs);
@@ -546,8 +569,7 @@ TYPED_TEST(Parameters, LeakyReluAlpha) {
   for (T x : xs) head << " " << std::setw(12) << brief(x);
   std::cout << head.str() << "\n";
   for (double alpha : param_values()) {
-    const nonlin::leaky_relu f{alpha};
-    const auto ys = eval_all(f, xs);
+    const auto ys = eval_all(erase_unary<T>(nonlin::leaky_relu{alpha}), xs);
     print_row<T>("leaky_relu", alpha, ys);
     const T a = static_cast<T>(alpha);  // nonlin rounds alpha once to T
     for (std::size_t i = 0; i < xs.size(); ++i) {
@@ -577,12 +599,11 @@ TYPED_TEST(Parameters, SwishAndSwigluBeta) {
   for (T x : xs) head << " " << std::setw(12) << brief(x);
   std::cout << head.str() << "\n";
   for (double beta : param_values()) {
-    const nonlin::swish f{beta};
-    const auto ys = eval_all(f, xs);
+    const auto ys = eval_all(erase_unary<T>(nonlin::swish{beta}), xs);
     print_row<T>("swish", beta, ys);
     const T b = static_cast<T>(beta);
     // swiglu with the same beta: up = 1 gives swish exactly, up = 3 swish * 3
-    const nonlin::swiglu g{beta};
+    const auto g = erase_gated<T>(nonlin::swiglu{beta});
     const std::vector<T> ones(xs.size(), T(1)), threes(xs.size(), T(3));
     const auto g1 = run_gated(Mode::standard, g, xs, ones);
     const auto g3 = run_gated(Mode::standard, g, xs, threes);
