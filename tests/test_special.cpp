@@ -17,15 +17,47 @@ namespace {
 using nonlin_test::same_bits;
 using nonlin_test::show;
 
+// The checks are compiled once per T: the generic lambdas below only
+// evaluate each functor and hand the results to these (a check written
+// inside them would be compiled again for every functor).
+template <class T>
+void expect_special(std::string const& label, T x, T expect, T got, T bulk, const char* what) {
+  EXPECT_TRUE(same_bits(got, expect)) << label << "(" << show(x) << ") = " << show(got) << ", expected "
+                                      << show(expect) << " (" << what << ")";
+  EXPECT_TRUE(same_bits(bulk, expect)) << label << " bulk (" << show(x) << ") = " << show(bulk) << ", expected "
+                                       << show(expect) << " (" << what << ")";
+}
+
+template <class T>
+void check_range(const char* name, std::vector<T> const& xs, std::vector<T> const& out, double lo, double hi,
+                 bool sign_of_x) {
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const T x = xs[i], y = out[i];
+    ASSERT_FALSE(std::isnan(y)) << name << "(" << show(x) << ") is NaN";
+    ASSERT_TRUE(y >= static_cast<T>(lo) && y <= static_cast<T>(hi))
+        << name << "(" << show(x) << ") = " << show(y) << " is outside [" << lo << ", " << hi << "]";
+    if (sign_of_x) {
+      ASSERT_LE(std::fabs(y), std::fabs(x)) << name << "(" << show(x) << ") = " << show(y);
+      ASSERT_FALSE(std::signbit(y) != std::signbit(x) && y != 0)
+          << name << "(" << show(x) << ") = " << show(y) << " has the wrong sign";
+    }
+  }
+}
+
+template <class T>
+void expect_gated(std::string const& label, T gate, T up, T want, T got, T bulk) {
+  EXPECT_TRUE(same_bits(got, want)) << label << "(" << show(gate) << ", " << show(up) << ") = " << show(got)
+                                    << ", expected " << show(want);
+  EXPECT_TRUE(same_bits(bulk, want)) << label << " bulk (" << show(gate) << ", " << show(up) << ") = " << show(bulk)
+                                     << ", expected " << show(want);
+}
+
 template <class T, class F>
 void check(F const& f, T x, T expect, const char* what) {
   const T got = f(x);
   T bulk;
   nonlin::apply(f, &x, &bulk, 1);
-  EXPECT_TRUE(same_bits(got, expect)) << nonlin_spec::label_of(f) << "(" << show(x) << ") = " << show(got)
-                                      << ", expected " << show(expect) << " (" << what << ")";
-  EXPECT_TRUE(same_bits(bulk, expect)) << nonlin_spec::label_of(f) << " bulk (" << show(x) << ") = " << show(bulk)
-                                       << ", expected " << show(expect) << " (" << what << ")";
+  expect_special(nonlin_spec::label_of(f), x, expect, got, bulk, what);
 }
 
 template <class T>
@@ -81,18 +113,7 @@ TYPED_TEST(Special, RangeAndSignOverEveryBinade) {
   nonlin_spec::for_each_unary([&](auto const& f) {
     using S = nonlin_spec::spec_of<decltype(f)>;
     nonlin::apply(f, xs.data(), out.data(), xs.size());
-    for (std::size_t i = 0; i < xs.size(); ++i) {
-      const T x = xs[i], y = out[i];
-      ASSERT_FALSE(std::isnan(y)) << f.name << "(" << show(x) << ") is NaN";
-      ASSERT_TRUE(y >= static_cast<T>(S::def::out_lo) && y <= static_cast<T>(S::def::out_hi))
-          << f.name << "(" << show(x) << ") = " << show(y) << " is outside [" << S::def::out_lo << ", "
-          << S::def::out_hi << "]";
-      if (S::def::sign_of_x) {
-        ASSERT_LE(std::fabs(y), std::fabs(x)) << f.name << "(" << show(x) << ") = " << show(y);
-        ASSERT_FALSE(std::signbit(y) != std::signbit(x) && y != 0)
-            << f.name << "(" << show(x) << ") = " << show(y) << " has the wrong sign";
-      }
-    }
+    check_range(f.name, xs, out, S::def::out_lo, S::def::out_hi, S::def::sign_of_x);
   });
 }
 
@@ -130,10 +151,7 @@ TYPED_TEST(Special, Gated) {
         const T got = g(gate, up);
         T bulk;
         nonlin::apply(g, &gate, &up, &bulk, 1);
-        EXPECT_TRUE(same_bits(got, want)) << nonlin_spec::label_of(g) << "(" << show(gate) << ", " << show(up)
-                                          << ") = " << show(got) << ", expected " << show(want);
-        EXPECT_TRUE(same_bits(bulk, want)) << nonlin_spec::label_of(g) << " bulk (" << show(gate) << ", " << show(up)
-                                           << ") = " << show(bulk) << ", expected " << show(want);
+        expect_gated(nonlin_spec::label_of(g), gate, up, want, got, bulk);
       }
     }
     EXPECT_GT(checked, 40) << g.name;
