@@ -7,16 +7,17 @@
 #   avx2      clang 16   C++20  -march=x86-64-v3 (AVX2, FMA)  full   the consumer-package tests
 #   avx512    g++ 12     C++20  -march=x86-64-v4 (AVX-512)    lean
 #   scalar    clang 16   C++17  no -march, NONLIN_USE_XSIMD=OFF core (the portable path without xsimd)
-#   sanitize  clang 14   C++17  -march=native, AddressSanitizer + UndefinedBehaviorSanitizer;
-#                               core without test_guard_pages and test_hostile (ASan checks
-#                               the same bounds in test_bulk and test_half; the floating-point
-#                               modes change no memory access; valgrind runs both in sse2);
+#   sanitize  clang 14   C++17  -march=native, AddressSanitizer + UndefinedBehaviorSanitizer,
+#                               asserts on (no NDEBUG: NONLIN_ASSERT and the precondition
+#                               death tests of test_bulk, test_half and test_hostile);
+#                               core without test_guard_pages (ASan checks the same bounds
+#                               in test_bulk and test_half; valgrind runs it in sse2);
 #                               the libFuzzer target (tests/fuzz) runs its seeds in ctest,
 #                               then fuzzes for NONLIN_FUZZ_SECONDS (default 30) in the
 #                               background while the next builds run (reported at the end)
-#   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on: the precondition death tests);
-#                               core, without the digest, test_guard_pages and the
-#                               fast-tier route test (slow at -O0; the other builds run them)
+#   debug     g++ 12     C++17  -march=native, Debug (-O0, asserts on); core, without the
+#                               digest, test_guard_pages and the fast-tier route test (slow at
+#                               -O0). Not in the default list: its death tests run in sanitize
 #   neon      clang 16 --target=aarch64-linux-gnu, C++17, cross-compiled (cmake/aarch64-linux-gnu.cmake,
 #                               GCC's aarch64 sysroot), static, run under qemu-aarch64: xsimd's NEON path. Emulation is
 #                               slow, so sparser samples: every test program -- the digest,
@@ -51,11 +52,11 @@
 # digest. sse2 and avx2 also build the -ffast-math and mixed-ISA tests
 # (NONLIN_TEST_HARDENING).
 #
-# All but debug are RelWithDebInfo: -O2 without -g, but for line tables in
+# All but debug are RelWithDebInfo: -O2 -DNDEBUG without -g, but for line tables in
 # sse2's valgrind programs (-g1, for valgrind's reports) and sanitize (-O1 -gline-tables-only,
-# the level AddressSanitizer recommends, for its stack traces); all with the
+# the level AddressSanitizer recommends, for its stack traces, and no -DNDEBUG); all with the
 # same bounds, and warnings as errors in nonlin's own programs
-# (NONLIN_WERROR). Also available: sse4 (clang 14, -march=x86-64-v2, lean).
+# (NONLIN_WERROR). Also available: sse4 (clang 14, -march=x86-64-v2, lean), debug.
 # Only avx2 (which every CI machine runs) builds and tests
 # nonlin::dispatch: the library, its tests through every NONLIN_ISA the CPU
 # runs (ctest -L dispatch) and the consumer-package tests that link it
@@ -81,7 +82,7 @@ bash scripts/setup.sh
 mkdir -p build
 jobs=${NONLIN_JOBS:-$(nproc 2>/dev/null || echo 2)}
 fuzz_seconds=${NONLIN_FUZZ_SECONDS:-30}
-configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize debug neon neon-gcc"}
+configs=${NONLIN_TEST_CONFIGS:-"sse2 avx2 avx512 scalar sanitize neon neon-gcc"}
 status=0
 summary=()
 t_start=$(date +%s)
@@ -128,11 +129,11 @@ for config in $configs; do
     avx2)     cxx=clang++-16; std=20; march=x86-64-v3; dispatch=ON ;;
     avx512)   std=20; march=x86-64-v4; extra=(-DNONLIN_TEST_LEAN=ON -DNONLIN_TEST_HARDENING=OFF) ;;
     scalar)   cxx=clang++-16; xsimd=OFF; extra=(-DNONLIN_TEST_CORE_ONLY=ON -DNONLIN_TEST_HARDENING=OFF) ;;
-    sanitize) cxx=clang++-14; march=native; relflags="-O1 -gline-tables-only -DNDEBUG"
+    sanitize) cxx=clang++-14; march=native; relflags="-O1 -gline-tables-only"  # asserts on
               san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
               extra=("-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" -DNONLIN_BUILD_EXAMPLES=OFF
                      -DNONLIN_BUILD_FUZZERS=ON -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON
-                     "-DNONLIN_TEST_SKIP=test_guard_pages;test_hostile") ;;
+                     -DNONLIN_TEST_SKIP=test_guard_pages) ;;
     debug)    march=native; build_type=Debug  # NDEBUG unset: NONLIN_ASSERT and its death tests
               extra=(-DNONLIN_BUILD_EXAMPLES=OFF -DNONLIN_TEST_HARDENING=OFF -DNONLIN_TEST_CORE_ONLY=ON
                      -DNONLIN_TEST_DIGEST=OFF -DNONLIN_TEST_SKIP=test_guard_pages)
