@@ -340,6 +340,34 @@ TYPED_TEST(Bulk, PackedInPlaceCompactsRows) {
   for (std::size_t k = 0; k < rows * H; ++k) ASSERT_TRUE(same_bits(buf[k], expect[k])) << "at " << k;
 }
 
+// In place with out_stride < in_stride, as apply_packed's precondition
+// allows: from the second row on, a row's output starts inside its own
+// inputs. Each element must still be computed from the inputs as given
+// (and, with asserts on, no check may fire: the per-row call is not the
+// public gated apply, whose precondition is stricter). float and double,
+// and bf16 in and out, both gate halves.
+TYPED_TEST(Bulk, PackedInPlaceRowsStartInsideTheirInputs) {
+  using T = TypeParam;
+  const std::size_t rows = 4, H = 2 * vector_width<T>() + 3, is = 2 * H + 3, os = is - 2;
+  for (nonlin::gate_half half : {nonlin::gate_half::first, nonlin::gate_half::second}) {
+    auto buf = make_inputs<T>(rows * is, 22);
+    std::vector<T> expect((rows - 1) * os + H);
+    nonlin::apply_packed(nonlin::swiglu{}, buf.data(), is, expect.data(), os, rows, H, half);
+    nonlin::apply_packed(nonlin::swiglu{}, buf.data(), is, buf.data(), os, rows, H, half);
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t j = 0; j < H; ++j)
+        ASSERT_TRUE(same_bits(buf[r * os + j], expect[r * os + j])) << "row " << r << " col " << j;
+    if (!std::is_same<T, float>::value) continue;
+    const auto x16 = make_inputs<float>(rows * is, 23);
+    std::vector<nonlin::bf16> b16(x16.begin(), x16.end()), e16(expect.size());
+    nonlin::apply_packed(nonlin::geglu{}, b16.data(), is, e16.data(), os, rows, H, half);
+    nonlin::apply_packed(nonlin::geglu{}, b16.data(), is, b16.data(), os, rows, H, half);
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t j = 0; j < H; ++j)
+        ASSERT_EQ(b16[r * os + j].bits, e16[r * os + j].bits) << "bf16, row " << r << " col " << j;
+  }
+}
+
 TYPED_TEST(Bulk, EmptyInputsAreFine) {
   using T = TypeParam;
   nonlin::apply(nonlin::gelu{}, static_cast<const T*>(nullptr), static_cast<T*>(nullptr), 0);

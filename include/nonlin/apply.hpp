@@ -210,6 +210,47 @@ inline void apply(F const& f, const In* in, Out* out, std::size_t n) noexcept {
   }
 }
 
+namespace detail {
+
+// The gated apply() without its precondition check. apply_packed runs it
+// per row, where in place (out == in, out_stride < in_stride) a row's
+// output may start inside its own inputs: allowed there, because the loops
+// read every input element before they write an output at or past its
+// address (a vector's loads come before its store; the 16-bit loops keep
+// the flagged lanes' inputs, not their addresses).
+template <class F, class In, class Out>
+inline void apply_gated(F const& g, const In* gate, const In* up, Out* out, std::size_t n) noexcept {
+  using SI = typename storage_of<In>::type;
+  using SO = typename storage_of<Out>::type;
+  if constexpr (!std::is_same<SI, In>::value || !std::is_same<SO, Out>::value) {
+    apply_gated(g, reinterpret_cast<const SI*>(gate), reinterpret_cast<const SI*>(up), reinterpret_cast<SO*>(out), n);
+  } else if constexpr (std::is_same<In, Out>::value && std::is_floating_point<In>::value) {
+    using T = In;
+    static_assert(std::is_same<T, float>::value || std::is_same<T, double>::value,
+                  "apply: T must be float or double");
+#if NONLIN_USE_XSIMD
+    using B = xsimd::batch<T>;
+    if constexpr (accepts_batch2<F, B>::value) {
+      if constexpr (kernel_choice<F, T>::any) {
+        kernel_choice<F, T>::run(g, [&](auto const& k) noexcept {
+          vector_loop<streams<F, T>()>(k, out, n, gate, up);
+        });
+      } else {
+        vector_loop<streams<F, T>()>(g, out, n, gate, up);
+      }
+      return;
+    }
+#endif
+    for (std::size_t i = 0; i < n; ++i) out[i] = g(gate[i], up[i]);
+  } else {
+    static_assert(is_storage<In>::value && is_storage<Out>::value,
+                  "apply: element types double and double, or float, bf16 and f16 in any mix");
+    apply_half(g, out, n, gate, up);
+  }
+}
+
+}  // namespace detail
+
 /// Gated, two separate inputs (LLaMA w1/w3, ggml *_split):
 /// out[i] = g(gate[i], up[i]) = act(gate[i]) * up[i] for i in [0, n).
 ///
@@ -224,33 +265,9 @@ template <class F, class In, class Out>
 inline void apply(F const& g, const In* gate, const In* up, Out* out, std::size_t n) noexcept {
   using SI = typename storage_of<In>::type;
   using SO = typename storage_of<Out>::type;
-  if constexpr (!std::is_same<SI, In>::value || !std::is_same<SO, Out>::value) {
-    apply(g, reinterpret_cast<const SI*>(gate), reinterpret_cast<const SI*>(up), reinterpret_cast<SO*>(out), n);
-  } else if constexpr (std::is_same<In, Out>::value && std::is_floating_point<In>::value) {
-    using T = In;
-    static_assert(std::is_same<T, float>::value || std::is_same<T, double>::value,
-                  "apply: T must be float or double");
-    detail::check_apply(gate, up, static_cast<const T*>(out), n);
-#if NONLIN_USE_XSIMD
-    using B = xsimd::batch<T>;
-    if constexpr (detail::accepts_batch2<F, B>::value) {
-      if constexpr (detail::kernel_choice<F, T>::any) {
-        detail::kernel_choice<F, T>::run(g, [&](auto const& k) noexcept {
-          detail::vector_loop<detail::streams<F, T>()>(k, out, n, gate, up);
-        });
-      } else {
-        detail::vector_loop<detail::streams<F, T>()>(g, out, n, gate, up);
-      }
-      return;
-    }
-#endif
-    for (std::size_t i = 0; i < n; ++i) out[i] = g(gate[i], up[i]);
-  } else {
-    static_assert(detail::is_storage<In>::value && detail::is_storage<Out>::value,
-                  "apply: element types double and double, or float, bf16 and f16 in any mix");
-    detail::check_apply(gate, up, out, n);
-    detail::apply_half(g, out, n, gate, up);
-  }
+  detail::check_apply(reinterpret_cast<const SI*>(gate), reinterpret_cast<const SI*>(up),
+                      reinterpret_cast<const SO*>(out), n);
+  detail::apply_gated(g, gate, up, out, n);
 }
 
 /// Gated, packed rows: in is [rows x 2*hidden] with row stride in_stride
@@ -277,7 +294,7 @@ inline void apply_packed(F const& g, const In* in, std::size_t in_stride, Out* o
   const std::size_t uoff = hidden - goff;
   for (std::size_t r = 0; r < rows; ++r) {
     const T* row = in + r * in_stride;
-    apply(g, row + goff, row + uoff, out + r * out_stride, hidden);
+    detail::apply_gated(g, row + goff, row + uoff, out + r * out_stride, hidden);
   }
 }
 
