@@ -598,8 +598,8 @@ int run_peer_accuracy(accuracy_options const& opt, std::vector<accuracy_function
     }
     md << "\n";
   }
-  md << "\n\"= default\": one functor for every tier (relu, leaky_relu, relu6, hardsigmoid, hardswish: "
-        "tier::all).\n";
+  md << "\n\"= default\": the default tier's functor (relu, leaky_relu, relu6: one for every tier, "
+        "tier::all; hardsigmoid, hardswish: one for the default and precise tiers).\n";
 
   md << "\n## Details\n\n";
   md << "Per kernel: the max of each class and the input where it occurs (ties: the smallest bit pattern); "

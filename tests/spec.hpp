@@ -504,6 +504,9 @@ template <> struct spec<nonlin::leaky_relu>
 template <> struct spec<nonlin::relu6> : unary_row<def_relu6, nonlin::relu6, group::exact> {};
 template <> struct spec<nonlin::hardsigmoid> : unary_row<def_hardsigmoid, nonlin::hardsigmoid, group::fma> {};
 template <> struct spec<nonlin::hardswish> : unary_row<def_hardswish, nonlin::hardswish, group::fma> {};
+template <> struct spec<nonlin::fast::hardsigmoid>
+    : unary_row<def_hardsigmoid, nonlin::fast::hardsigmoid, group::fma> {};
+template <> struct spec<nonlin::fast::hardswish> : unary_row<def_hardswish, nonlin::fast::hardswish, group::fma> {};
 
 // One row per function and tier: default (nonlin::), precise, fast.
 #define NONLIN_SPEC_UNARY(fn)                                                                              \

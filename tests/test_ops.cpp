@@ -349,4 +349,32 @@ TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
 
 #endif
 
+// div6_rn (math.hpp), the fast hardsigmoid's and hardswish's quotient by 6:
+// the IEEE quotient, bit for bit, for 0 and every 61st float of [2^-100, 6]
+// (its contract's range; every float of it checked once by hand), scalar
+// and, with xsimd, lane by lane in batches.
+TEST(Div6, IsTheQuotient) {
+  volatile float six = 6.0f;  // (a division the compiler cannot rewrite)
+  const std::uint32_t lo = bits(0x1p-100f), hi = bits(6.0f);
+  std::vector<float> s = {0.0f, 6.0f, 3.0f, 1.0f};
+  for (std::uint32_t b = lo; b <= hi; b += 61) s.push_back(from<float>(b));
+  int bad = 0;
+  const auto check = [&](float x, float got, const char* form) {
+    const float want = x / six;
+    if (!identical(got, want) && bad++ < 10)
+      ADD_FAILURE() << "div6_rn(" << show(x) << ") " << form << ": " << show(got) << ", the quotient " << show(want);
+  };
+  for (float x : s) check(x, d::div6_rn(x), "scalar");
+#if NONLIN_USE_XSIMD
+  using V = xsimd::batch<float>;
+  while (s.size() % V::size != 0) s.push_back(2.0f);
+  alignas(64) float out[V::size];
+  for (std::size_t i = 0; i < s.size(); i += V::size) {
+    xsimd::store_aligned(out, d::div6_rn(xsimd::load_unaligned(s.data() + i)));
+    for (std::size_t l = 0; l < V::size; ++l) check(s[i + l], out[l], "batch");
+  }
+#endif
+  EXPECT_EQ(bad, 0);
+}
+
 }  // namespace

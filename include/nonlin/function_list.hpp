@@ -19,14 +19,15 @@ NONLIN_BEGIN_NAMESPACE
 /// default-constructed, plus swish at a non-default beta (1.702, the sigmoid
 /// approximation of GELU) so that the parameter path is covered too. (The
 /// functors of tier::all -- relu, leaky_relu, relu6, hardsigmoid,
-/// hardswish -- are listed once.)
+/// hardswish -- are listed once; fast::hardsigmoid and fast::hardswish come
+/// last, so the other functors keep their positions.)
 inline auto unary_functions() noexcept {
   return std::make_tuple(relu{}, leaky_relu{}, relu6{}, hardsigmoid{}, hardswish{},                        //
                          tanh{}, sigmoid{}, gelu{}, gelu_tanh{}, silu{}, swish{1.702},                    //
                          precise::tanh{}, precise::sigmoid{}, precise::gelu{}, precise::gelu_tanh{},     //
                          precise::silu{}, precise::swish{1.702},                                         //
                          fast::tanh{}, fast::sigmoid{}, fast::gelu{}, fast::gelu_tanh{}, fast::silu{},   //
-                         fast::swish{1.702});
+                         fast::swish{1.702}, fast::hardsigmoid{}, fast::hardswish{});
 }
 
 /// Every gated functor (out = act(gate) * up), every tier.

@@ -13,7 +13,8 @@ NONLIN_BEGIN_NAMESPACE
 /// (PyTorch's Hardsigmoid).
 ///
 /// Evaluated with x + 3 carried exactly and one corrected quotient.
-/// Tier: all (named in nonlin::precise and nonlin::fast too).
+/// Tier: default and precise (named in nonlin::precise too;
+/// nonlin::fast::hardsigmoid is the textbook form).
 /// Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: 1 ULP.
 /// Special values: NaN -> NaN; +inf -> 1; -inf -> +0; +-0 -> 0.5;
@@ -34,7 +35,8 @@ struct hardsigmoid {
 ///
 /// Evaluated with x + 3 and x (x + 3) carried exactly and one corrected
 /// quotient.
-/// Tier: all (named in nonlin::precise and nonlin::fast too).
+/// Tier: default and precise (named in nonlin::precise too;
+/// nonlin::fast::hardswish is the textbook form).
 /// Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: 1 ULP.
 /// Special values: NaN -> NaN; +inf -> +inf; -inf -> -0 (not NaN);
@@ -55,9 +57,53 @@ namespace precise {
 using nonlin::hardsigmoid;
 using nonlin::hardswish;
 }  // namespace precise
+
 namespace fast {
-using nonlin::hardsigmoid;
-using nonlin::hardswish;
+/// nonlin::fast::hardsigmoid: hardsigmoid(x) = min(max((x + 3)/6, 0), 1)
+/// with the textbook's roundings (x clamped to [-3, 3], x + 3 rounded, the
+/// quotient by 6 rounded), in six operations per vector and no division.
+/// Tier: fast. Types: float, double, xsimd::batch<float|double, A>.
+/// Bound: float 1 ULP (two roundings); double runs nonlin::hardsigmoid.
+/// Special values: as nonlin::hardsigmoid.
+struct hardsigmoid {
+  static constexpr const char* name = "fast::hardsigmoid";
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
+  static constexpr double max_ulp_float = 1;
+  static constexpr double max_ulp_double = nonlin::hardsigmoid::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
+      if constexpr (std::is_same<detail::scalar_t<std::decay_t<decltype(v)>>, float>::value)
+        return detail::hardsigmoid_fast(v);
+      else
+        return detail::hardsigmoid(v);
+    });
+  }
+};
+
+/// nonlin::fast::hardswish: hardswish(x) = x relu6(x + 3) / 6 as
+/// xm (min(xm + 3, 6)/6), xm = max(x, -3), each step rounded: seven
+/// operations per vector, no division.
+/// Tier: fast. Types: float, double, xsimd::batch<float|double, A>.
+/// Bound: float 2 ULP (three roundings); double runs nonlin::hardswish.
+/// Special values: as nonlin::hardswish.
+struct hardswish {
+  static constexpr const char* name = "fast::hardswish";
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
+  static constexpr double max_ulp_float = 2;
+  static constexpr double max_ulp_double = nonlin::hardswish::max_ulp_double;
+
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
+      if constexpr (std::is_same<detail::scalar_t<std::decay_t<decltype(v)>>, float>::value)
+        return detail::hardswish_fast(v);
+      else
+        return detail::hardswish(v);
+    });
+  }
+};
 }  // namespace fast
 
 NONLIN_END_NAMESPACE  // namespace nonlin

@@ -19,8 +19,11 @@ enum class tier {
   /// nonlin::fast::f: relative error about 2^-12, for results stored as
   /// bf16 or fp16; float only (double arguments run the precise kernels).
   fast,
-  /// One functor for every tier (relu, leaky_relu, relu6, hardsigmoid,
-  /// hardswish: nothing to trade), named in each tier's namespace.
+  /// One functor for every tier (relu, leaky_relu, relu6: nothing to
+  /// trade), named in each tier's namespace; hardsigmoid and hardswish: one
+  /// functor for the default and precise tiers (correctly rounded), named
+  /// in nonlin::precise too, beside their own fast::hardsigmoid and
+  /// fast::hardswish (the textbook operations).
   all
 };
 

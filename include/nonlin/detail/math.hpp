@@ -243,6 +243,43 @@ NONLIN_INLINE V hardswish(V const& x) noexcept {
   return detail::select(x >= three, x, detail::select(x <= -three, detail::copysign(V(0), x), y));
 }
 
+// RN(s/6) for s = 0 or s >= 2^-100 (every float of [2^-100, 6] checked
+// against the division: tests/test_ops.cpp): with an FMA, the product by
+// fl(1/6), its exact remainder and one fused correction, cheaper than a
+// division on every x86 CPU measured; without one, the IEEE quotient. The
+// same bits either way.
+template <class V>
+NONLIN_INLINE V div6_rn(V const& s) noexcept {
+  if constexpr (has_fma) {
+    const V sixth = splat<V>(1.0 / 6.0);
+    const V q = detail::opaque(s * sixth);
+    return detail::fma(detail::fma(-q, V(6), s), sixth, q);
+  } else {
+    return detail::div(s, V(6));
+  }
+}
+
+// The fast tier's forms: the textbook's roundings, with the clamps on x so
+// that NaN stays NaN, the infinities give the limits and nothing overflows.
+//
+// hardsigmoid: (xc + 3)/6, xc = x clamped to [-3, 3]: x + 3 rounded, then
+// divided (two roundings: within 1 ULP).
+template <class V>
+NONLIN_INLINE V hardsigmoid_fast(V const& x) noexcept {
+  const V three = V(3);
+  const V xc = detail::min_keep_nan(detail::max_keep_nan(x, V(-3)), three);
+  return div6_rn(xc + three);
+}
+
+// hardswish: xm (min(xm + 3, 6)/6), xm = max(x, -3): three roundings (within
+// 2 ULP). From 3 up the factor is 6/6 = 1, so the result is x (no product
+// to overflow); at or below -3 it is 0, so xm 0 = -0 (and -inf gives -0).
+template <class V>
+NONLIN_INLINE V hardswish_fast(V const& x) noexcept {
+  const V xm = detail::max_keep_nan(x, V(-3));
+  return xm * div6_rn(detail::min_keep_nan(xm + V(3), V(6)));
+}
+
 // ------------------------------------------------------------- activations --
 
 // (nh + nl) / (dh + dl) for dh in [1, 2], |dl| << dh: one division, then one
