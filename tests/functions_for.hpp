@@ -16,8 +16,9 @@ namespace nonlin_test {
 // that a test program runs on T. A streaming-store variant of a program
 // (compiled with NONLIN_STREAM_MIN_BYTES=0 and NONLIN_TEST_STREAM_VARIANT:
 // test_bulk_stream, test_guard_pages_stream) runs only the functors whose
-// outputs in T apply() streams (nonlin::detail::streams: tier::all in
-// every type, the default and fast tiers in float): for the others it would
+// outputs in T apply() streams (nonlin::detail::streams: the
+// piecewise-linear functors in every type, the default and fast tiers in
+// float): for the others it would
 // compile and run the same loops as the plain program, which tests them.
 // Every other program runs the whole list.
 #if defined(NONLIN_TEST_STREAM_VARIANT)

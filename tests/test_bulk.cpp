@@ -30,13 +30,16 @@ using nonlin_test::show;
 using nonlin_test::vector_width;
 
 // Which functors apply() may stream (test_bulk_stream runs this file with
-// every such output streamed): the memory-speed ones (tier::all), the
+// every such output streamed): the memory-speed ones (piecewise-linear), the
 // default and fast tiers in float only where a float vector is a whole
 // cache line (AVX-512; their double runs the precise kernels), never the
 // precise tier.
 static_assert(nonlin::detail::streams<nonlin::relu, float>(), "relu streams");
 static_assert(nonlin::detail::streams<nonlin::leaky_relu, double>(), "leaky_relu streams");
 static_assert(nonlin::detail::streams<nonlin::hardswish, float>(), "hardswish streams");
+static_assert(nonlin::detail::streams<nonlin::fast::hardswish, float>() &&
+                  nonlin::detail::streams<nonlin::fast::hardsigmoid, double>(),
+              "the fast tier's piecewise-linear functors stream in every type");
 constexpr bool kLine = nonlin::detail::float_vector_is_a_line();
 static_assert(kLine == (NONLIN_USE_XSIMD && sizeof(float) * nonlin_test::vector_width<float>() >= 64),
               "a line per vector: AVX-512");

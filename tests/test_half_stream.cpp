@@ -1,8 +1,8 @@
 // The 16-bit paths of apply with streaming stores: this program is built
 // with NONLIN_STREAM_MIN_BYTES=0, so every output of two vectors or more of
-// a functor that streams (tier::all functors; default and fast ones where a
-// float vector is a whole cache line, AVX-512) takes the
-// path that apply takes for outputs of 32 MiB and up: plain stores up to
+// a functor that streams (the piecewise-linear functors; default and fast
+// ones where a float vector is a whole cache line, AVX-512) takes the path
+// that apply takes for outputs of 32 MiB and up: plain stores up to
 // out's first vector-aligned element, non-temporal stores for the whole
 // vectors (x86: AVX2 + F16C and AVX-512 for 16-bit outputs, every x86
 // build for float outputs), the rare near-midpoint lanes rewritten after a

@@ -68,6 +68,7 @@ namespace fast {
 struct hardsigmoid {
   static constexpr const char* name = "fast::hardsigmoid";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
+  static constexpr bool piecewise_linear = true;  // (its loops as tier::all's: detail/bulk.hpp)
   static constexpr double max_ulp_float = 1;
   static constexpr double max_ulp_double = nonlin::hardsigmoid::max_ulp_double;
 
@@ -91,6 +92,7 @@ struct hardsigmoid {
 struct hardswish {
   static constexpr const char* name = "fast::hardswish";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
+  static constexpr bool piecewise_linear = true;  // (its loops as tier::all's: detail/bulk.hpp)
   static constexpr double max_ulp_float = 2;
   static constexpr double max_ulp_double = nonlin::hardswish::max_ulp_double;
 

@@ -18,9 +18,9 @@ NONLIN_BEGIN_NAMESPACE
 namespace detail {
 
 // Whether apply() writes large outputs of F in T with streaming stores: the
-// functors that run at memory speed for T -- one implementation for every
-// tier (relu, ...), and the default and fast tiers in float where a float
-// vector is a whole 64-byte cache line (AVX-512). The precise tier is
+// functors that run at memory speed for T -- the piecewise-linear ones
+// (relu, ...: piecewise_linear below), and the default and fast tiers in
+// float where a float vector is a whole 64-byte cache line (AVX-512). The precise tier is
 // compute-bound and measured slower with them (benchmarks/README.md), and
 // the other tiers' double arguments run the precise kernels. With narrower
 // vectors (AVX2, SSE) the default and fast tiers measured faster with plain
@@ -30,6 +30,21 @@ template <class F, class = void>
 struct has_tier : std::false_type {};
 template <class F>
 struct has_tier<F, decltype(void(F::tier))> : std::true_type {};
+
+// The piecewise-linear functors: tier::all (relu, leaky_relu, relu6,
+// hardsigmoid, hardswish) and those marked F::piecewise_linear (the fast
+// tier's hardsigmoid and hardswish). A few operations per vector, at memory
+// speed: their loops stream at every vector width and run two vectors per
+// trip, and their 16-bit loops take one pass.
+template <class F, class = void>
+struct marked_piecewise : std::false_type {};
+template <class F>
+struct marked_piecewise<F, std::enable_if_t<F::piecewise_linear>> : std::true_type {};
+template <class F>
+constexpr bool piecewise_linear() {
+  if constexpr (has_tier<F>::value) return F::tier == tier::all || marked_piecewise<F>::value;
+  else return false;
+}
 
 constexpr bool float_vector_is_a_line() {
 #if NONLIN_USE_XSIMD
@@ -42,7 +57,7 @@ constexpr bool float_vector_is_a_line() {
 template <class F, class T>
 constexpr bool streams() {
   if constexpr (has_tier<F>::value) {
-    return F::tier == tier::all || ((F::tier == tier::fast || F::tier == tier::standard) &&
+    return piecewise_linear<F>() || ((F::tier == tier::fast || F::tier == tier::standard) &&
                                     std::is_same<T, float>::value && float_vector_is_a_line());
   } else {
     return false;
@@ -213,13 +228,12 @@ NONLIN_COLD auto call_cold(Op const& op, B... x) noexcept {
   return op(x...);
 }
 
-// Whether whole_vectors runs two vectors per trip for Op: the functors of
-// tier::all (relu, ...), a few operations per vector, whose loops are
-// bound by the loop's own instructions and the loads and stores.
+// Whether whole_vectors runs two vectors per trip for Op: the
+// piecewise-linear functors (relu, ...), a few operations per vector, whose
+// loops are bound by the loop's own instructions and the loads and stores.
 template <class Op>
 constexpr bool unrolled() {
-  if constexpr (has_tier<Op>::value) return Op::tier == tier::all;
-  else return false;
+  return piecewise_linear<Op>();
 }
 
 // put(i, op(in...[i, i + W))) for the whole vectors from i on; returns

@@ -120,8 +120,8 @@ struct half_rule<F, decltype(void(F::tier))> {
   static constexpr bool exact = F::tier != nonlin::tier::fast && F::max_ulp_float > 0;
   static constexpr std::int32_t E = exact ? static_cast<std::int32_t>(F::max_ulp_float) : -1;
   // half_loop's two passes: for the transcendental kernels, not for the
-  // piecewise-linear ones (tier::all), which run at memory speed anyway.
-  static constexpr bool two_pass = F::tier != nonlin::tier::all;
+  // piecewise-linear ones, which run at memory speed anyway.
+  static constexpr bool two_pass = !piecewise_linear<F>();
 };
 
 // op(x[0], x[stride], ...): the operands of a unary or gated op.
