@@ -7,7 +7,9 @@
 //   AVX2 + F16C   vcvtph2ps / vcvtps2ph (round to nearest even) for f16,
 //                 integer rounding for bf16;
 //   AVX-512F      the same at 16 lanes. AVX512-BF16's vcvtneps2bf16 is not
-//                 used: it flushes subnormal inputs and results to zero;
+//                 used: it flushes subnormal inputs and results to zero (a
+//                 form that lifts those lanes by 2^-126 first gives these
+//                 bits, but was no faster: benchmarks/README.md, A/B 14);
 //   NEON          fcvtl / fcvtn for f16 (FPCR: round to nearest), integer
 //                 rounding for bf16;
 //   anything else converts through an array with the scalar functions.
