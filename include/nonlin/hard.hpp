@@ -3,6 +3,8 @@
 #ifndef NONLIN_HARD_HPP
 #define NONLIN_HARD_HPP
 
+#include <type_traits>
+
 #include "detail/eval.hpp"
 #include "detail/math.hpp"
 #include "tier.hpp"
@@ -58,6 +60,35 @@ using nonlin::hardsigmoid;
 using nonlin::hardswish;
 }  // namespace precise
 
+namespace detail {
+// The fast tier's piecewise-linear functors' call: K::fast in float,
+// K::exact (the correctly rounded kernel) in double; their loops are those
+// of tier::all (piecewise_linear: detail/bulk.hpp).
+template <class K>
+struct fast_piecewise_on {
+  static constexpr bool piecewise_linear = true;
+  template <class V>
+  NONLIN_INLINE V operator()(V const& x) const noexcept {
+    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
+      if constexpr (std::is_same<scalar_t<std::decay_t<decltype(v)>>, float>::value) return K::fast(v);
+      else return K::exact(v);
+    });
+  }
+};
+struct hardsigmoid_k {
+  template <class V>
+  static NONLIN_INLINE V fast(V const& x) noexcept { return hardsigmoid_fast(x); }
+  template <class V>
+  static NONLIN_INLINE V exact(V const& x) noexcept { return hardsigmoid(x); }
+};
+struct hardswish_k {
+  template <class V>
+  static NONLIN_INLINE V fast(V const& x) noexcept { return hardswish_fast(x); }
+  template <class V>
+  static NONLIN_INLINE V exact(V const& x) noexcept { return hardswish(x); }
+};
+}  // namespace detail
+
 namespace fast {
 /// nonlin::fast::hardsigmoid: hardsigmoid(x) = min(max((x + 3)/6, 0), 1)
 /// with the textbook's roundings (x clamped to [-3, 3], x + 3 rounded, the
@@ -65,22 +96,11 @@ namespace fast {
 /// Tier: fast. Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: float 1 ULP (two roundings); double runs nonlin::hardsigmoid.
 /// Special values: as nonlin::hardsigmoid.
-struct hardsigmoid {
+struct hardsigmoid : detail::fast_piecewise_on<detail::hardsigmoid_k> {
   static constexpr const char* name = "fast::hardsigmoid";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
-  static constexpr bool piecewise_linear = true;  // (its loops as tier::all's: detail/bulk.hpp)
   static constexpr double max_ulp_float = 1;
   static constexpr double max_ulp_double = nonlin::hardsigmoid::max_ulp_double;
-
-  template <class V>
-  NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
-      if constexpr (std::is_same<detail::scalar_t<std::decay_t<decltype(v)>>, float>::value)
-        return detail::hardsigmoid_fast(v);
-      else
-        return detail::hardsigmoid(v);
-    });
-  }
 };
 
 /// nonlin::fast::hardswish: hardswish(x) = x relu6(x + 3) / 6 as
@@ -89,22 +109,11 @@ struct hardsigmoid {
 /// Tier: fast. Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: float 2 ULP (three roundings); double runs nonlin::hardswish.
 /// Special values: as nonlin::hardswish.
-struct hardswish {
+struct hardswish : detail::fast_piecewise_on<detail::hardswish_k> {
   static constexpr const char* name = "fast::hardswish";
   static constexpr nonlin::tier tier = nonlin::tier::fast;
-  static constexpr bool piecewise_linear = true;  // (its loops as tier::all's: detail/bulk.hpp)
   static constexpr double max_ulp_float = 2;
   static constexpr double max_ulp_double = nonlin::hardswish::max_ulp_double;
-
-  template <class V>
-  NONLIN_INLINE V operator()(V const& x) const noexcept {
-    return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA {
-      if constexpr (std::is_same<detail::scalar_t<std::decay_t<decltype(v)>>, float>::value)
-        return detail::hardswish_fast(v);
-      else
-        return detail::hardswish(v);
-    });
-  }
 };
 }  // namespace fast
 
