@@ -18,8 +18,8 @@ namespace nonlin_test {
 // test_bulk_stream, test_guard_pages_stream) runs only the functors whose
 // outputs in T apply() streams (nonlin::detail::streams: the
 // piecewise-linear functors in every type, the default and fast tiers in
-// float): for the others it would
-// compile and run the same loops as the plain program, which tests them.
+// float): for the others it would compile and run the same loops as the
+// plain program, which tests them.
 // Every other program runs the whole list.
 #if defined(NONLIN_TEST_STREAM_VARIANT)
 template <class T, class F>

@@ -20,8 +20,9 @@ namespace detail {
 // Whether apply() writes large outputs of F in T with streaming stores: the
 // functors that run at memory speed for T -- the piecewise-linear ones
 // (relu, ...: piecewise_linear below), and the default and fast tiers in
-// float where a float vector is a whole 64-byte cache line (AVX-512). The precise tier is
-// compute-bound and measured slower with them (benchmarks/README.md), and
+// float where a float vector is a whole 64-byte cache line (AVX-512). The
+// precise tier is compute-bound and measured slower with them
+// (benchmarks/README.md), and
 // the other tiers' double arguments run the precise kernels. With narrower
 // vectors (AVX2, SSE) the default and fast tiers measured faster with plain
 // stores, their outputs in float and in 16 bits alike (benchmarks/README.md,

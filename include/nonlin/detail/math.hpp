@@ -243,11 +243,12 @@ NONLIN_INLINE V hardswish(V const& x) noexcept {
   return detail::select(x >= three, x, detail::select(x <= -three, detail::copysign(V(0), x), y));
 }
 
-// RN(s/6) for s = 0 or s >= 2^-100 (every float of [2^-100, 6] checked
-// against the division: tests/test_ops.cpp): with an FMA, the product by
-// fl(1/6), its exact remainder and one fused correction, cheaper than a
-// division on every x86 CPU measured; without one, the IEEE quotient. The
-// same bits either way.
+// RN(s/6), the IEEE quotient, for 0 <= s <= 6 with s = 0 or s >= 2^-100
+// (every such float checked once, benchmarks/README.md A/B studies 14; a
+// strided test in tests/test_ops.cpp): with an FMA, the product by
+// fl(1/6), its exact remainder and one fused correction (no division: the
+// same study's timings); without one, the division. The same bits either
+// way.
 template <class V>
 NONLIN_INLINE V div6_rn(V const& s) noexcept {
   if constexpr (has_fma) {
