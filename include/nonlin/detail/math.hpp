@@ -243,18 +243,19 @@ NONLIN_INLINE V hardswish(V const& x) noexcept {
   return detail::select(x >= three, x, detail::select(x <= -three, detail::copysign(V(0), x), y));
 }
 
-// RN(s/6), the IEEE quotient, for 0 <= s <= 6 with s = 0 or s >= 2^-100
-// (every such float checked once, benchmarks/README.md A/B studies 14; a
-// strided test in tests/test_ops.cpp): with an FMA, the product by
-// fl(1/6), its exact remainder and one fused correction (no division: the
-// same study's timings); without one, the division. The same bits either
-// way.
+// RN(s/6), the IEEE quotient, for float s, 0 <= s <= 6, with s = 0 or
+// s >= 2^-100 (every such float checked once, benchmarks/README.md A/B
+// studies 14; a strided test in tests/test_ops.cpp): with an FMA,
+// s hi + s lo rounded once, 1/6 = hi + lo (hi = fl(1/6), lo = fl(1/6 -
+// hi)): two operations, no division; without one, the division. The same
+// bits either way.
 template <class V>
 NONLIN_INLINE V div6_rn(V const& s) noexcept {
+  static_assert(std::is_same<scalar_t<V>, float>::value, "div6_rn: float (hi + lo is float's split of 1/6)");
   if constexpr (has_fma) {
-    const V sixth = splat<V>(1.0 / 6.0);
-    const V q = detail::opaque(s * sixth);
-    return detail::fma(detail::fma(-q, V(6), s), sixth, q);
+    constexpr float hi = static_cast<float>(1.0 / 6.0);
+    constexpr float lo = static_cast<float>(1.0 / 6.0 - static_cast<double>(hi));
+    return detail::fma(s, splat<V>(hi), s * splat<V>(lo));
   } else {
     return detail::div(s, V(6));
   }
