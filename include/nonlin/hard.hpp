@@ -92,7 +92,7 @@ struct hardswish_k {
 namespace fast {
 /// nonlin::fast::hardsigmoid: hardsigmoid(x) = min(max((x + 3)/6, 0), 1)
 /// with the textbook's roundings (x clamped to [-3, 3], x + 3 rounded, the
-/// quotient by 6 rounded), in six operations per vector and no division.
+/// quotient by 6 rounded), in five operations per vector and no division.
 /// Tier: fast. Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: float 1 ULP (two roundings); double runs nonlin::hardsigmoid.
 /// Special values: as nonlin::hardsigmoid.
@@ -104,7 +104,7 @@ struct hardsigmoid : detail::fast_piecewise_on<detail::hardsigmoid_k> {
 };
 
 /// nonlin::fast::hardswish: hardswish(x) = x relu6(x + 3) / 6 as
-/// xm (min(xm + 3, 6)/6), xm = max(x, -3), each step rounded: seven
+/// xm (min(xm + 3, 6)/6), xm = max(x, -3), each step rounded: six
 /// operations per vector, no division.
 /// Tier: fast. Types: float, double, xsimd::batch<float|double, A>.
 /// Bound: float 2 ULP (three roundings); double runs nonlin::hardswish.
