@@ -255,7 +255,9 @@ NONLIN_INLINE V div6_rn(V const& s) noexcept {
   if constexpr (has_fma) {
     constexpr float hi = static_cast<float>(1.0 / 6.0);
     constexpr float lo = static_cast<float>(1.0 / 6.0 - static_cast<double>(hi));
-    return detail::fma(s, splat<V>(hi), s * splat<V>(lo));
+    // (opaque: under -ffast-math a compiler may otherwise fold s hi + s lo
+    // into s (hi + lo) = s hi, the product alone.)
+    return detail::fma(s, splat<V>(hi), detail::opaque(s * splat<V>(lo)));
   } else {
     return detail::div(s, V(6));
   }
