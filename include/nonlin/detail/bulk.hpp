@@ -237,6 +237,25 @@ constexpr bool unrolled() {
   return piecewise_linear<Op>();
 }
 
+// Whether op has its kernel in two halves, op.stage2(op.stage1(x)) equal
+// to op(x) for a batch x of B (the same operations), and the target
+// overlaps them (ops.hpp, overlaps_stages): whole_vectors then runs the
+// first half of each vector beside the second half of the one before it.
+// A kernel whose one vector is a long dependency chain keeps the
+// out-of-order core's scheduler full of operations that wait; overlapped in
+// program order, the second halves find their inputs ready (benchmarks/
+// README.md, A/B studies 15).
+template <class Op, class B, class = void>
+struct has_stages : std::false_type {};
+template <class Op, class B>
+struct has_stages<Op, B,
+                  decltype(void(std::declval<Op const&>().stage2(std::declval<Op const&>().stage1(std::declval<B const&>()))))>
+    : std::true_type {};
+template <class Op, class B>
+constexpr bool staged() {
+  return overlaps_stages<B>() && has_stages<Op, B>::value;
+}
+
 // put(i, op(in...[i, i + W))) for the whole vectors from i on; returns
 // the index after the last. Where op defers its rare lanes (defers_rare) and
 // the target wants it (defer_rare_lanes, ops.hpp), a vector with a lane for
@@ -265,7 +284,20 @@ NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_
     // out included, as far as the compiler knows), and are loaded and
     // converted once instead of in every trip.
     const Op op_ = op;
-    if constexpr (unrolled<Op>()) {
+    if constexpr (sizeof...(In) == 1 && staged<Op, B>()) {
+      // Vector i + W's first half is computed (and its input loaded)
+      // before vector i's result is stored: in place stays correct.
+      if (n - i >= W) {
+        auto s = op_.stage1(xsimd::load_unaligned(in + i)...);
+        for (; n - i >= 2 * W; i += W) {
+          const auto next = op_.stage1(xsimd::load_unaligned(in + i + W)...);
+          put(i, op_.stage2(s));
+          s = next;
+        }
+        put(i, op_.stage2(s));
+        i += W;
+      }
+    } else if constexpr (unrolled<Op>()) {
       // Two vectors per trip, both loaded before either is stored (in
       // place), counted in vectors (m): GCC 12 could not bound i by n
       // after a loop on n - i >= 2W and warned of a wrapping second loop.

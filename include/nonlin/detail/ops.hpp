@@ -987,6 +987,21 @@ constexpr bool defer_rare_lanes() noexcept {
 // ------------------------------------------------------ streaming stores --
 #if NONLIN_USE_XSIMD
 
+// Whether the bulk loops overlap a staged kernel's halves across vectors
+// (bulk.hpp, staged) for batches of type B: float vectors of AVX-512,
+// whose 32 registers hold one vector's state between the halves. With
+// AVX2's 16 the state spills and the precise kernels measured 1.1-1.3x
+// slower (benchmarks/README.md, A/B studies 15); NEON, which has 32, is
+// not measured here and keeps the plain loop.
+template <class B>
+constexpr bool overlaps_stages() {
+#if defined(__AVX512F__)
+  return reg_bytes<B>() == 64 && std::is_same<typename B::value_type, float>::value;
+#else
+  return false;
+#endif
+}
+
 // Whether batches of type B can be written by non-temporal ("streaming")
 // stores: x86 registers (SSE2, AVX, AVX-512).
 template <class B>
