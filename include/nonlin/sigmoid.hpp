@@ -29,6 +29,16 @@ struct sigmoid {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::sigmoid(v); });
   }
+  // The kernel in two halves, for the bulk loops (detail::staged): the
+  // same operations, the same bits.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::sigmoid_stage1(x);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::sigmoid_stage2(s);
+  }
 };
 }  // namespace precise
 
@@ -52,6 +62,15 @@ struct sigmoid {
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::sigmoid_kernel(v); });
+  }
+  // As precise::sigmoid's.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::standard::sigmoid_kernel_stage1(x);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::standard::sigmoid_kernel_stage2(s);
   }
 };
 

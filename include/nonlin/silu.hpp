@@ -32,6 +32,16 @@ struct silu {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::silu(v); });
   }
+  // The kernel in two halves, for the bulk loops (detail::staged): the
+  // same operations, the same bits.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::silu_stage1(x);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::silu_stage2(s);
+  }
 };
 
 /// nonlin::precise::swish: swish(x) = x sigmoid(beta x).
@@ -83,6 +93,15 @@ struct silu {
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::silu_kernel(v); });
+  }
+  // As precise::silu's.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::standard::silu_kernel_stage1(x);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::standard::silu_kernel_stage2(s);
   }
 };
 

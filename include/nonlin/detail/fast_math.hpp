@@ -332,16 +332,34 @@ struct exp_of_minus_half<D, std::index_sequence<I...>> {
 
 // Gated: up gelu(x) with up folded in before the scaling and the rounding
 // (m_neg = (up (-t)) G p, m_pos = up x), and t clamped at fast_geglu_end.
-template <int D, int R, bool Gated, route Rt, class V>
-NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
+// In two halves (gelu_stage1: P's pieces; gelu_stage2: the rest), which
+// the bulk loops overlap across vectors (bulk.hpp, staged).
+template <class V>
+struct gelu_state {
+  V x, up, mt, pg, n;
+};
+template <int D, int R, bool Gated, class V>
+NONLIN_INLINE gelu_state<V> gelu_stage1(V const& x, V const& up) noexcept {
   using C = coeffs<float>;
-  const V mt = max_keep_nan(neg_abs(x), splat<V>(-(Gated ? fast_geglu_end : fast_gelu_end)));  // -t
-  const V t2 = mt * mt;
-  const V n = approx_round_product(t2, splat<V>(-0.5 * C::log2e));
-  const V r2 = detail::fma(n, splat<V>(2.0 * 0.693147180559945309), t2);  // -2r
-  const expo<V> ex{horner(r2, exp_of_minus_half<D>::c), n};
-  const V u = rcp<R>(splat<V>(fast_gelu_shift) - mt);
-  const V pg = ex.p * horner(u, fast_coeffs<D>::gelu_tail);
+  gelu_state<V> s;
+  s.x = x;
+  s.up = up;
+  s.mt = max_keep_nan(neg_abs(x), splat<V>(-(Gated ? fast_geglu_end : fast_gelu_end)));  // -t
+  const V t2 = s.mt * s.mt;
+  s.n = approx_round_product(t2, splat<V>(-0.5 * C::log2e));
+  const V r2 = detail::fma(s.n, splat<V>(2.0 * 0.693147180559945309), t2);  // -2r
+  const V p = horner(r2, exp_of_minus_half<D>::c);
+  const V u = rcp<R>(splat<V>(fast_gelu_shift) - s.mt);
+  s.pg = p * horner(u, fast_coeffs<D>::gelu_tail);
+  return s;
+}
+template <bool Gated, route Rt, class V>
+NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
+  const V& x = s.x;
+  const V& up = s.up;
+  const V& mt = s.mt;
+  const V& pg = s.pg;
+  const V& n = s.n;
   V m_neg, m_pos;
   if constexpr (Gated) {
     m_neg = (up * mt) * pg;
@@ -359,8 +377,8 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
   constexpr bool share = !Gated && Rt == route::split;
   const auto tiny = n < splat<V>(share ? kTinyGelu : kTinyN);
   if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
-    const V p = detail::ldexp_normal(pg, ex.n);  // (as expo::value)
-    const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, ex.n);
+    const V p = detail::ldexp_normal(pg, n);  // (as expo::value)
+    const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, n);
     return sign_select(x, neg_result, m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
   }
   // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
@@ -373,6 +391,10 @@ NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
   const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, nc);
   const V plain = detail::select(neg, neg_result, m_pos * (V(1) - p));
   return detail::select(tiny & neg, ldexp_tiny(m_neg, n), plain);
+}
+template <int D, int R, bool Gated, route Rt, class V>
+NONLIN_INLINE V gelu_core(V const& x, V const& up) noexcept {
+  return gelu_stage2<Gated, Rt>(gelu_stage1<D, R, Gated>(x, up));
 }
 
 template <int D = degree, int R = refine, route Rt = route::split, class V>
@@ -462,6 +484,15 @@ struct fast_unary_on {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return K::template run<Rt>(v); });
   }
+  // K's kernel in two halves, where K has them (bulk.hpp, staged).
+  template <class B, class KK = K>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept -> decltype(KK::template stage1<Rt>(x)) {
+    return K::template stage1<Rt>(x);
+  }
+  template <class S, class KK = K>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept -> decltype(KK::template stage2<Rt>(s)) {
+    return K::template stage2<Rt>(s);
+  }
 };
 template <class K, fast::route Rt>
 struct fast_gated_on {
@@ -543,6 +574,15 @@ struct fast_k {
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::gelu<fast::degree, fast::refine, Rt>(x);
       else return detail::gelu(x);
+    }
+    // run's float kernel in two halves (fast_unary_on's stage1, stage2).
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::gelu_state<V> stage1(V const& x) noexcept {
+      return fast::gelu_stage1<fast::degree, fast::refine, false>(x, x);
+    }
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V stage2(fast::gelu_state<V> const& s) noexcept {
+      return fast::gelu_stage2<false, Rt>(s);
     }
   };
   struct gelu_tanh {

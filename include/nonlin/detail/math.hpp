@@ -328,14 +328,31 @@ NONLIN_INLINE V one_minus(V const& eh, V const& el, V& lo) noexcept {
 //   z >= 0: m / (1 + E)       z < 0: m E / (1 + E),   E = e^-|z| <= 1,
 // with E, the numerator and the denominator carried as hi + lo pairs and the
 // final power of two applied last.
-template <bool HasLo, bool UnitM = false, class V>
-NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
-  using T = scalar_t<V>;
-  const auto neg = z < V(0);
-  const V a = -detail::abs(z);
+// In two halves (times_sigmoid_stage1: up to the exp; _stage2: the rest),
+// which the bulk loops overlap across vectors (bulk.hpp, staged).
+template <class V>
+struct sigmoid_state {
+  V m, a;
+  decltype(std::declval<V const&>() < std::declval<V const&>()) neg;
+  exp_parts<V> e;
+};
+template <bool HasLo, class V>
+NONLIN_INLINE sigmoid_state<V> times_sigmoid_stage1(V const& m, V const& z, V const& z_lo) noexcept {
+  sigmoid_state<V> s;
+  s.m = m;
+  s.neg = z < V(0);
+  s.a = -detail::abs(z);
   V a_lo = z_lo;
-  if constexpr (HasLo) a_lo = detail::select(neg, z_lo, -z_lo);
-  const auto e = exp_neg<HasLo>(a, a_lo);
+  if constexpr (HasLo) a_lo = detail::select(s.neg, z_lo, -z_lo);
+  s.e = exp_neg<HasLo>(s.a, a_lo);
+  return s;
+}
+template <bool UnitM = false, class V>
+NONLIN_INLINE V times_sigmoid_stage2(sigmoid_state<V> const& s) noexcept {
+  using T = scalar_t<V>;
+  const V& m = s.m;
+  const auto& neg = s.neg;
+  const auto& e = s.e;
   if constexpr (UnitM) {
     // sigmoid itself (m = 1): E = (h0 + l0) 2^k, the numerator is h0 + l0
     // or 1 and 2^k is applied to the quotient, which is finite and >= +0;
@@ -360,8 +377,12 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
     const V nl = detail::select(neg, detail::fma(m, l, pl), V(0));
     const V y = div_dd(nh, nl, dh, dl);
     const V res = detail::select(neg, e.mul_s2(y), y);
-    return detail::copysign(detail::select(neg & (a < splat<V>(limits<T>::exp_floor)), V(0), res), m);
+    return detail::copysign(detail::select(neg & (s.a < splat<V>(limits<T>::exp_floor)), V(0), res), m);
   }
+}
+template <bool HasLo, bool UnitM = false, class V>
+NONLIN_INLINE V times_sigmoid(V const& m, V const& z, V const& z_lo) noexcept {
+  return times_sigmoid_stage2<UnitM>(times_sigmoid_stage1<HasLo>(m, z, z_lo));
 }
 
 // sigmoid(x) = 1 / (1 + e^-x), via e = e^-|x|.
@@ -369,11 +390,28 @@ template <class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
   return times_sigmoid<false, true>(V(1), x, V(0));
 }
+// (sigmoid and silu in two halves, for the functors' stage1 and stage2.)
+template <class V>
+NONLIN_INLINE sigmoid_state<V> sigmoid_stage1(V const& x) noexcept {
+  return times_sigmoid_stage1<false>(V(1), x, V(0));
+}
+template <class V>
+NONLIN_INLINE V sigmoid_stage2(sigmoid_state<V> const& s) noexcept {
+  return times_sigmoid_stage2<true>(s);
+}
 
 // x * sigmoid(x) (silu), with -0 at x = -inf, -0 at x = -0.
 template <class V>
 NONLIN_INLINE V silu(V const& x) noexcept {
   return times_sigmoid<false>(x, x, V(0));
+}
+template <class V>
+NONLIN_INLINE sigmoid_state<V> silu_stage1(V const& x) noexcept {
+  return times_sigmoid_stage1<false>(x, x, V(0));
+}
+template <class V>
+NONLIN_INLINE V silu_stage2(sigmoid_state<V> const& s) noexcept {
+  return times_sigmoid_stage2<false>(s);
 }
 
 // x * sigmoid(beta x); beta * x is carried as an exact hi + lo pair.
@@ -387,29 +425,47 @@ NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
 }
 
 // tanh: odd polynomial near 0; beyond, (1 - E)/(1 + E) with E = e^-2|x| and
-// both sides carried as hi + lo pairs.
+// both sides carried as hi + lo pairs. In two halves (tanh_stage1, up to
+// the exp; tanh_stage2, the rest), which the bulk loops overlap across
+// vectors (bulk.hpp, staged); tanh() is the one after the other.
 template <class V>
-NONLIN_INLINE V tanh(V const& x) noexcept {
+struct tanh_state {
+  V x, ax, small;
+  exp_parts<V> e;
+};
+template <class V>
+NONLIN_INLINE tanh_state<V> tanh_stage1(V const& x) noexcept {
   using T = scalar_t<V>;
   using C = coeffs<T>;
-  const V ax = detail::abs(x);
+  tanh_state<V> s;
+  s.x = x;
+  s.ax = detail::abs(x);
   const V x2 = x * x;
-  const V small = detail::fma(x * x2, horner(x2, C::tanh_core), x);
+  s.small = detail::fma(x * x2, horner(x2, C::tanh_core), x);
   // (Clamped at -2 tanh_one: beyond, big is 1 either way, and e^-2|x|
   // would take the products below into the subnormal range, which some
   // CPUs' multipliers take slowly.)
-  const auto e = exp_neg<false>(V(-2) * ax, V(0), splat<V>(-2 * limits<T>::tanh_one));
+  s.e = exp_neg<false>(V(-2) * s.ax, V(0), splat<V>(-2 * limits<T>::tanh_one));
+  return s;
+}
+template <class V>
+NONLIN_INLINE V tanh_stage2(tanh_state<V> const& s) noexcept {
+  using C = coeffs<scalar_t<V>>;
   V l0;
-  const V h0 = e.sum(l0);
+  const V h0 = s.e.sum(l0);
   // opaque: the product must be rounded before it meets the additions of
   // one_plus and one_minus (no contraction into an fma).
-  const V eh = detail::opaque(e.mul_2k(h0)), el = e.mul_2k(l0);
+  const V eh = detail::opaque(s.e.mul_2k(h0)), el = s.e.mul_2k(l0);
   V nl, dl;
   const V nh = one_minus(eh, el, nl);
   const V dh = one_plus(eh, el, dl);
   const V big = div_dd(nh, nl, dh, dl);
   // copysign last: it also makes tanh(-0) = -0, which the fma above loses.
-  return detail::copysign(detail::select(ax <= splat<V>(C::tanh_core_end), small, big), x);
+  return detail::copysign(detail::select(s.ax <= splat<V>(C::tanh_core_end), s.small, big), s.x);
+}
+template <class V>
+NONLIN_INLINE V tanh(V const& x) noexcept {
+  return tanh_stage2(tanh_stage1(x));
 }
 
 // gelu(x) = x * Phi(x), Phi the standard normal CDF.

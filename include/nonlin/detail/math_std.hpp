@@ -192,23 +192,51 @@ NONLIN_INLINE float first_lane(V const& v) noexcept {
 // sigmoid(x) = 1/(1 + e^-x): 2^K over (1 + e^-x) 2^-K, one rounding of the
 // denominator and one of the quotient, then the final scaling. x is
 // clamped to [-104, 59] (sigmoid(-104) < 2^-150: +0; from 17 on, 1).
+// In two halves for the bulk loops (as detail::tanh): the denominator,
+// and the rest.
+template <class V>
+struct sigmoid_state {
+  V d;
+};
+template <class V>
+NONLIN_INLINE sigmoid_state<V> sigmoid_stage1(V const& x) noexcept {
+  const V xc = min_keep_nan(max_keep_nan(x, splat<V>(-104.0)), splat<V>(59.0));
+  return {one_plus_exp_scaled<K>(xc)};
+}
+template <class V>
+NONLIN_INLINE V sigmoid_stage2(sigmoid_state<V> const& s) noexcept {
+  return scale_down_pos(detail::div(V(1.0f), s.d));
+}
 template <class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
-  const V xc = min_keep_nan(max_keep_nan(x, splat<V>(-104.0)), splat<V>(59.0));
-  return scale_down_pos(detail::div(V(1.0f), one_plus_exp_scaled<K>(xc)));
+  return sigmoid_stage2(sigmoid_stage1(x));
 }
 
 // silu(x) = x sigmoid(x): x/(1 + E) (x >= 0), x E/(1 + E) (x < 0); below
 // -109 the result is -0 (x is clamped with the exp argument).
+// In two halves for the bulk loops: up to e^a's pieces, and the rest.
 template <class V>
-NONLIN_INLINE V silu(V const& x) noexcept {
+struct silu_state {
+  V x, a;
+  exp_k<V> e;
+};
+template <class V>
+NONLIN_INLINE silu_state<V> silu_stage1(V const& x) noexcept {
   const V a = max_keep_nan(neg_abs(x), splat<V>(-109.0));
-  const exp_k<V> e = exp_neg_k<K>(a);
-  const V eK = e.p * e.sK;
+  return {x, a, exp_neg_k<K>(a)};
+}
+template <class V>
+NONLIN_INLINE V silu_stage2(silu_state<V> const& st) noexcept {
+  const V& x = st.x;
+  const V eK = st.e.p * st.e.sK;
   const V d = detail::fma(eK, splat<V>(pow2f_v<-K>), V(1.0f));
-  const V num = sign_select(x, a * eK, x);                        // x < 0: a = max(x, -109)
+  const V num = sign_select(x, st.a * eK, x);                     // x < 0: a = max(x, -109)
   const V s = sign_select(x, splat<V>(pow2f_v<-K>), V(1.0f));
   return scale_down_signed(detail::div(num, d), s);
+}
+template <class V>
+NONLIN_INLINE V silu(V const& x) noexcept {
+  return silu_stage2(silu_stage1(x));
 }
 
 // tanh(x) = copysign(q/(2 + q), x), q = e^-2|x| - 1 = 2^n (e^(2hr) - 1) +
@@ -216,16 +244,32 @@ NONLIN_INLINE V silu(V const& x) noexcept {
 // 0). |x| is clamped at 9.1 (tanh rounds to 1 from 9.011 on): nothing is
 // subnormal. The reduction runs on h = -|x|: n = round(2h log2e), hr = h -
 // n ln2/2, one constant (|n| <= 27).
+// In two halves for the bulk loops (as detail::tanh): up to e^(2hr) - 1,
+// and the rest.
+template <class V>
+struct tanh_state {
+  V x, t, em1;
+};
+template <class V>
+NONLIN_INLINE tanh_state<V> tanh_stage1(V const& x) noexcept {
+  const V h = max_keep_nan(neg_abs(x), splat<V>(-9.1));
+  tanh_state<V> s;
+  s.x = x;
+  s.t = detail::fma(h, splat<V>(C::log2e_twice), splat<V>(kMagic + 127));
+  const V n = s.t - splat<V>(kMagic + 127);
+  const V hr = detail::fma(n, splat<V>(-C::ln2_half), h);
+  s.em1 = hr * horner(hr, C::tanh_em1);  // e^(2hr) - 1
+  return s;
+}
+template <class V>
+NONLIN_INLINE V tanh_stage2(tanh_state<V> const& st) noexcept {
+  const V s = pow2_of_magic(st.t);                  // 2^n
+  const V q = detail::fma(s, st.em1, s - V(1.0f));  // e^-2|x| - 1 <= 0
+  return detail::copysign(detail::div(q, q + V(2.0f)), st.x);
+}
 template <class V>
 NONLIN_INLINE V tanh(V const& x) noexcept {
-  const V h = max_keep_nan(neg_abs(x), splat<V>(-9.1));
-  const V t = detail::fma(h, splat<V>(C::log2e_twice), splat<V>(kMagic + 127));
-  const V n = t - splat<V>(kMagic + 127);
-  const V hr = detail::fma(n, splat<V>(-C::ln2_half), h);
-  const V em1 = hr * horner(hr, C::tanh_em1);                     // e^(2hr) - 1
-  const V s = pow2_of_magic(t);                                   // 2^n
-  const V q = detail::fma(s, em1, s - V(1.0f));                   // e^-2|x| - 1 <= 0
-  return detail::copysign(detail::div(q, q + V(2.0f)), x);
+  return tanh_stage2(tanh_stage1(x));
 }
 
 // gelu_tanh(x) = x sigmoid(z), z = x (c1 + c2 x^2); the error of z is
@@ -605,10 +649,52 @@ NONLIN_INLINE V tanh_kernel(V const& x) noexcept {
   if constexpr (is_float<V>::value) return standard::tanh(x);
   else return detail::tanh(x);
 }
+// tanh_kernel in its two halves (nonlin::tanh's stage1 and stage2).
+template <class V>
+NONLIN_INLINE auto tanh_kernel_stage1(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::tanh_stage1(x);
+  else return detail::tanh_stage1(x);
+}
+template <class V>
+NONLIN_INLINE V tanh_kernel_stage2(tanh_state<V> const& s) noexcept {
+  return standard::tanh_stage2(s);
+}
+template <class V>
+NONLIN_INLINE V tanh_kernel_stage2(detail::tanh_state<V> const& s) noexcept {
+  return detail::tanh_stage2(s);
+}
 template <class V>
 NONLIN_INLINE V silu_kernel(V const& x) noexcept {
   if constexpr (is_float<V>::value) return standard::silu(x);
   else return detail::silu(x);
+}
+// sigmoid_kernel and silu_kernel in their two halves (nonlin::sigmoid's and
+// nonlin::silu's stage1 and stage2).
+template <class V>
+NONLIN_INLINE auto sigmoid_kernel_stage1(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::sigmoid_stage1(x);
+  else return detail::sigmoid_stage1(x);
+}
+template <class V>
+NONLIN_INLINE V sigmoid_kernel_stage2(sigmoid_state<V> const& s) noexcept {
+  return standard::sigmoid_stage2(s);
+}
+template <class V>
+NONLIN_INLINE V sigmoid_kernel_stage2(detail::sigmoid_state<V> const& s) noexcept {
+  return detail::sigmoid_stage2(s);
+}
+template <class V>
+NONLIN_INLINE auto silu_kernel_stage1(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::silu_stage1(x);
+  else return detail::silu_stage1(x);
+}
+template <class V>
+NONLIN_INLINE V silu_kernel_stage2(silu_state<V> const& s) noexcept {
+  return standard::silu_stage2(s);
+}
+template <class V>
+NONLIN_INLINE V silu_kernel_stage2(detail::sigmoid_state<V> const& s) noexcept {
+  return detail::silu_stage2(s);
 }
 template <class V>
 NONLIN_INLINE V swish_kernel(V const& x, V const& beta) noexcept {
