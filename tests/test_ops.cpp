@@ -377,4 +377,49 @@ TEST(Div6, IsTheQuotient) {
   EXPECT_EQ(bad, 0);
 }
 
+#if NONLIN_USE_XSIMD
+// The staged kernels (bulk.hpp, staged): stage2(stage1(x)) is the kernel,
+// bit for bit, on every target (the bulk loops use the halves only where
+// ops.hpp's overlaps_stages holds), and the halves exist for each of them.
+template <class F>
+void check_stages(F const& f, const char* name) {
+  using V = xsimd::batch<float>;
+  static_assert(d::has_stages<F, V>::value, "a staged functor lost its halves");
+  std::vector<float> xs = {0.0f, -0.0f, 1.0f, -1.0f, 0x1p-149f, -0x1p-149f, 0x1p-126f, 3.4e38f, -3.4e38f,
+                           std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                           std::numeric_limits<float>::quiet_NaN()};
+  for (std::uint64_t b = 0; b <= 0xffffffffu; b += 997) xs.push_back(from<float>(static_cast<std::uint32_t>(b)));
+  while (xs.size() % V::size != 0) xs.push_back(0.5f);
+  alignas(64) float whole[V::size], halves[V::size];
+  int bad = 0;
+  for (std::size_t i = 0; i < xs.size(); i += V::size) {
+    const V x = xsimd::load_unaligned(xs.data() + i);
+    xsimd::store_aligned(whole, f(x));
+    xsimd::store_aligned(halves, f.stage2(f.stage1(x)));
+    for (std::size_t l = 0; l < V::size; ++l) {
+      if (!identical(halves[l], whole[l]) && bad++ < 10)
+        ADD_FAILURE() << name << "(" << show(xs[i + l]) << "): stage2(stage1(x)) " << show(halves[l])
+                      << ", the kernel " << show(whole[l]);
+    }
+  }
+  EXPECT_EQ(bad, 0) << name;
+}
+
+TEST(Staged, HalvesAreTheKernel) {
+  check_stages(nonlin::precise::tanh{}, "precise::tanh");
+  check_stages(nonlin::tanh{}, "tanh");
+  check_stages(nonlin::precise::sigmoid{}, "precise::sigmoid");
+  check_stages(nonlin::precise::silu{}, "precise::silu");
+  check_stages(nonlin::sigmoid{}, "sigmoid");
+  check_stages(nonlin::silu{}, "silu");
+  check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::split>{}, "fast::gelu (split route)");
+#if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
+  check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::plain>{}, "fast::gelu (plain route)");
+#endif
+  // The bulk loops take the halves exactly where the ops layer says so.
+  EXPECT_EQ((d::staged<nonlin::precise::tanh, xsimd::batch<float>>()), d::overlaps_stages<xsimd::batch<float>>());
+  EXPECT_FALSE((d::staged<nonlin::precise::tanh, xsimd::batch<double>>()));
+}
+#endif
+
 }  // namespace
