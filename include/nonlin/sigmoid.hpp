@@ -70,7 +70,7 @@ struct sigmoid {
   }
   template <class S>
   NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::standard::sigmoid_kernel_stage2(s);
+    return sigmoid_stage2(s);  // (standard:: or detail::, by the state's type)
   }
 };
 

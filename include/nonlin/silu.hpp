@@ -101,7 +101,7 @@ struct silu {
   }
   template <class S>
   NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::standard::silu_kernel_stage2(s);
+    return silu_stage2(s);  // (standard:: or detail::, by the state's type)
   }
 };
 

@@ -69,7 +69,7 @@ struct tanh {
   }
   template <class S>
   NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::standard::tanh_kernel_stage2(s);
+    return tanh_stage2(s);  // (standard:: or detail::, by the state's type)
   }
 };
 

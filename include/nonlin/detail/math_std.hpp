@@ -649,52 +649,10 @@ NONLIN_INLINE V tanh_kernel(V const& x) noexcept {
   if constexpr (is_float<V>::value) return standard::tanh(x);
   else return detail::tanh(x);
 }
-// tanh_kernel in its two halves (nonlin::tanh's stage1 and stage2).
-template <class V>
-NONLIN_INLINE auto tanh_kernel_stage1(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return standard::tanh_stage1(x);
-  else return detail::tanh_stage1(x);
-}
-template <class V>
-NONLIN_INLINE V tanh_kernel_stage2(tanh_state<V> const& s) noexcept {
-  return standard::tanh_stage2(s);
-}
-template <class V>
-NONLIN_INLINE V tanh_kernel_stage2(detail::tanh_state<V> const& s) noexcept {
-  return detail::tanh_stage2(s);
-}
 template <class V>
 NONLIN_INLINE V silu_kernel(V const& x) noexcept {
   if constexpr (is_float<V>::value) return standard::silu(x);
   else return detail::silu(x);
-}
-// sigmoid_kernel and silu_kernel in their two halves (nonlin::sigmoid's and
-// nonlin::silu's stage1 and stage2).
-template <class V>
-NONLIN_INLINE auto sigmoid_kernel_stage1(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return standard::sigmoid_stage1(x);
-  else return detail::sigmoid_stage1(x);
-}
-template <class V>
-NONLIN_INLINE V sigmoid_kernel_stage2(sigmoid_state<V> const& s) noexcept {
-  return standard::sigmoid_stage2(s);
-}
-template <class V>
-NONLIN_INLINE V sigmoid_kernel_stage2(detail::sigmoid_state<V> const& s) noexcept {
-  return detail::sigmoid_stage2(s);
-}
-template <class V>
-NONLIN_INLINE auto silu_kernel_stage1(V const& x) noexcept {
-  if constexpr (is_float<V>::value) return standard::silu_stage1(x);
-  else return detail::silu_stage1(x);
-}
-template <class V>
-NONLIN_INLINE V silu_kernel_stage2(silu_state<V> const& s) noexcept {
-  return standard::silu_stage2(s);
-}
-template <class V>
-NONLIN_INLINE V silu_kernel_stage2(detail::sigmoid_state<V> const& s) noexcept {
-  return detail::silu_stage2(s);
 }
 template <class V>
 NONLIN_INLINE V swish_kernel(V const& x, V const& beta) noexcept {
@@ -710,6 +668,26 @@ template <class V>
 NONLIN_INLINE V gelu_tanh_kernel(V const& x) noexcept {
   if constexpr (is_float<V>::value) return standard::gelu_tanh(x);
   else return detail::gelu_tanh(x);
+}
+
+// The first halves of tanh_kernel, sigmoid_kernel and silu_kernel
+// (nonlin::tanh's, sigmoid's and silu's stage1). Their second halves are
+// found by the state's type: standard::tanh_stage2 or detail::tanh_stage2,
+// and so on (the functors call them unqualified).
+template <class V>
+NONLIN_INLINE auto tanh_kernel_stage1(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::tanh_stage1(x);
+  else return detail::tanh_stage1(x);
+}
+template <class V>
+NONLIN_INLINE auto sigmoid_kernel_stage1(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::sigmoid_stage1(x);
+  else return detail::sigmoid_stage1(x);
+}
+template <class V>
+NONLIN_INLINE auto silu_kernel_stage1(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::silu_stage1(x);
+  else return detail::silu_stage1(x);
 }
 
 // The gated functors (glu.hpp) call the kernels above where is_float
