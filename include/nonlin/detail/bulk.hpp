@@ -243,8 +243,8 @@ constexpr bool unrolled() {
 // first half of each vector beside the second half of the one before it.
 // A kernel whose one vector is a long dependency chain keeps the
 // out-of-order core's scheduler full of operations that wait; overlapped in
-// program order, the second halves find their inputs ready (benchmarks/
-// README.md, A/B studies 15).
+// program order, the second halves find their inputs ready
+// (benchmarks/README.md, A/B studies 15).
 template <class Op, class B, class = void>
 struct has_stages : std::false_type {};
 template <class Op, class B>

@@ -990,7 +990,7 @@ constexpr bool defer_rare_lanes() noexcept {
 // Whether the bulk loops overlap a staged kernel's halves across vectors
 // (bulk.hpp, staged) for batches of type B: float vectors of AVX-512,
 // whose 32 registers hold one vector's state between the halves. With
-// AVX2's 16 the state spills and the precise kernels measured 1.1-1.3x
+// AVX2's 16 the state spills and the precise kernels measured 1.15-1.35x
 // slower (benchmarks/README.md, A/B studies 15); NEON, which has 32, is
 // not measured here and keeps the plain loop.
 template <class B>
