@@ -378,6 +378,32 @@ TEST(Div6, IsTheQuotient) {
 }
 
 #if NONLIN_USE_XSIMD
+// lane_bits (ops_half.hpp: the 16-bit loops' flagged lanes) on the target's
+// float and double batches: every mask of lanes, its ISA form (a mask
+// register, a movemask) against the portable lane-by-lane form and the
+// mask it was built from.
+template <class T>
+void check_lane_bits() {
+  using V = xsimd::batch<T>;
+  constexpr std::size_t W = V::size;
+  alignas(64) T lanes[W];
+  int bad = 0;
+  for (std::uint64_t want = 0; want < (std::uint64_t(1) << W); ++want) {
+    for (std::size_t j = 0; j < W; ++j) lanes[j] = (want >> j & 1u) != 0 ? T(-2) : T(3);
+    const auto m = xsimd::load_aligned(lanes) < V(T(0));
+    const std::uint64_t isa = d::lane_bits(m), by_lane = d::lane_bits_by_lane(m);
+    if ((isa != want || by_lane != want) && bad++ < 10)
+      ADD_FAILURE() << W << " lanes of " << sizeof(T) << " bytes, mask 0x" << std::hex << want << ": lane_bits 0x"
+                    << isa << ", lane by lane 0x" << by_lane << std::dec;
+  }
+  EXPECT_EQ(bad, 0);
+}
+
+TEST(LaneBits, EveryMask) {
+  check_lane_bits<float>();
+  check_lane_bits<double>();
+}
+
 // The staged kernels (bulk.hpp, staged): stage2(stage1(x)) is the kernel,
 // bit for bit, on every target (the bulk loops use the halves only where
 // ops.hpp's overlaps_stages holds), and the halves exist for each of them.

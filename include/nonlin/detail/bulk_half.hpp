@@ -308,8 +308,8 @@ struct flagged_lanes {
     alignas(64) float xa[Args][W];
     std::size_t arg = 0;
     ((xv.store_aligned(xa[arg]), ++arg), ...);
-    for (std::size_t j = 0; j < W; ++j, bits >>= 1) {
-      if ((bits & 1u) == 0 || base + j >= end) continue;
+    for (std::size_t j = 0; bits != 0 && base + j < end; ++j, bits >>= 1) {
+      if ((bits & 1u) == 0) continue;
       idx[count] = static_cast<std::uint32_t>(base + j);
       for (std::size_t k = 0; k < Args; ++k) xs[k][count] = xa[k][j];
       ++count;

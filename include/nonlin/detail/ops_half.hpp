@@ -330,15 +330,38 @@ NONLIN_INLINE void narrow_stream(H* p, xsimd::batch<float, A> const& v) noexcept
   if constexpr (k != 2 && k != 3) narrow_store(p, v);
 }
 
-// Bit j set where lane j of m is.
+// Bit j set where lane j of m is, lane by lane (the portable form).
 template <class T, class A>
-NONLIN_INLINE std::uint64_t lane_bits(xsimd::batch_bool<T, A> const& m) noexcept {
+NONLIN_INLINE std::uint64_t lane_bits_by_lane(xsimd::batch_bool<T, A> const& m) noexcept {
   using B = xsimd::batch<T, A>;
   alignas(B) T v[B::size];
   xsimd::select(m, B(T(1)), B(T(0))).store_aligned(v);
   std::uint64_t r = 0;
   for (std::size_t j = 0; j < B::size; ++j) r |= std::uint64_t(v[j] != T(0)) << j;
   return r;
+}
+
+// The same bits: the mask register itself (AVX-512), a movemask (AVX,
+// SSE), else lane_bits_by_lane.
+template <class T, class A>
+NONLIN_INLINE std::uint64_t lane_bits(xsimd::batch_bool<T, A> const& m) noexcept {
+  using R = typename xsimd::batch_bool<T, A>::register_type;
+  constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
+  constexpr bool f32 = std::is_same<T, float>::value, f64 = std::is_same<T, double>::value;
+  constexpr bool x86 = neon_bytes<xsimd::batch<T, A>>() == 0;
+  (void)bytes, (void)f32, (void)f64, (void)x86;
+#if defined(__AVX512F__)
+  if constexpr (bytes == 64 && (f32 || f64)) return static_cast<std::uint64_t>(static_cast<R>(m));
+#endif
+#if defined(__AVX__)
+  if constexpr (bytes == 32 && f32) return static_cast<unsigned>(_mm256_movemask_ps(static_cast<R>(m)));
+  if constexpr (bytes == 32 && f64) return static_cast<unsigned>(_mm256_movemask_pd(static_cast<R>(m)));
+#endif
+#if defined(__SSE2__)
+  if constexpr (bytes == 16 && x86 && f32) return static_cast<unsigned>(_mm_movemask_ps(static_cast<R>(m)));
+  if constexpr (bytes == 16 && x86 && f64) return static_cast<unsigned>(_mm_movemask_pd(static_cast<R>(m)));
+#endif
+  return lane_bits_by_lane(m);
 }
 #endif  // NONLIN_USE_XSIMD
 
