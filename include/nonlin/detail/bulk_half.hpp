@@ -367,6 +367,19 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
             i += W;
           }
         }
+      } else if constexpr (kArgs == 1 && staged<Op, B>()) {
+        // As whole_vectors (bulk.hpp): vector i + W's first half beside
+        // vector i's second half; the same bits.
+        if (end - i >= W) {
+          auto s = op.stage1(load_as_float(in + i)...);
+          for (; end - i >= 2 * W; i += W) {
+            const auto next = op.stage1(load_as_float(in + i + W)...);
+            op.stage2(s).store_aligned(ybuf + (i - start));
+            s = next;
+          }
+          op.stage2(s).store_aligned(ybuf + (i - start));
+          i += W;
+        }
       } else {
         for (; end - i >= W; i += W) {
           const B xv[kArgs] = {load_as_float(in + i)...};
@@ -393,6 +406,18 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
             j += W;
           }
         }
+      }
+    } else if constexpr (!Exact && !Defer && kArgs == 1 && staged<Op, B>()) {
+      // Overlapped halves, as in the first pass above.
+      if (end - i >= W) {
+        auto s = op.stage1(load_as_float(in + i)...);
+        for (; end - i >= 2 * W; i += W) {
+          const auto next = op.stage1(load_as_float(in + i + W)...);
+          put_from_float<Stream>(out + i, op.stage2(s));
+          s = next;
+        }
+        put_from_float<Stream>(out + i, op.stage2(s));
+        i += W;
       }
     } else {
       // (As above: a flagged vector leaves the inner loop, stored or not;
