@@ -439,12 +439,15 @@ TEST(Staged, HalvesAreTheKernel) {
   check_stages(nonlin::sigmoid{}, "sigmoid");
   check_stages(nonlin::silu{}, "silu");
   check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::split>{}, "fast::gelu (split route)");
+  check_stages(nonlin::fast::gelu{}, "fast::gelu");
 #if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
   check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::plain>{}, "fast::gelu (plain route)");
 #endif
   // The bulk loops take the halves exactly where the ops layer says so.
   EXPECT_EQ((d::staged<nonlin::precise::tanh, xsimd::batch<float>>()), d::overlaps_stages<xsimd::batch<float>>());
+  EXPECT_EQ((d::staged<nonlin::fast::gelu, xsimd::batch<float>>()), d::overlaps_stages<xsimd::batch<float>>());
   EXPECT_FALSE((d::staged<nonlin::precise::tanh, xsimd::batch<double>>()));
+  EXPECT_FALSE((d::staged<nonlin::fast::gelu, xsimd::batch<double>>()));
 }
 #endif
 
