@@ -438,6 +438,11 @@ TEST(Staged, HalvesAreTheKernel) {
   check_stages(nonlin::precise::silu{}, "precise::silu");
   check_stages(nonlin::sigmoid{}, "sigmoid");
   check_stages(nonlin::silu{}, "silu");
+  check_stages(nonlin::precise::gelu{}, "precise::gelu");
+  check_stages(nonlin::precise::gelu_tanh{}, "precise::gelu_tanh");
+  check_stages(nonlin::precise::swish{}, "precise::swish");
+  check_stages(nonlin::precise::swish{1.702}, "precise::swish(1.702)");
+  check_stages(nonlin::precise::swish{-0.5}, "precise::swish(-0.5)");
   check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::split>{}, "fast::gelu (split route)");
   check_stages(nonlin::fast::gelu{}, "fast::gelu");
 #if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)

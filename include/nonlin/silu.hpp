@@ -71,6 +71,16 @@ struct swish {
       return detail::swish(v, detail::splat<W>(b));
     });
   }
+  // The kernel in two halves, for the bulk loops (detail::staged): the
+  // same operations, the same bits.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::swish_stage1(x, detail::splat<B>(beta));
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::times_sigmoid_stage2(s);
+  }
 };
 }  // namespace precise
 
