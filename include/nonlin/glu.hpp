@@ -75,10 +75,10 @@ struct zero_gate<precise::gelu_tanh> {
 // act_d together, in batches of doubles (standard::fix_lanes_d). A vector
 // without such a lane pays three compares (four with a zero_gate).
 // Rare: standard::rare_now, or rare_defer from the bulk loops (math_std.hpp).
+// gated_times: the same from a = act(gate), computed by the caller.
 template <class Act, class ActD, class V, class Rare = standard::rare_now>
-NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up, ActD const& act_d,
-                      Rare const& rare_lanes = Rare{}) noexcept {
-  const V a = act(gate);
+NONLIN_INLINE V gated_times(V const& a, V const& gate, V const& up, ActD const& act_d,
+                            Rare const& rare_lanes = Rare{}) noexcept {
   V y = mul_tiny(a, up);  // (a may be subnormal)
   if constexpr (std::is_same<scalar_t<V>, float>::value) {
     const V au = detail::abs(up);
@@ -93,9 +93,34 @@ NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up, ActD const& ac
   }
   return y;
 }
+template <class Act, class ActD, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up, ActD const& act_d,
+                      Rare const& rare_lanes = Rare{}) noexcept {
+  return gated_times<Act>(act(gate), gate, up, act_d, rare_lanes);
+}
 template <class Act, class V>
 NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
   return gated(act, gate, up, act);
+}
+
+// gated in two halves, where act has them, for the bulk loops
+// (detail::staged): act's first half of gate, then its second half and the
+// product. precise::geglu and geglu_tanh take them; glu and swiglu, whose
+// overlapped loops measured slower (benchmarks/README.md, A/B studies 16),
+// do not.
+template <class S, class V>
+struct gated_state {
+  S a;
+  V gate, up;
+};
+template <class Act, class V>
+NONLIN_INLINE auto gated_stage1(Act const& act, V const& gate, V const& up) noexcept
+    -> gated_state<decltype(act.stage1(gate)), V> {
+  return {act.stage1(gate), gate, up};
+}
+template <class Act, class ActD, class S, class V>
+NONLIN_INLINE V gated_stage2(Act const& act, gated_state<S, V> const& s, ActD const& act_d) noexcept {
+  return gated_times<Act>(act.stage2(s.a), s.gate, s.up, act_d);
 }
 }  // namespace detail
 
@@ -175,6 +200,17 @@ struct geglu {
   NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
     return detail::gated(precise::gelu{}, gate, up, precise::gelu{}, rare);
   }
+  // The kernel in two halves, for the bulk loops (detail::staged): the
+  // same operations, the same bits.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept
+      -> decltype(detail::gated_stage1(precise::gelu{}, gate, up)) {
+    return detail::gated_stage1(precise::gelu{}, gate, up);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::gated_stage2(precise::gelu{}, s, precise::gelu{});
+  }
 };
 
 /// nonlin::precise::geglu_tanh: geglu_tanh(gate, up) = gelu_tanh(gate) up (GeGLU with the tanh GELU
@@ -199,6 +235,17 @@ struct geglu_tanh {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
     return detail::gated(precise::gelu_tanh{}, gate, up, precise::gelu_tanh{}, rare);
+  }
+  // The kernel in two halves, for the bulk loops (detail::staged): the
+  // same operations, the same bits.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept
+      -> decltype(detail::gated_stage1(precise::gelu_tanh{}, gate, up)) {
+    return detail::gated_stage1(precise::gelu_tanh{}, gate, up);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::gated_stage2(precise::gelu_tanh{}, s, precise::gelu_tanh{});
   }
 };
 

@@ -237,23 +237,29 @@ constexpr bool unrolled() {
   return piecewise_linear<Op>();
 }
 
-// Whether op has its kernel in two halves, op.stage2(op.stage1(x)) equal
-// to op(x) for a batch x of B (the same operations), and the target
+// Whether op has its kernel in two halves, op.stage2(op.stage1(x...))
+// equal to op(x...) for Operands batches of B (the same operations;
+// unary or gated), and the target
 // overlaps them (ops.hpp, overlaps_stages): whole_vectors then runs the
 // first half of each vector beside the second half of the one before it.
 // A kernel whose one vector is a long dependency chain keeps the
 // out-of-order core's scheduler full of operations that wait; overlapped in
 // program order, the second halves find their inputs ready
 // (benchmarks/README.md, A/B studies 15).
-template <class Op, class B, class = void>
-struct has_stages : std::false_type {};
-template <class Op, class B>
-struct has_stages<Op, B,
-                  decltype(void(std::declval<Op const&>().stage2(std::declval<Op const&>().stage1(std::declval<B const&>()))))>
+template <class B, std::size_t>
+using operand_t = B;
+template <class Op, class B, class Seq, class = void>
+struct has_stages_n : std::false_type {};
+template <class Op, class B, std::size_t... K>
+struct has_stages_n<Op, B, std::index_sequence<K...>,
+                    decltype(void(std::declval<Op const&>().stage2(
+                        std::declval<Op const&>().stage1(std::declval<operand_t<B, K> const&>()...))))>
     : std::true_type {};
-template <class Op, class B>
+template <class Op, class B, std::size_t Operands = 1>
+using has_stages = has_stages_n<Op, B, std::make_index_sequence<Operands>>;
+template <class Op, class B, std::size_t Operands = 1>
 constexpr bool staged() {
-  return overlaps_stages<B>() && has_stages<Op, B>::value;
+  return overlaps_stages<B>() && has_stages<Op, B, Operands>::value;
 }
 
 // put(i, op(in...[i, i + W))) for the whole vectors from i on; returns
@@ -284,7 +290,7 @@ NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_
     // out included, as far as the compiler knows), and are loaded and
     // converted once instead of in every trip.
     const Op op_ = op;
-    if constexpr (sizeof...(In) == 1 && staged<Op, B>()) {
+    if constexpr (staged<Op, B, sizeof...(In)>()) {
       // Vector i + W's first half is computed (and its input loaded)
       // before vector i's result is stored: in place stays correct.
       if (n - i >= W) {

@@ -367,7 +367,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
             i += W;
           }
         }
-      } else if constexpr (kArgs == 1 && staged<Op, B>()) {
+      } else if constexpr (staged<Op, B, kArgs>()) {
         // As whole_vectors (bulk.hpp): vector i + W's first half beside
         // vector i's second half; the same bits.
         if (end - i >= W) {
@@ -407,7 +407,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           }
         }
       }
-    } else if constexpr (!Exact && !Defer && kArgs == 1 && staged<Op, B>()) {
+    } else if constexpr (!Exact && !Defer && staged<Op, B, kArgs>()) {
       // Overlapped halves, as in the first pass above.
       if (end - i >= W) {
         auto s = op.stage1(load_as_float(in + i)...);
