@@ -105,9 +105,9 @@ NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
 
 // gated in two halves, where act has them, for the bulk loops
 // (detail::staged): act's first half of gate, then its second half and the
-// product. precise::geglu and geglu_tanh take them; glu and swiglu, whose
-// overlapped loops measured slower (benchmarks/README.md, A/B studies 16),
-// do not.
+// product. precise::geglu_tanh takes them; glu, swiglu and geglu, whose
+// overlapped loops measured slower or level (benchmarks/README.md, A/B
+// studies 16), do not.
 template <class S, class V>
 struct gated_state {
   S a;
@@ -199,17 +199,6 @@ struct geglu {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
     return detail::gated(precise::gelu{}, gate, up, precise::gelu{}, rare);
-  }
-  // The kernel in two halves, for the bulk loops (detail::staged): the
-  // same operations, the same bits.
-  template <class B>
-  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept
-      -> decltype(detail::gated_stage1(precise::gelu{}, gate, up)) {
-    return detail::gated_stage1(precise::gelu{}, gate, up);
-  }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::gated_stage2(precise::gelu{}, s, precise::gelu{});
   }
 };
 
