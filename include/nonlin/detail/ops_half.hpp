@@ -345,7 +345,9 @@ NONLIN_INLINE std::uint64_t lane_bits_by_lane(xsimd::batch_bool<T, A> const& m) 
 // SSE), else lane_bits_by_lane.
 template <class T, class A>
 NONLIN_INLINE std::uint64_t lane_bits(xsimd::batch_bool<T, A> const& m) noexcept {
+#if defined(__SSE2__) || defined(__AVX__) || defined(__AVX512F__)
   using R = typename xsimd::batch_bool<T, A>::register_type;
+#endif
   constexpr std::size_t bytes = reg_bytes<xsimd::batch<T, A>>();
   constexpr bool f32 = std::is_same<T, float>::value, f64 = std::is_same<T, double>::value;
   constexpr bool x86 = neon_bytes<xsimd::batch<T, A>>() == 0;
