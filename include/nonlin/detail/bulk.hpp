@@ -262,6 +262,25 @@ constexpr bool staged() {
   return overlaps_stages<B>() && has_stages<Op, B, Operands>::value;
 }
 
+// The whole vectors from i on with op's halves overlapped (staged):
+// put(j, op.stage2(first(j))), where first(j) is op.stage1 of vector j's
+// inputs; vector j + W's first half is computed (and its inputs loaded)
+// before vector j's result is put, so in place stays correct. Returns the
+// index after the last. (whole_vectors, and half_loop in bulk_half.hpp.)
+template <std::size_t W, class Op, class First, class Put>
+NONLIN_INLINE std::size_t overlapped_vectors(Op const& op, First const& first, Put const& put, std::size_t i,
+                                             std::size_t n) noexcept {
+  if (n - i < W) return i;
+  auto s = first(i);
+  for (; n - i >= 2 * W; i += W) {
+    const auto next = first(i + W);
+    put(i, op.stage2(s));
+    s = next;
+  }
+  put(i, op.stage2(s));
+  return i + W;
+}
+
 // put(i, op(in...[i, i + W))) for the whole vectors from i on; returns
 // the index after the last. Where op defers its rare lanes (defers_rare) and
 // the target wants it (defer_rare_lanes, ops.hpp), a vector with a lane for
@@ -291,18 +310,10 @@ NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_
     // converted once instead of in every trip.
     const Op op_ = op;
     if constexpr (staged<Op, B, sizeof...(In)>()) {
-      // Vector i + W's first half is computed (and its input loaded)
-      // before vector i's result is stored: in place stays correct.
-      if (n - i >= W) {
-        auto s = op_.stage1(xsimd::load_unaligned(in + i)...);
-        for (; n - i >= 2 * W; i += W) {
-          const auto next = op_.stage1(xsimd::load_unaligned(in + i + W)...);
-          put(i, op_.stage2(s));
-          s = next;
-        }
-        put(i, op_.stage2(s));
-        i += W;
-      }
+      const auto first = [&op_, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
+        return op_.stage1(xsimd::load_unaligned(in + j)...);
+      };
+      i = overlapped_vectors<W>(op_, first, put, i, n);
     } else if constexpr (unrolled<Op>()) {
       // Two vectors per trip, both loaded before either is stored (in
       // place), counted in vectors (m): GCC 12 could not bound i by n

@@ -368,18 +368,14 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           }
         }
       } else if constexpr (staged<Op, B, kArgs>()) {
-        // As whole_vectors (bulk.hpp): vector i + W's first half beside
-        // vector i's second half; the same bits.
-        if (end - i >= W) {
-          auto s = op.stage1(load_as_float(in + i)...);
-          for (; end - i >= 2 * W; i += W) {
-            const auto next = op.stage1(load_as_float(in + i + W)...);
-            op.stage2(s).store_aligned(ybuf + (i - start));
-            s = next;
-          }
-          op.stage2(s).store_aligned(ybuf + (i - start));
-          i += W;
-        }
+        // As whole_vectors (bulk.hpp): the same bits.
+        const auto first = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
+          return op.stage1(load_as_float(in + j)...);
+        };
+        const auto put = [&ybuf, start](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA {
+          y.store_aligned(ybuf + (j - start));
+        };
+        i = overlapped_vectors<W>(op, first, put, i, end);
       } else {
         for (; end - i >= W; i += W) {
           const B xv[kArgs] = {load_as_float(in + i)...};
@@ -409,16 +405,11 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
       }
     } else if constexpr (!Exact && !Defer && staged<Op, B, kArgs>()) {
       // Overlapped halves, as in the first pass above.
-      if (end - i >= W) {
-        auto s = op.stage1(load_as_float(in + i)...);
-        for (; end - i >= 2 * W; i += W) {
-          const auto next = op.stage1(load_as_float(in + i + W)...);
-          put_from_float<Stream>(out + i, op.stage2(s));
-          s = next;
-        }
-        put_from_float<Stream>(out + i, op.stage2(s));
-        i += W;
-      }
+      const auto first = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
+        return op.stage1(load_as_float(in + j)...);
+      };
+      const auto put = [out](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA { put_from_float<Stream>(out + j, y); };
+      i = overlapped_vectors<W>(op, first, put, i, end);
     } else {
       // (As above: a flagged vector leaves the inner loop, stored or not;
       // with Defer, a vector with a rare lane too.)
