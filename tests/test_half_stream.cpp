@@ -5,8 +5,9 @@
 // that apply takes for outputs of 32 MiB and up: plain stores up to
 // out's first vector-aligned element, non-temporal stores for the whole
 // vectors (x86: AVX2 + F16C and AVX-512 for 16-bit outputs, every x86
-// build for float outputs), the rare near-midpoint lanes rewritten after a
-// store fence, the remainder by plain stores.
+// build for float outputs), the rare near-midpoint lanes completed before
+// their block is stored (the two-pass loop) or rewritten after a store
+// fence (the one-pass loop), the remainder by plain stores.
 //
 // Checked, for each storage pair (bf16/f16 in and out, float -> 16-bit,
 // 16-bit -> float) and a set of functors: over all 65536 16-bit inputs (so

@@ -288,8 +288,9 @@ NONLIN_INLINE void put_from_float(Out* p, xsimd::batch<float> const& y) noexcept
 // recomputed per block by rare(count, x..., idx) (see half_rare below).
 // Inputs are loaded before a vector is stored: out may equal an input of
 // its own type. Stream: the whole vectors go by streaming stores (out
-// aligned to a vector of Out, can_stream_out<Out>()), fenced before the
-// rare lanes are rewritten and at the end.
+// aligned to a vector of Out, can_stream_out<Out>()), fenced at the end;
+// the two-pass loop completes a block's rare lanes before it stores the
+// block, the one-pass loop fences before it rewrites them.
 // The flagged lanes of one block: their indices and inputs.
 template <std::size_t Args, std::size_t N>
 struct flagged_lanes {
@@ -382,24 +383,45 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
         }
       }
-      // A vector with a flagged lane leaves the inner loop, which then
-      // holds no call: compilers keep the narrowing's constants in
-      // registers there instead of rebuilding them after each test.
-      for (std::size_t j = start; j < i;) {
-        for (; j < i; j += W) {
-          const B y = B::load_aligned(ybuf + (j - start));
-          if constexpr (Exact) {
-            if (any_lane(near_midpoint<Out>(y, E))) break;
-          }
-          put_from_float<Stream>(out + j, y);
-        }
-        if constexpr (Exact) {
-          if (j < i) {
-            const B y = B::load_aligned(ybuf + (j - start));
+      if constexpr (Exact && Stream) {
+        // Streaming stores: the flagged lanes are completed in ybuf (their
+        // 16-bit values widened, exactly) before the block is narrowed and
+        // stored, so that no line is written twice: a line that a
+        // streaming store has sent towards memory and a plain store then
+        // rewrites is read back, after a fence per block. (Indices
+        // relative to the block here; the same bits.)
+        for (std::size_t j = start; j < i; j += W) {
+          const auto m = near_midpoint<Out>(B::load_aligned(ybuf + (j - start)), E);
+          if (any_lane(m)) {
             const B xv[kArgs] = {load_as_float(in + j)...};
-            add_lanes(flags, near_midpoint<Out>(y, E), j, end, xv, std::make_index_sequence<kArgs>());
+            add_lanes(flags, m, j - start, end - start, xv, std::make_index_sequence<kArgs>());
+          }
+        }
+        if (flags.count != 0) {
+          rare.template widened<Out>(flags.count, flags.xs, flags.idx, ybuf);
+          flags.count = 0;
+        }
+        for (std::size_t j = start; j < i; j += W) put_from_float<Stream>(out + j, B::load_aligned(ybuf + (j - start)));
+      } else {
+        // A vector with a flagged lane leaves the inner loop, which then
+        // holds no call: compilers keep the narrowing's constants in
+        // registers there instead of rebuilding them after each test.
+        for (std::size_t j = start; j < i;) {
+          for (; j < i; j += W) {
+            const B y = B::load_aligned(ybuf + (j - start));
+            if constexpr (Exact) {
+              if (any_lane(near_midpoint<Out>(y, E))) break;
+            }
             put_from_float<Stream>(out + j, y);
-            j += W;
+          }
+          if constexpr (Exact) {
+            if (j < i) {
+              const B y = B::load_aligned(ybuf + (j - start));
+              const B xv[kArgs] = {load_as_float(in + j)...};
+              add_lanes(flags, near_midpoint<Out>(y, E), j, end, xv, std::make_index_sequence<kArgs>());
+              put_from_float<Stream>(out + j, y);
+              j += W;
+            }
           }
         }
       }
@@ -542,6 +564,24 @@ struct half_rare {
 
   template <std::size_t Args, std::size_t N, class Out>
   void operator()(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, Out* out) const noexcept {
+    run<Out>(count, xs, idx, out);
+  }
+  // The same values widened to float (exactly) into y[idx[j]], a buffer
+  // that the caller narrows afterwards: the same 16-bit values.
+  template <class Out, std::size_t Args, std::size_t N>
+  void widened(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, float* y) const noexcept {
+    run<Out>(count, xs, idx, y);
+  }
+
+  // out[i] = the 16-bit value of type Out with bits h, or its float value.
+  template <class Out, class Dst>
+  static void put(Dst* out, std::uint32_t i, std::uint16_t h) noexcept {
+    if constexpr (std::is_same<Dst, float>::value) out[i] = to_float(Out::from_bits(h));
+    else out[i] = Out::from_bits(h);
+  }
+
+  template <class Out, std::size_t Args, std::size_t N, class Dst>
+  void run(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, Dst* out) const noexcept {
     static_assert(Args == 1 || Args == 2, "unary or gated");
     constexpr family fam = family_of(F::name);
     double beta = 1.0;
@@ -554,7 +594,7 @@ struct half_rare {
         std::uint32_t b;
         const std::uint32_t slot = memo_slot(xs[0][j], b);
         if ((memo_valid >> slot & 1u) != 0 && memo_key[slot] == b) {
-          out[idx[j]] = Out::from_bits(memo_out[slot]);
+          put<Out>(out, idx[j], memo_out[slot]);
           continue;
         }
       }
@@ -572,7 +612,7 @@ struct half_rare {
         v = mul_dd(v, u);
       }
       const std::uint16_t h = half_conv<Out>::narrow(round_odd(v));
-      out[idx[j]] = Out::from_bits(h);
+      put<Out>(out, idx[j], h);
       if constexpr (Args == 1) {
         std::uint32_t b;
         const std::uint32_t slot = memo_slot(xs[0][j], b);
