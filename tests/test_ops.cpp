@@ -446,20 +446,41 @@ void check_stages_gated(F const& f, const char* name) {
   while (gs.size() % V::size != 0) gs.push_back(0.5f);
   std::vector<float> us(gs.rbegin(), gs.rend());
   for (std::size_t i = 0; i < 64; ++i) us[i] = i % 2 == 0 ? 1e30f : -3e9f;
-  alignas(64) float whole[V::size], halves[V::size];
-  int bad = 0;
+  // Rare-path pairs for the precise kernels too: a subnormal act(gate)
+  // times |up| > 1.
+  for (std::size_t i = 64; i < 128; ++i) {
+    gs[i] = i % 2 == 0 ? -95.0f - float(i % 7) : -1e-39f;
+    us[i] = 7.5f + float(i);
+  }
+  alignas(64) float whole[V::size], halves[V::size], deferred[V::size];
+  int bad = 0, hits = 0;
   for (std::size_t i = 0; i < gs.size(); i += V::size) {
     const V g = xsimd::load_unaligned(gs.data() + i), u = xsimd::load_unaligned(us.data() + i);
     xsimd::store_aligned(whole, f(g, u));
     xsimd::store_aligned(halves, f.stage2(f.stage1(g, u)));
+    bool hit = false;
+    if constexpr (d::stage2_defers<F, decltype(f.stage1(g, u))>::value) {
+      // The bulk loops' second half: the kernel's bits where it reports no
+      // rare lane (the loops recompute a vector that has one).
+      xsimd::store_aligned(deferred, f.stage2(f.stage1(g, u), d::standard::rare_defer{hit}));
+      hits += hit;
+    }
     for (std::size_t l = 0; l < V::size; ++l) {
       const bool both_nan = std::isnan(halves[l]) && std::isnan(whole[l]);
       if (!identical(halves[l], whole[l]) && !both_nan && bad++ < 10)
         ADD_FAILURE() << name << "(" << show(gs[i + l]) << ", " << show(us[i + l]) << "): stage2(stage1(g, u)) "
                       << show(halves[l]) << ", the kernel " << show(whole[l]);
+      const bool both_nan_d = std::isnan(deferred[l]) && std::isnan(whole[l]);
+      if (d::stage2_defers<F, decltype(f.stage1(g, u))>::value && !hit && !identical(deferred[l], whole[l]) &&
+          !both_nan_d && bad++ < 10)
+        ADD_FAILURE() << name << "(" << show(gs[i + l]) << ", " << show(us[i + l]) << "): deferred stage2 "
+                      << show(deferred[l]) << " with no rare lane reported, the kernel " << show(whole[l]);
     }
   }
   EXPECT_EQ(bad, 0) << name;
+  if (d::stage2_defers<F, decltype(f.stage1(V(1.0f), V(1.0f)))>::value) {
+    EXPECT_GT(hits, 0) << name;
+  }
 }
 
 TEST(Staged, HalvesAreTheKernel) {
@@ -474,6 +495,9 @@ TEST(Staged, HalvesAreTheKernel) {
   check_stages(nonlin::precise::swish{1.702}, "precise::swish(1.702)");
   check_stages(nonlin::precise::swish{-0.5}, "precise::swish(-0.5)");
   check_stages_gated(nonlin::precise::geglu_tanh{}, "precise::geglu_tanh");
+  check_stages_gated(nonlin::precise::glu{}, "precise::glu");
+  check_stages_gated(nonlin::precise::swiglu{}, "precise::swiglu");
+  check_stages_gated(nonlin::precise::swiglu{1.702}, "precise::swiglu(1.702)");
   check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::split>{}, "fast::gelu (split route)");
   check_stages(nonlin::fast::gelu{}, "fast::gelu");
 #if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
@@ -483,6 +507,8 @@ TEST(Staged, HalvesAreTheKernel) {
   EXPECT_EQ((d::staged<nonlin::precise::tanh, xsimd::batch<float>>()), d::overlaps_stages<xsimd::batch<float>>());
   EXPECT_EQ((d::staged<nonlin::fast::gelu, xsimd::batch<float>>()), d::overlaps_stages<xsimd::batch<float>>());
   EXPECT_EQ((d::staged<nonlin::precise::geglu_tanh, xsimd::batch<float>, 2>()), d::overlaps_stages<xsimd::batch<float>>());
+  EXPECT_EQ((d::staged<nonlin::precise::swiglu, xsimd::batch<float>, 2>()), d::overlaps_stages<xsimd::batch<float>>());
+  EXPECT_FALSE((d::staged<nonlin::precise::geglu, xsimd::batch<float>, 2>()));
   EXPECT_FALSE((d::staged<nonlin::precise::tanh, xsimd::batch<double>>()));
   EXPECT_FALSE((d::staged<nonlin::fast::gelu, xsimd::batch<double>>()));
 }

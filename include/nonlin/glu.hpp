@@ -105,9 +105,10 @@ NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
 
 // gated in two halves, where act has them, for the bulk loops
 // (detail::staged): act's first half of gate, then its second half and the
-// product. precise::geglu_tanh takes them; glu, swiglu and geglu, whose
-// overlapped loops measured slower or level (benchmarks/README.md, A/B
-// studies 16), do not.
+// product; the second half also with rare_defer, so that the overlapped
+// loop holds no call (bulk.hpp, overlapped_vectors). precise::glu, swiglu
+// and geglu_tanh take them; geglu, whose overlapped loop measured level
+// (benchmarks/README.md, A/B studies 16), does not.
 template <class S, class V>
 struct gated_state {
   S a;
@@ -118,9 +119,10 @@ NONLIN_INLINE auto gated_stage1(Act const& act, V const& gate, V const& up) noex
     -> gated_state<decltype(act.stage1(gate)), V> {
   return {act.stage1(gate), gate, up};
 }
-template <class Act, class ActD, class S, class V>
-NONLIN_INLINE V gated_stage2(Act const& act, gated_state<S, V> const& s, ActD const& act_d) noexcept {
-  return gated_times<Act>(act.stage2(s.a), s.gate, s.up, act_d);
+template <class Act, class ActD, class S, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V gated_stage2(Act const& act, gated_state<S, V> const& s, ActD const& act_d,
+                             Rare const& rare_lanes = Rare{}) noexcept {
+  return gated_times<Act>(act.stage2(s.a), s.gate, s.up, act_d, rare_lanes);
 }
 }  // namespace detail
 
@@ -150,6 +152,22 @@ struct glu {
   NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
     return detail::gated(precise::sigmoid{}, gate, up, precise::sigmoid{}, rare);
   }
+  // The kernel in two halves, for the bulk loops (detail::staged): the
+  // same operations, the same bits; the second half with the rare lanes
+  // deferred too.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept
+      -> decltype(detail::gated_stage1(precise::sigmoid{}, gate, up)) {
+    return detail::gated_stage1(precise::sigmoid{}, gate, up);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::gated_stage2(precise::sigmoid{}, s, precise::sigmoid{});
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+    return detail::gated_stage2(precise::sigmoid{}, s, precise::sigmoid{}, rare);
+  }
 };
 
 /// nonlin::precise::swiglu: swiglu(gate, up) = swish(gate) up = gate sigmoid(beta gate) up, beta = 1
@@ -175,6 +193,22 @@ struct swiglu {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
     return detail::gated(precise::swish{beta}, gate, up, precise::swish{double(float(beta))}, rare);
+  }
+  // The kernel in two halves, for the bulk loops (detail::staged): the
+  // same operations, the same bits; the second half with the rare lanes
+  // deferred too.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept
+      -> decltype(detail::gated_stage1(precise::swish{beta}, gate, up)) {
+    return detail::gated_stage1(precise::swish{beta}, gate, up);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::gated_stage2(precise::swish{beta}, s, precise::swish{double(float(beta))});
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+    return detail::gated_stage2(precise::swish{beta}, s, precise::swish{double(float(beta))}, rare);
   }
 };
 
@@ -235,6 +269,10 @@ struct geglu_tanh {
   template <class S>
   NONLIN_INLINE auto stage2(S const& s) const noexcept {
     return detail::gated_stage2(precise::gelu_tanh{}, s, precise::gelu_tanh{});
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+    return detail::gated_stage2(precise::gelu_tanh{}, s, precise::gelu_tanh{}, rare);
   }
 };
 

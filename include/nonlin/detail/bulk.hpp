@@ -262,22 +262,57 @@ constexpr bool staged() {
   return overlaps_stages<B>() && has_stages<Op, B, Operands>::value;
 }
 
+// Whether op's second half also takes a standard::rare_defer: a gated
+// kernel whose rare lanes make a call (glu.hpp, gated_stage2).
+template <class Op, class S, class = void>
+struct stage2_defers : std::false_type {};
+template <class Op, class S>
+struct stage2_defers<Op, S,
+                     decltype(void(std::declval<Op const&>().stage2(std::declval<S const&>(),
+                                                                    std::declval<standard::rare_defer const&>())))>
+    : std::true_type {};
+
 // The whole vectors from i on with op's halves overlapped (staged):
 // put(j, op.stage2(first(j))), where first(j) is op.stage1 of vector j's
 // inputs; vector j + W's first half is computed (and its inputs loaded)
-// before vector j's result is put, so in place stays correct. Returns the
-// index after the last. (whole_vectors, and half_loop in bulk_half.hpp.)
-template <std::size_t W, class Op, class First, class Put>
-NONLIN_INLINE std::size_t overlapped_vectors(Op const& op, First const& first, Put const& put, std::size_t i,
-                                             std::size_t n) noexcept {
+// before vector j's result is put, so in place stays correct. Where the
+// second half defers its rare lanes (stage2_defers), a vector with one
+// leaves the inner loop and is put as redo(j), op's own call out of line
+// (call_cold): the loop then holds no call, around which the next vector's
+// state would be kept in memory. The same bits. Returns the index after the
+// last. (whole_vectors, and half_loop in bulk_half.hpp.)
+template <std::size_t W, class Op, class First, class Redo, class Put>
+NONLIN_INLINE std::size_t overlapped_vectors(Op const& op, First const& first, Redo const& redo, Put const& put,
+                                             std::size_t i, std::size_t n) noexcept {
   if (n - i < W) return i;
   auto s = first(i);
-  for (; n - i >= 2 * W; i += W) {
-    const auto next = first(i + W);
+  if constexpr (stage2_defers<Op, decltype(s)>::value) {
+    for (;;) {
+      bool hit = false;
+      for (; n - i >= 2 * W; i += W) {
+        const auto next = first(i + W);
+        const auto y = op.stage2(s, standard::rare_defer{hit});
+        s = next;
+        if (hit) break;
+        put(i, y);
+      }
+      if (!hit) break;
+      put(i, redo(i));
+      i += W;
+    }
+    bool hit = false;
+    const auto y = op.stage2(s, standard::rare_defer{hit});
+    if (hit) put(i, redo(i));
+    else put(i, y);
+  } else {
+    (void)redo;
+    for (; n - i >= 2 * W; i += W) {
+      const auto next = first(i + W);
+      put(i, op.stage2(s));
+      s = next;
+    }
     put(i, op.stage2(s));
-    s = next;
   }
-  put(i, op.stage2(s));
   return i + W;
 }
 
@@ -313,7 +348,10 @@ NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_
       const auto first = [&op_, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
         return op_.stage1(xsimd::load_unaligned(in + j)...);
       };
-      i = overlapped_vectors<W>(op_, first, put, i, n);
+      const auto redo = [&op_, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
+        return call_cold(op_, xsimd::load_unaligned(in + j)...);
+      };
+      i = overlapped_vectors<W>(op_, first, redo, put, i, n);
     } else if constexpr (unrolled<Op>()) {
       // Two vectors per trip, both loaded before either is stored (in
       // place), counted in vectors (m): GCC 12 could not bound i by n

@@ -373,10 +373,13 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         const auto first = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
           return op.stage1(load_as_float(in + j)...);
         };
+        const auto redo = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
+          return call_cold(op, load_as_float(in + j)...);
+        };
         const auto put = [&ybuf, start](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA {
           y.store_aligned(ybuf + (j - start));
         };
-        i = overlapped_vectors<W>(op, first, put, i, end);
+        i = overlapped_vectors<W>(op, first, redo, put, i, end);
       } else {
         for (; end - i >= W; i += W) {
           const B xv[kArgs] = {load_as_float(in + i)...};
@@ -430,8 +433,11 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
       const auto first = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
         return op.stage1(load_as_float(in + j)...);
       };
+      const auto redo = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
+        return call_cold(op, load_as_float(in + j)...);
+      };
       const auto put = [out](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA { put_from_float<Stream>(out + j, y); };
-      i = overlapped_vectors<W>(op, first, put, i, end);
+      i = overlapped_vectors<W>(op, first, redo, put, i, end);
     } else {
       // (As above: a flagged vector leaves the inner loop, stored or not;
       // with Defer, a vector with a rare lane too.)
