@@ -498,6 +498,9 @@ TEST(Staged, HalvesAreTheKernel) {
   check_stages_gated(nonlin::precise::glu{}, "precise::glu");
   check_stages_gated(nonlin::precise::swiglu{}, "precise::swiglu");
   check_stages_gated(nonlin::precise::swiglu{1.702}, "precise::swiglu(1.702)");
+#if NONLIN_HAS_FMA  // (without one the default glu runs the precise kernels: no halves)
+  check_stages_gated(nonlin::glu{}, "glu");
+#endif
   check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::split>{}, "fast::gelu (split route)");
   check_stages(nonlin::fast::gelu{}, "fast::gelu");
 #if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
@@ -509,6 +512,8 @@ TEST(Staged, HalvesAreTheKernel) {
   EXPECT_EQ((d::staged<nonlin::precise::geglu_tanh, xsimd::batch<float>, 2>()), d::overlaps_stages<xsimd::batch<float>>());
   EXPECT_EQ((d::staged<nonlin::precise::swiglu, xsimd::batch<float>, 2>()), d::overlaps_stages<xsimd::batch<float>>());
   EXPECT_FALSE((d::staged<nonlin::precise::geglu, xsimd::batch<float>, 2>()));
+  EXPECT_EQ((d::staged<nonlin::glu, xsimd::batch<float>, 2>()), d::overlaps_stages<xsimd::batch<float>>() && d::has_fma);
+  EXPECT_FALSE((d::staged<nonlin::swiglu, xsimd::batch<float>, 2>()));
   EXPECT_FALSE((d::staged<nonlin::precise::tanh, xsimd::batch<double>>()));
   EXPECT_FALSE((d::staged<nonlin::fast::gelu, xsimd::batch<double>>()));
 }

@@ -315,6 +315,21 @@ struct glu {
     else
       return detail::gated(precise::sigmoid{}, gate, up, precise::sigmoid{}, rare);
   }
+  // The float kernel in two halves, for the bulk loops (detail::staged):
+  // the same operations, the same bits; the second half also with the rare
+  // lanes deferred.
+  template <class B, class = typename std::enable_if<detail::standard::is_float<B>::value>::type>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept {
+    return detail::standard::glu_stage1(gate, up);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::standard::glu_stage2(s);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+    return detail::standard::glu_stage2(s, rare);
+  }
 };
 
 /// nonlin::swiglu: swiglu(gate, up) = swish(gate) up = gate sigmoid(beta

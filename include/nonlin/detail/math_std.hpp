@@ -507,18 +507,32 @@ NONLIN_INLINE V swish(V const& x, V const& beta, Rare const& rare = Rare{}) noex
 }
 
 // glu(g, up) = sigmoid(g) up.
-template <class V, class Rare = rare_now>
-NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
+// In two halves for the bulk loops (as sigmoid): the denominator, and the
+// rest.
+template <class V>
+struct glu_state {
+  V d, g, up;
+};
+template <class V>
+NONLIN_INLINE glu_state<V> glu_stage1(V const& g, V const& up) noexcept {
   // up itself over (1 + e^-g) 2^-KG: no product rounded before the
   // division. g clamped to [-132, 31]: below, |up sigmoid(g)| < 2^-158 for
   // |up| <= 2^32; from 31 on, up sigmoid(g) rounds to up.
   const V gc = min_keep_nan(max_keep_nan(g, V(-132.0f)), V(31.0f));
-  const V w = detail::div(up, one_plus_exp_scaled<KG>(gc));  // up sigmoid(g) 2^KG
+  return {one_plus_exp_scaled<KG>(gc), g, up};
+}
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V glu_stage2(glu_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+  const V w = detail::div(s.up, s.d);  // up sigmoid(g) 2^KG
   V y = scale_down_any(w, splat<V>(pow2f_v<-KG>), w == w);  // every lane may be tiny
-  const auto big = big_lanes(up);
+  const auto big = big_lanes(s.up);
   if constexpr (defers<Rare>()) rare.hit = any_lane(big);
-  else if (any_lane(big)) y = fix_lanes(y, g, up, big, glu_rare);
+  else if (any_lane(big)) y = fix_lanes(y, s.g, s.up, big, glu_rare);
   return y;
+}
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
+  return glu_stage2(glu_stage1(g, up), rare);
 }
 
 // swiglu(g, up) = swish(g) up = up g sigmoid(beta g): the numerator is
