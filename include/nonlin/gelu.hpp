@@ -34,6 +34,16 @@ struct gelu {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::gelu(v); });
   }
+  // The kernel in two halves, for the bulk loops (detail::staged): the
+  // same operations, the same bits.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::gelu_stage1(x);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::gelu_stage2(s);
+  }
 };
 
 /// nonlin::precise::gelu_tanh: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))):
@@ -58,8 +68,7 @@ struct gelu_tanh {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::gelu_tanh(v); });
   }
-  // The kernel in two halves, for the bulk loops (detail::staged): the
-  // same operations, the same bits.
+  // As precise::gelu's.
   template <class B>
   NONLIN_INLINE auto stage1(B const& x) const noexcept {
     return detail::gelu_tanh_stage1(x);

@@ -106,9 +106,8 @@ NONLIN_INLINE V gated(Act const& act, V const& gate, V const& up) noexcept {
 // gated in two halves, where act has them, for the bulk loops
 // (detail::staged): act's first half of gate, then its second half and the
 // product; the second half also with rare_defer, so that the overlapped
-// loop holds no call (bulk.hpp, overlapped_vectors). precise::glu, swiglu
-// and geglu_tanh take them; geglu, whose overlapped loop measured level
-// (benchmarks/README.md, A/B studies 16), does not.
+// loop holds no call (bulk.hpp, overlapped_vectors). precise::glu, swiglu,
+// geglu and geglu_tanh take them.
 template <class S, class V>
 struct gated_state {
   S a;
@@ -233,6 +232,21 @@ struct geglu {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up, detail::standard::rare_defer const& rare) const noexcept {
     return detail::gated(precise::gelu{}, gate, up, precise::gelu{}, rare);
+  }
+  // The kernel in two halves, for the bulk loops (detail::staged): the
+  // same operations, the same bits.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept
+      -> decltype(detail::gated_stage1(precise::gelu{}, gate, up)) {
+    return detail::gated_stage1(precise::gelu{}, gate, up);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::gated_stage2(precise::gelu{}, s, precise::gelu{});
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+    return detail::gated_stage2(precise::gelu{}, s, precise::gelu{}, rare);
   }
 };
 

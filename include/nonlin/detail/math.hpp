@@ -480,15 +480,24 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
 //     x > 0: gelu = x - t Phi(-t).
 // t^2/2 is carried exactly as hi + lo (t split into two halves), since an
 // error of one ulp in t^2/2 = 100 would cost 100 ulps in e^(-t^2/2).
+// In two halves (gelu_stage1: the core, H and the exp; gelu_stage2: their
+// product and the selects), which the bulk loops overlap across vectors.
 template <class V>
-NONLIN_INLINE V gelu(V const& x) noexcept {
+struct gelu_state {
+  V x, t, core, hu, hl;
+  exp_parts<V> e;
+};
+template <class V>
+NONLIN_INLINE gelu_state<V> gelu_stage1(V const& x) noexcept {
   using T = scalar_t<V>;
   using C = coeffs<T>;
-  const V t = detail::abs(x);
-  const auto neg = x < V(0);
+  gelu_state<V> s;
+  s.x = x;
+  s.t = detail::abs(x);
+  const V& t = s.t;
   // core
   const V x2 = x * x;
-  const V core = detail::fma(x2, horner(x2, C::phi_core), splat<V>(0.5) * x);  // x/2 + x^2 Q
+  s.core = detail::fma(x2, horner(x2, C::phi_core), splat<V>(0.5) * x);  // x/2 + x^2 Q
   // tail
   // u = 1/(t + c) to about 2^-45 relative, as w = u - uc: near t = 0.5, H
   // amplifies the relative error of u fourfold, so a plain division would
@@ -507,19 +516,32 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const V hrest = detail::fma(w, horner_at<1>(w, C::phi_tail), detail::fma(wl, dh, splat<V>(C::phi_tail_c0_lo)));
   const V c0 = V(C::phi_tail[0]);
   // H = hu + hl exactly (Fast2Sum: |hrest| < c0).
-  const V hu = detail::opaque(c0 + hrest);
-  const V hl = hrest - detail::opaque(hu - c0);
+  s.hu = detail::opaque(c0 + hrest);
+  s.hl = hrest - detail::opaque(s.hu - c0);
   const V th = detail::from_bits<V>(detail::to_bits(t) & bits_t<V>(limits<T>::split_mask));
   const V a_hi = splat<V>(-0.5) * (th * th);  // exact
   const V a_lo = splat<V>(-0.5) * ((t - th) * (t + th));
-  const auto e = exp_neg<true>(a_hi, a_lo);
-  const V p = e.times(hu, hl);  // t Phi(-t)
+  s.e = exp_neg<true>(a_hi, a_lo);
+  return s;
+}
+template <class V>
+NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
+  using T = scalar_t<V>;
+  using C = coeffs<T>;
+  const V& x = s.x;
+  const V& t = s.t;
+  const auto neg = x < V(0);
+  const V p = s.e.times(s.hu, s.hl);  // t Phi(-t)
   V tail = detail::select(neg, -p, x - p);
   // Past phi_tail_end the result is x (x > 0) or -0 (x < 0), also at +-inf.
   tail = detail::select(t > splat<V>(C::phi_tail_end), detail::select(neg, V(-0.0), x), tail);
   // gelu(x) has the sign of x; the copysign also gives gelu(-0) = -0, which
   // the core's x/2 + x^2 Q would round to +0.
-  return detail::copysign(detail::select(t <= splat<V>(C::gelu_core_end), core, tail), x);
+  return detail::copysign(detail::select(t <= splat<V>(C::gelu_core_end), s.core, tail), x);
+}
+template <class V>
+NONLIN_INLINE V gelu(V const& x) noexcept {
+  return gelu_stage2(gelu_stage1(x));
 }
 
 // gelu_tanh(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) = x * sigmoid(z),
