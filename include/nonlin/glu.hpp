@@ -152,19 +152,15 @@ struct glu {
     return detail::gated(precise::sigmoid{}, gate, up, precise::sigmoid{}, rare);
   }
   // The kernel in two halves, for the bulk loops (detail::staged): the
-  // same operations, the same bits; the second half with the rare lanes
-  // deferred too.
+  // same operations, the same bits; the second half takes the loops'
+  // rare_defer too.
   template <class B>
   NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept
       -> decltype(detail::gated_stage1(precise::sigmoid{}, gate, up)) {
     return detail::gated_stage1(precise::sigmoid{}, gate, up);
   }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::gated_stage2(precise::sigmoid{}, s, precise::sigmoid{});
-  }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+  template <class S, class Rare = detail::standard::rare_now>
+  NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) const noexcept {
     return detail::gated_stage2(precise::sigmoid{}, s, precise::sigmoid{}, rare);
   }
 };
@@ -194,19 +190,15 @@ struct swiglu {
     return detail::gated(precise::swish{beta}, gate, up, precise::swish{double(float(beta))}, rare);
   }
   // The kernel in two halves, for the bulk loops (detail::staged): the
-  // same operations, the same bits; the second half with the rare lanes
-  // deferred too.
+  // same operations, the same bits; the second half takes the loops'
+  // rare_defer too.
   template <class B>
   NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept
       -> decltype(detail::gated_stage1(precise::swish{beta}, gate, up)) {
     return detail::gated_stage1(precise::swish{beta}, gate, up);
   }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::gated_stage2(precise::swish{beta}, s, precise::swish{double(float(beta))});
-  }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+  template <class S, class Rare = detail::standard::rare_now>
+  NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) const noexcept {
     return detail::gated_stage2(precise::swish{beta}, s, precise::swish{double(float(beta))}, rare);
   }
 };
@@ -240,12 +232,8 @@ struct geglu {
       -> decltype(detail::gated_stage1(precise::gelu{}, gate, up)) {
     return detail::gated_stage1(precise::gelu{}, gate, up);
   }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::gated_stage2(precise::gelu{}, s, precise::gelu{});
-  }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+  template <class S, class Rare = detail::standard::rare_now>
+  NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) const noexcept {
     return detail::gated_stage2(precise::gelu{}, s, precise::gelu{}, rare);
   }
 };
@@ -280,12 +268,8 @@ struct geglu_tanh {
       -> decltype(detail::gated_stage1(precise::gelu_tanh{}, gate, up)) {
     return detail::gated_stage1(precise::gelu_tanh{}, gate, up);
   }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::gated_stage2(precise::gelu_tanh{}, s, precise::gelu_tanh{});
-  }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+  template <class S, class Rare = detail::standard::rare_now>
+  NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) const noexcept {
     return detail::gated_stage2(precise::gelu_tanh{}, s, precise::gelu_tanh{}, rare);
   }
 };
@@ -336,12 +320,8 @@ struct glu {
   NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept {
     return detail::standard::glu_stage1(gate, up);
   }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::standard::glu_stage2(s);
-  }
-  template <class S>
-  NONLIN_INLINE auto stage2(S const& s, detail::standard::rare_defer const& rare) const noexcept {
+  template <class S, class Rare = detail::standard::rare_now>
+  NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) const noexcept {
     return detail::standard::glu_stage2(s, rare);
   }
 };
