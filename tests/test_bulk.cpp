@@ -494,6 +494,42 @@ TEST(Bulk, SubnormalRoutesAgree) {
 #endif
 }
 
+// The fast tier's split route computes a vector with a lane in its tails
+// (here every other input: -100, where e^-|x| is below 2^-124 for every
+// unary fast function) by its second formulas in every lane: the other
+// lanes must get the bits of the scalar call, which takes the common
+// formulas for them. Inputs: every 16411th float bit pattern (every binade,
+// both signs, subnormals and specials included); swish at four betas.
+TEST(Bulk, LanesBesideTailLanesEqualScalar) {
+  std::vector<float> x;
+  for (std::uint64_t b = 0; b < (std::uint64_t(1) << 32); b += 16411) {
+    std::uint32_t u = static_cast<std::uint32_t>(b);
+    float v;
+    std::memcpy(&v, &u, sizeof v);
+    x.push_back(v);
+    x.push_back(-100.0f);
+  }
+  std::vector<float> y(x.size());
+  std::size_t checked = 0;
+  const auto check = [&](auto const& f) {
+    nonlin::apply(f, x.data(), y.data(), x.size());
+    std::size_t failures = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const float s = f(x[i]);
+      if (same_bits(y[i], s) || (std::isnan(y[i]) && std::isnan(s))) continue;
+      if (failures++ < 10)
+        ADD_FAILURE() << f.name << " x " << show(x[i]) << ": bulk " << show(y[i]) << " != scalar " << show(s);
+    }
+    EXPECT_EQ(failures, 0u) << f.name;
+    ++checked;
+  };
+  nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {
+    if constexpr (std::decay_t<decltype(f)>::tier == nonlin::tier::fast) check(f);
+  });
+  for (double beta : {0.5, 1.702, 100.0, -2.0}) check(nonlin::fast::swish{beta});
+  EXPECT_GE(checked, 10u) << "fast functors found in the function list";
+}
+
 TEST(Bulk, ScalarOnlyCallableFallsBackToScalarLoop) {
   // A user callable that takes only float still works through apply().
   auto twice = [](float x) { return 2 * x; };

@@ -101,9 +101,11 @@ struct expo {
 // the same lanes, ldexp_tiny: a lane's value does not depend on its
 // neighbours, and where the result is normal the two agree anyway (a
 // scaling by a power of two commutes with a rounding there, and in a tiny
-// lane both round the same product once). On the plain route every vector
-// takes the plain formulas; their products that can be subnormal are
-// mul_tiny's.
+// lane both round the same product once). With an FMA, sigmoid, silu,
+// gelu_tanh and gelu take one formula in every lane of such a vector
+// instead, with the same bits and fewer operations (sigmoid_tiny below).
+// On the plain route every vector takes the plain formulas; their products
+// that can be subnormal are mul_tiny's.
 constexpr double kTinyN = -124.0;
 
 // Which formulas the kernels take for subnormal results (template
@@ -189,6 +191,40 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
   return e;
 }
 
+// The split route's second formulas with an FMA (a vector with a tiny
+// lane, n < kTinyN), one formula for every lane: e^-|z| is carried as eK =
+// p 2^(n+K), normal for every n >= -159 (K = standard::K = 40); 1 + e^-|z|
+// is one fma of it (the tiny product never rounded on its own); the
+// quotients that can be tiny are carried scaled by 2^K and scaled down
+// last, rounded once by standard::scale_down_pos / scale_down_signed
+// (integer operations where the result is subnormal). The same values as
+// the plain formulas in the lanes with n >= kTinyN (a scaling by a power
+// of two commutes with the roundings there) and as ldexp_tiny in the
+// others (where 1 + e^-|z| rounds to 1): the same bits as the split
+// formulas without an FMA, which select between the two, in about half
+// their operations.
+// sigmoid: 2^K / (1 + e^-x) or eK / (1 + e^-|x|) by x's sign bit.
+template <int R, class V>
+NONLIN_INLINE V sigmoid_tiny(expo<V> const& ex, V const& x) noexcept {
+  constexpr int K = standard::K;
+  const V eK = detail::ldexp_normal<K>(ex.p, ex.n);
+  const V d = detail::fma(eK, splat<V>(standard::pow2f_v<-K>), V(1));
+  return standard::scale_down_pos(quotient<R>(sign_select(x, eK, splat<V>(standard::pow2f_v<K>)), d));
+}
+// m sigmoid(z) for the callers of times_sigmoid with ShareE and SignBit
+// (m_neg <= 0 where z's sign bit is set, and m_neg e^z normal wherever n
+// >= kTinyN and n < 0): m_neg eK / (1 + e^-|z|) scaled down by 2^-K where
+// z's sign bit is set, m / (1 + e^-|z|) elsewhere.
+template <int R, class V>
+NONLIN_INLINE V times_sigmoid_tiny(expo<V> const& ex, V const& z, V const& m_neg, V const& m) noexcept {
+  constexpr int K = standard::K;
+  const V down = splat<V>(standard::pow2f_v<-K>);
+  const V eK = detail::ldexp_normal<K>(ex.p, ex.n);
+  const V d = detail::fma(eK, down, V(1));
+  const V q = quotient<R>(sign_select(z, m_neg * eK, m), d);
+  return standard::scale_down_signed(q, sign_select(z, down, V(1)));
+}
+
 template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
@@ -200,9 +236,10 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
     const V e = ex.value();  // e^-|x|
     return quotient<R>(sign_select(x, e, V(1)), V(1) + e);  // (x = -0: e = 1)
   }
-  // The plain formulas in the lanes with n >= kTinyN, and with n = -64 in
-  // the tiny ones (|x| > 86, where 1 + e is 1 either way, and so 1/(1 + e)
-  // on every target); there ldexp_tiny where x < 0.
+  if constexpr (has_fma) return sigmoid_tiny<R>(ex, x);
+  // Without an FMA: the plain formulas in the lanes with n >= kTinyN, and
+  // with n = -64 in the tiny ones (|x| > 86, where 1 + e is 1 either way,
+  // and so 1/(1 + e) on every target); there ldexp_tiny where x < 0.
   const V e = detail::ldexp_normal(ex.p, detail::select(tiny, V(-64.0f), ex.n));
   // (The numerator chosen by x < 0 here, the same where x = -0 since e = 1
   // there: a second sign_select of x would let GCC 12 share its sign-bit
@@ -248,7 +285,11 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const
     const V num = share ? mul_tiny(m_neg, e) : detail::ldexp_normal(m_neg * ex.p, ex.n);
     return quotient<R>(numerator<SignBit>(z, num, m), V(1) + e);
   }
-  // As in sigmoid: the plain formulas in the lanes with n >= kTinyN (n =
+  // (Not swish and the gated kernels: their m_neg p 2^n can be subnormal in
+  // the lanes with n >= kTinyN, where the plain route rounds it before the
+  // division; times_sigmoid_tiny would round it once, after.)
+  if constexpr (share && SignBit && has_fma) return times_sigmoid_tiny<R>(ex, z, m_neg, m);
+  // Otherwise, as in sigmoid without an FMA: the plain formulas in the lanes with n >= kTinyN (n =
   // -64 in the others), ldexp_tiny in the tiny lanes where z < 0. There n is
   // raised to ldexp_tiny's -215, where the result still rounds to zero
   // (|m_neg p| 2^-215 < 2^-150 for |m_neg| <= 2^64: swish clamps x there,
@@ -381,9 +422,19 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
     const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, n);
     return sign_select(x, neg_result, m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
   }
-  // The plain formulas in the lanes with n >= kTinyN (n = -64 in the tiny
-  // ones: where x >= 0, 1 - P is 1 either way), ldexp_tiny in the tiny lanes
-  // where x < 0.
+  if constexpr (share && has_fma) {
+    // As times_sigmoid_tiny: P carried as pK = pg 2^(n+K) (normal: n >=
+    // -152), 1 - P as one fma of it, -t P as m_neg 2^(n+K) (m_neg = -t pg
+    // rounded, as on the plain route) scaled down last.
+    constexpr int K = standard::K;
+    const V down = splat<V>(standard::pow2f_v<-K>);
+    const V pK = detail::ldexp_normal<K>(pg, n);
+    const V q = sign_select(x, detail::ldexp_normal<K>(m_neg, n), m_pos * detail::fnma(pK, down, V(1)));
+    return standard::scale_down_signed(q, sign_select(x, down, V(1)));
+  }
+  // Otherwise (geglu; no FMA): the plain formulas in the lanes with n >=
+  // kTinyN (n = -64 in the tiny ones: where x >= 0, 1 - P is 1 either way),
+  // ldexp_tiny in the tiny lanes where x < 0.
   // (Chosen by x < 0, as in sigmoid: where x = -0 both are (-0) up.)
   const V nc = detail::select(tiny, V(-64.0f), n);
   const auto neg = x < V(0);
