@@ -496,31 +496,36 @@ TEST(Bulk, SubnormalRoutesAgree) {
 
 // The fast tier's split route computes a vector with a lane in its tails
 // (here every other input: -100, where e^-|x| is below 2^-124 for every
-// unary fast function) by its second formulas in every lane: the other
-// lanes must get the bits of the scalar call, which takes the common
+// unary fast function) by its second formulas in every lane, and sigmoid
+// and silu a block of vectors with one (bulk.hpp, blocked_vectors): the
+// other lanes must get the bits of the scalar call, which takes the common
 // formulas for them. Inputs: every 16411th float bit pattern (every binade,
-// both signs, subnormals and specials included); swish at four betas.
+// both signs, subnormals and specials included), with and without the
+// -100s (without: blocks on either route); swish at four betas.
 TEST(Bulk, LanesBesideTailLanesEqualScalar) {
-  std::vector<float> x;
+  std::vector<float> x, mixed;
   for (std::uint64_t b = 0; b < (std::uint64_t(1) << 32); b += 16411) {
     std::uint32_t u = static_cast<std::uint32_t>(b);
     float v;
     std::memcpy(&v, &u, sizeof v);
     x.push_back(v);
-    x.push_back(-100.0f);
+    mixed.push_back(v);
+    mixed.push_back(-100.0f);
   }
-  std::vector<float> y(x.size());
+  std::vector<float> y(mixed.size());
   std::size_t checked = 0;
   const auto check = [&](auto const& f) {
-    nonlin::apply(f, x.data(), y.data(), x.size());
-    std::size_t failures = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      const float s = f(x[i]);
-      if (same_bits(y[i], s) || (std::isnan(y[i]) && std::isnan(s))) continue;
-      if (failures++ < 10)
-        ADD_FAILURE() << f.name << " x " << show(x[i]) << ": bulk " << show(y[i]) << " != scalar " << show(s);
+    for (const std::vector<float>* in : {&mixed, &x}) {
+      nonlin::apply(f, in->data(), y.data(), in->size());
+      std::size_t failures = 0;
+      for (std::size_t i = 0; i < in->size(); ++i) {
+        const float s = f((*in)[i]);
+        if (same_bits(y[i], s) || (std::isnan(y[i]) && std::isnan(s))) continue;
+        if (failures++ < 10)
+          ADD_FAILURE() << f.name << " x " << show((*in)[i]) << ": bulk " << show(y[i]) << " != scalar " << show(s);
+      }
+      EXPECT_EQ(failures, 0u) << f.name;
     }
-    EXPECT_EQ(failures, 0u) << f.name;
     ++checked;
   };
   nonlin::for_each_function(nonlin::unary_functions(), [&](auto const& f) {

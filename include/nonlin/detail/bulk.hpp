@@ -69,7 +69,8 @@ constexpr bool streams() {
 // exactly f's values, chosen once per apply() call:
 //  * the fast tier in float, in an AVX-512 build on a CPU whose flag says
 //    so (ops.hpp, subnormals_full_speed), runs its kernels on the plain
-//    route (fast_math.hpp, route), elsewhere on the split route (f itself);
+//    route (fast_math.hpp, route), elsewhere on the split route (f itself,
+//    or for sigmoid and silu the split route in blocks, fast_blocked);
 //  * swish and swiglu of the default and fast tiers in float with beta = 1
 //    run a kernel without the beta x product (the same bits).
 // Deciding per vector would keep the tests in the loop (too large for the
@@ -117,6 +118,32 @@ struct fast_on<nonlin::fast::geglu, Rt> : fast_gated_on<fast_k::geglu, Rt> {};
 template <fast::route Rt>
 struct fast_on<nonlin::fast::geglu_tanh, Rt> : fast_gated_on<fast_k::geglu_tanh, Rt> {};
 
+// fast_blocked<F>: the fast unary functor F's split route in blocks
+// (fast_math.hpp, fast_unary_blocked; blocked_vectors), where F has it:
+// sigmoid and silu (also swish at beta = 1, kernel_choice below), whose
+// tails begin at |x| = 85, beyond realistic inputs but for rare outliers.
+// Not the others: the tails of gelu and gelu_tanh begin at |x| = 9.8-12.8,
+// where a realistic input (normal, sigma 3) has a lane in a few hundred,
+// which would send a block in a few to the second formulas; those of swish
+// at |x| = 85/|beta|; and on inputs in the tails almost every vector of
+// theirs has such a lane, so their test per vector is taken the same way
+// anyway.
+template <class F>
+struct fast_blocked {
+  static constexpr bool exists = false;
+};
+template <>
+struct fast_blocked<nonlin::fast::sigmoid> : fast_unary_blocked<fast_k::sigmoid> {};
+template <>
+struct fast_blocked<nonlin::fast::silu> : fast_unary_blocked<fast_k::silu> {};
+
+// F's split route for the bulk loops: in blocks where F has them, else F.
+template <class F>
+NONLIN_INLINE auto split_op(F const& f) noexcept {
+  if constexpr (fast_blocked<F>::exists) return fast_blocked<F>{};
+  else return f;
+}
+
 // Routes: fn(plain) on the plain route's CPUs, else fn(split); otherwise
 // fn(check), where the fast tier has the plain route, else fn(split).
 template <bool Routes, class Fn, class P, class S, class C>
@@ -136,11 +163,14 @@ NONLIN_INLINE void on_fast_route(Fn&& fn, P const& plain, S const& split, C cons
 // The fast functors without parameters.
 template <class F>
 struct kernel_choice<F, float, typename std::enable_if<fast_on<F, fast::route::plain>::exists>::type> {
-  static constexpr bool any = fast::has_plain_route;
+  static constexpr bool any = fast::has_plain_route || fast_blocked<F>::exists;
   static constexpr bool any_unrouted = fast::has_plain_route;
   template <bool Routes = true, class Fn>
   static void run(F const& f, Fn&& fn) {
-    on_fast_route<Routes>(fn, fast_on<F, fast::route::plain>{}, f, fast_on<F, fast::route::check>{});
+    if constexpr (Routes)
+      on_fast_route<true>(fn, fast_on<F, fast::route::plain>{}, split_op(f), fast_on<F, fast::route::check>{});
+    else
+      on_fast_route<false>(fn, fast_on<F, fast::route::plain>{}, f, fast_on<F, fast::route::check>{});
   }
 };
 
@@ -153,11 +183,16 @@ struct kernel_choice<nonlin::fast::swish, float> {
     using P = fast_on<nonlin::fast::swish, fast::route::plain>;
     using S = fast_on<nonlin::fast::swish, fast::route::split>;
     using C = fast_on<nonlin::fast::swish, fast::route::check>;
-    if (f.beta == 1.0)
-      on_fast_route<Routes>(fn, fast_on<nonlin::fast::silu, fast::route::plain>{}, nonlin::fast::silu{},
-                            fast_on<nonlin::fast::silu, fast::route::check>{});
-    else
+    if (f.beta == 1.0) {
+      using Silu = nonlin::fast::silu;
+      if constexpr (Routes)
+        on_fast_route<true>(fn, fast_on<Silu, fast::route::plain>{}, split_op(Silu{}),
+                            fast_on<Silu, fast::route::check>{});
+      else
+        on_fast_route<false>(fn, fast_on<Silu, fast::route::plain>{}, Silu{}, fast_on<Silu, fast::route::check>{});
+    } else {
       on_fast_route<Routes>(fn, P{f.beta}, S{f.beta}, C{f.beta});
+    }
   }
 };
 
@@ -262,6 +297,47 @@ constexpr bool staged() {
   return overlaps_stages<B>() && has_stages<Op, B, Operands>::value;
 }
 
+// Whether op runs the fast tier's split route in blocks (fast_math.hpp,
+// fast_unary_blocked): op.calm_bound<B>(), op.common(x), op.tails(x).
+template <class Op, class B, class = void>
+struct blocked : std::false_type {};
+template <class Op, class B>
+struct blocked<Op, B, decltype(void(std::declval<Op const&>().tails(std::declval<B const&>())))>
+    : std::true_type {};
+
+// The split route in blocks of kBlockVectors whole vectors from i on (a
+// unary op): one test per block, max |x| <= op.calm_bound() (every lane
+// then takes the common formulas: op.common), else op.tails, the second
+// formulas, for all of the block's vectors (the same values); the vectors
+// after the last whole block as op itself (the test per vector). The test
+// is taken the same way block after block on uniform inputs and on inputs
+// in the tails alike, where a test per vector is taken at random. A
+// realistic input (a tail lane in a few thousand) rarely sends a block to
+// the second formulas. (A NaN lane may go either way: both give NaN.) The
+// block's inputs are all read before its first store (in place stays
+// right). Returns the index after the last vector.
+constexpr std::size_t kBlockVectors = 4;
+template <class B, class Op, class Put, class T>
+NONLIN_INLINE std::size_t blocked_vectors(Op const& op, Put const& put, std::size_t i, std::size_t n,
+                                          T const* x) noexcept {
+  constexpr std::size_t W = B::size;
+  const B bound = op.template calm_bound<B>();
+  for (; n - i >= kBlockVectors * W; i += kBlockVectors * W) {
+    B big = detail::abs(xsimd::load_unaligned(x + i));
+    for (std::size_t k = 1; k < kBlockVectors; ++k)
+      big = max_keep_nan(big, detail::abs(xsimd::load_unaligned(x + i + k * W)));
+    if (xsimd::all(big <= bound)) {
+      for (std::size_t k = 0; k < kBlockVectors; ++k)
+        put(i + k * W, op.common(xsimd::load_unaligned(x + i + k * W)));
+    } else {
+      for (std::size_t k = 0; k < kBlockVectors; ++k)
+        put(i + k * W, op.tails(xsimd::load_unaligned(x + i + k * W)));
+    }
+  }
+  for (; n - i >= W; i += W) put(i, op(xsimd::load_unaligned(x + i)));
+  return i;
+}
+
 // Whether op's second half also takes a standard::rare_defer: a gated
 // kernel whose rare lanes make a call (glu.hpp, gated_stage2).
 template <class Op, class S, class = void>
@@ -344,7 +420,9 @@ NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_
     // out included, as far as the compiler knows), and are loaded and
     // converted once instead of in every trip.
     const Op op_ = op;
-    if constexpr (staged<Op, B, sizeof...(In)>()) {
+    if constexpr (blocked<Op, B>::value) {
+      i = blocked_vectors<B>(op_, put, i, n, in...);
+    } else if constexpr (staged<Op, B, sizeof...(In)>()) {
       const auto first = [&op_, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
         return op_.stage1(xsimd::load_unaligned(in + j)...);
       };

@@ -42,6 +42,10 @@ constexpr int refine = 0;
 // clamped x times p).
 constexpr double exp_floor = -110.0;
 
+// |a| up to which e^-|a| = p 2^n has n >= -123, above kTinyN (fast_k's
+// calm_bound).
+constexpr double calm_exp_arg = 85.0;
+
 template <class V>
 using is_float = std::is_same<scalar_t<V>, float>;
 
@@ -117,7 +121,20 @@ constexpr double kTinyN = -124.0;
 // read in every vector. apply() on float picks split or plain once per
 // call (bulk.hpp, kernel_choice), so that neither the flag nor the test
 // sits in the loop; the 16-bit loops take check, which compiles them once.
-enum class route { split, plain, check };
+// Two more for the split route in blocks (bulk.hpp, blocked_vectors;
+// sigmoid and silu, through fast_unary_blocked): common, the plain
+// formulas without the test, for the vectors of a block whose |x| are all
+// within calm_bound (no tiny lane; any target: there 2^n is normal); tails,
+// the second formulas in every vector of the other blocks (the same values
+// in every lane). On inputs in the tails a test per vector is taken at
+// random, and a mispredicted branch costs more than the second formulas.
+enum class route { split, plain, check, common, tails };
+
+// The routes that take the split route's formulas (split, common, tails).
+template <route Rt>
+constexpr bool splits() {
+  return Rt == route::split || Rt == route::common || Rt == route::tails;
+}
 
 // Whether the fast tier has the plain route (x86 with AVX-512), and whether
 // this CPU takes it. Not with AVX2: there quotient() divides, and the
@@ -137,9 +154,16 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 template <route Rt, class V>
 NONLIN_INLINE bool plain_formulas() noexcept {
   static_assert(Rt != route::plain || has_plain_route, "the plain route exists in AVX-512 builds only");
-  if constexpr (Rt == route::plain) return true;
+  if constexpr (Rt == route::plain || Rt == route::common) return true;
   else if constexpr (Rt == route::check && !is_scalar<V>::value) return cpu_takes_plain();
   else return false;
+}
+
+// Whether a vector with these tiny lanes takes the plain formulas.
+template <route Rt, class V, class M>
+NONLIN_INLINE bool common_formulas(M const& tiny) noexcept {
+  if constexpr (Rt == route::tails) return false;
+  else return plain_formulas<Rt, V>() || !any_lane(tiny);
 }
 
 // fast::geglu's clamp of t = |g|: 16, where 2^32 t Phi(-t) < 2^-150 (gelu's
@@ -232,7 +256,7 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
   // two tests GCC 12 branched on the lanes first, at random on tails.)
   const V below = splat<V>(Rt == route::check && plain_formulas<Rt, V>() ? -1073741824.0 : kTinyN);
   const auto tiny = ex.n < below;
-  if (Rt == route::plain || !any_lane(tiny)) {
+  if (Rt == route::plain || Rt == route::common || (Rt != route::tails && !any_lane(tiny))) {
     const V e = ex.value();  // e^-|x|
     return quotient<R>(sign_select(x, e, V(1)), V(1) + e);  // (x = -0: e = 1)
   }
@@ -275,12 +299,12 @@ NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
 // small m_neg can meet any z and (m_neg p) 2^n be rounded twice.)
 template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, bool ShareE = false, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const& floor) noexcept {
-  constexpr bool share = ShareE && Rt == route::split;
+  constexpr bool share = ShareE && splits<Rt>();
   const V a = max_keep_nan(neg_abs(z), floor);
   const V& m_neg = ArgIsMNeg ? a : m_neg_in;
   const expo<V> ex = exp_neg<D>(a);
   const auto tiny = ex.n < splat<V>(kTinyN);
-  if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
+  if (common_formulas<Rt, V>(tiny)) {
     const V e = ex.value();
     const V num = share ? mul_tiny(m_neg, e) : detail::ldexp_normal(m_neg * ex.p, ex.n);
     return quotient<R>(numerator<SignBit>(z, num, m), V(1) + e);
@@ -415,9 +439,9 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
   // n >= kTinyGelu, t <= 12.92, where P >= 2^-125.5; there -t P is normal
   // wherever n < 0 (t > 0.83), so both round once. Not geglu: a small up
   // can make (up (-t) pg) 2^n subnormal.
-  constexpr bool share = !Gated && Rt == route::split;
+  constexpr bool share = !Gated && splits<Rt>();
   const auto tiny = n < splat<V>(share ? kTinyGelu : kTinyN);
-  if (plain_formulas<Rt, V>() || !any_lane(tiny)) {
+  if (common_formulas<Rt, V>(tiny)) {
     const V p = detail::ldexp_normal(pg, n);  // (as expo::value)
     const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, n);
     return sign_select(x, neg_result, m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
@@ -595,14 +619,41 @@ struct fast_beta_on {
   }
 };
 
+// The split route in blocks (bulk.hpp, blocked_vectors): F's operator()
+// (the split route: the loops' remainder, scalars), and for the blocks of
+// whole vectors K's calm_bound (up to which |x| takes the common formulas)
+// and K's kernel on route::common and on route::tails. Unary kernels only.
+template <class K>
+struct fast_unary_blocked : fast_unary_on<K, fast::route::split> {
+  template <class B>
+  NONLIN_INLINE B calm_bound() const noexcept {
+    return K::template calm_bound<B>();
+  }
+  template <class B>
+  NONLIN_INLINE B common(B const& x) const noexcept {
+    return K::template run<fast::route::common>(x);
+  }
+  template <class B>
+  NONLIN_INLINE B tails(B const& x) const noexcept {
+    return K::template run<fast::route::tails>(x);
+  }
+};
+
 // The kernels, by name: the fast math for float, the precise kernels for
 // double (the fast tier is a float tier; double keeps its bounds).
 struct fast_k {
+  // calm_bound: where |x| is at most this, a lane takes the common formulas
+  // on the split route (fast_unary_blocked): 85 where the exp argument is
+  // -|x| (n >= -123 > kTinyN).
   struct sigmoid {
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::sigmoid<fast::degree, fast::refine, Rt>(x);
       else return detail::sigmoid(x);
+    }
+    template <class V>
+    static NONLIN_INLINE V calm_bound() noexcept {
+      return splat<V>(fast::calm_exp_arg);
     }
   };
   struct silu {
@@ -610,6 +661,10 @@ struct fast_k {
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::silu<fast::degree, fast::refine, Rt>(x);
       else return detail::silu(x);
+    }
+    template <class V>
+    static NONLIN_INLINE V calm_bound() noexcept {
+      return splat<V>(fast::calm_exp_arg);
     }
   };
   // (No route: no exp, no subnormal results but for subnormal inputs.)
