@@ -56,6 +56,10 @@ static_assert(nonlin::detail::kernel_choice<nonlin::fast::swiglu, float>::any, "
 static_assert(nonlin::detail::kernel_choice<nonlin::swish, float>::any == nonlin::detail::has_fma,
               "default swish chooses per call where it runs its own kernel");
 static_assert(!nonlin::detail::kernel_choice<nonlin::precise::swish, float>::any, "precise swish runs as it is");
+static_assert(nonlin::detail::kernel_choice<nonlin::fast::sigmoid, float>::any &&
+                  nonlin::detail::fast_blocked<nonlin::fast::silu>::exists &&
+                  !nonlin::detail::fast_blocked<nonlin::fast::gelu>::exists,
+              "fast sigmoid and silu run the split route in blocks, on every target");
 
 // Inputs: a seeded mix of ordinary values, tails and special values.
 template <class T>
