@@ -313,13 +313,13 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const
   // the lanes with n >= kTinyN, where the plain route rounds it before the
   // division; times_sigmoid_tiny would round it once, after.)
   if constexpr (share && SignBit && has_fma) return times_sigmoid_tiny<R>(ex, z, m_neg, m);
-  // Otherwise, as in sigmoid without an FMA: the plain formulas in the lanes with n >= kTinyN (n =
-  // -64 in the others), ldexp_tiny in the tiny lanes where z < 0. There n is
-  // raised to ldexp_tiny's -215, where the result still rounds to zero
-  // (|m_neg p| 2^-215 < 2^-150 for |m_neg| <= 2^64: swish clamps x there,
-  // and the gated kernels recompute the lanes beyond 2^32; swish's floor,
-  // -170, reaches n = -246, the gated kernels' -132 n = -190; silu's and
-  // gelu_tanh's n >= -159 are never raised).
+  // Otherwise, as in sigmoid without an FMA: the plain formulas in the
+  // lanes with n >= kTinyN (n = -64 in the others), ldexp_tiny in the tiny
+  // lanes where z < 0. There n is raised to ldexp_tiny's -215, where the
+  // result still rounds to zero (|m_neg p| 2^-215 < 2^-150 for |m_neg| <=
+  // 2^64: swish clamps x there, and the gated kernels recompute the lanes
+  // beyond 2^32; swish's floor, -170, reaches n = -246, the gated kernels'
+  // -132 n = -190; silu's and gelu_tanh's n >= -159 are never raised).
   // (In the tiny lanes 1 + 2^-64 p is 1, and so is its reciprocal.)
   const V nc = detail::select(tiny, V(-64.0f), ex.n);
   const V e = detail::ldexp_normal(ex.p, nc);
