@@ -322,7 +322,12 @@ NONLIN_INLINE std::size_t blocked_vectors(Op const& op, Put const& put, std::siz
                                           T const* x) noexcept {
   constexpr std::size_t W = B::size;
   const B bound = op.template calm_bound<B>();
-  for (; n - i >= kBlockVectors * W; i += kBlockVectors * W) {
+  // (Counted in blocks and vectors: after a loop on n - i >= 4W, GCC 12
+  // could not bound the last loop and warned of a wrapping index where n is
+  // a constant, as in whole_vectors.)
+  const std::size_t blocks = (n - i) / W / kBlockVectors;
+  std::size_t rest = (n - i) / W % kBlockVectors;
+  for (std::size_t b = 0; b < blocks; ++b, i += kBlockVectors * W) {
     B big = detail::abs(xsimd::load_unaligned(x + i));
     for (std::size_t k = 1; k < kBlockVectors; ++k)
       big = max_keep_nan(big, detail::abs(xsimd::load_unaligned(x + i + k * W)));
@@ -334,7 +339,7 @@ NONLIN_INLINE std::size_t blocked_vectors(Op const& op, Put const& put, std::siz
         put(i + k * W, op.tails(xsimd::load_unaligned(x + i + k * W)));
     }
   }
-  for (; n - i >= W; i += W) put(i, op(xsimd::load_unaligned(x + i)));
+  for (; rest != 0; --rest, i += W) put(i, op(xsimd::load_unaligned(x + i)));
   return i;
 }
 
