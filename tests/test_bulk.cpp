@@ -500,12 +500,13 @@ TEST(Bulk, SubnormalRoutesAgree) {
 
 // The fast tier's split route computes a vector with a lane in its tails
 // (here every other input: -100, where e^-|x| is below 2^-124 for every
-// unary fast function) by its second formulas in every lane, and sigmoid
-// and silu a block of vectors with one (bulk.hpp, blocked_vectors): the
+// fast function) by its second formulas in every lane, and sigmoid and
+// silu a block of vectors with one (bulk.hpp, blocked_vectors): the
 // other lanes must get the bits of the scalar call, which takes the common
 // formulas for them. Inputs: every 16411th float bit pattern (every binade,
 // both signs, subnormals and specials included), with and without the
-// -100s (without: blocks on either route); swish at four betas.
+// -100s (without: blocks on either route); swish at four betas; the gated
+// functions with these as gates.
 TEST(Bulk, LanesBesideTailLanesEqualScalar) {
   std::vector<float> x, mixed;
   for (std::uint64_t b = 0; b < (std::uint64_t(1) << 32); b += 16411) {
@@ -536,7 +537,35 @@ TEST(Bulk, LanesBesideTailLanesEqualScalar) {
     if constexpr (std::decay_t<decltype(f)>::tier == nonlin::tier::fast) check(f);
   });
   for (double beta : {0.5, 1.702, 100.0, -2.0}) check(nonlin::fast::swish{beta});
-  EXPECT_GE(checked, 10u) << "fast functors found in the function list";
+  // The gated ones: the same gates, ups from the subnormal to 1e10, and in
+  // every 61st lane one that takes the rare lanes' double kernel (|up| >
+  // 2^32, non-finite): most vectors then keep the kernels' own results.
+  const float ups[] = {1e-45f, -3e-39f, 1e-30f, -0.5f, 1.0f, 100.0f, -1e10f, 0.0f, -0.0f, 7.0f, -2.5f};
+  const float rare_ups[] = {4294967296.0f, -4.3e9f, 1e30f, -3e38f, INFINITY, -INFINITY, NAN};
+  std::vector<float> up(mixed.size());
+  for (std::size_t i = 0; i < up.size(); ++i)
+    up[i] = i % 61 == 60 ? rare_ups[(i / 61) % (sizeof rare_ups / sizeof rare_ups[0])]
+                         : ups[(i * 7 + i / 97) % (sizeof ups / sizeof ups[0])];
+  const auto check_gated = [&](auto const& g) {
+    for (const std::vector<float>* in : {&mixed, &x}) {
+      nonlin::apply(g, in->data(), up.data(), y.data(), in->size());
+      std::size_t failures = 0;
+      for (std::size_t i = 0; i < in->size(); ++i) {
+        const float s = g((*in)[i], up[i]);
+        if (same_bits(y[i], s) || (std::isnan(y[i]) && std::isnan(s))) continue;
+        if (failures++ < 10)
+          ADD_FAILURE() << g.name << " gate " << show((*in)[i]) << " up " << show(up[i]) << ": bulk " << show(y[i])
+                        << " != scalar " << show(s);
+      }
+      EXPECT_EQ(failures, 0u) << g.name;
+    }
+    ++checked;
+  };
+  nonlin::for_each_function(nonlin::gated_functions(), [&](auto const& g) {
+    if constexpr (std::decay_t<decltype(g)>::tier == nonlin::tier::fast) check_gated(g);
+  });
+  for (double beta : {1.0, 1.702}) check_gated(nonlin::fast::swiglu{beta});
+  EXPECT_GE(checked, 16u) << "fast functors found in the function lists";
 }
 
 TEST(Bulk, ScalarOnlyCallableFallsBackToScalarLoop) {
