@@ -167,10 +167,7 @@ struct kernel_choice<F, float, typename std::enable_if<fast_on<F, fast::route::p
   static constexpr bool any_unrouted = fast::has_plain_route;
   template <bool Routes = true, class Fn>
   static void run(F const& f, Fn&& fn) {
-    if constexpr (Routes)
-      on_fast_route<true>(fn, fast_on<F, fast::route::plain>{}, split_op(f), fast_on<F, fast::route::check>{});
-    else
-      on_fast_route<false>(fn, fast_on<F, fast::route::plain>{}, f, fast_on<F, fast::route::check>{});
+    on_fast_route<Routes>(fn, fast_on<F, fast::route::plain>{}, split_op(f), fast_on<F, fast::route::check>{});
   }
 };
 
@@ -183,16 +180,12 @@ struct kernel_choice<nonlin::fast::swish, float> {
     using P = fast_on<nonlin::fast::swish, fast::route::plain>;
     using S = fast_on<nonlin::fast::swish, fast::route::split>;
     using C = fast_on<nonlin::fast::swish, fast::route::check>;
-    if (f.beta == 1.0) {
-      using Silu = nonlin::fast::silu;
-      if constexpr (Routes)
-        on_fast_route<true>(fn, fast_on<Silu, fast::route::plain>{}, split_op(Silu{}),
+    using Silu = nonlin::fast::silu;
+    if (f.beta == 1.0)
+      on_fast_route<Routes>(fn, fast_on<Silu, fast::route::plain>{}, split_op(Silu{}),
                             fast_on<Silu, fast::route::check>{});
-      else
-        on_fast_route<false>(fn, fast_on<Silu, fast::route::plain>{}, Silu{}, fast_on<Silu, fast::route::check>{});
-    } else {
+    else
       on_fast_route<Routes>(fn, P{f.beta}, S{f.beta}, C{f.beta});
-    }
   }
 };
 
