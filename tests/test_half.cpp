@@ -123,6 +123,22 @@ void check_narrowing() {
       std::size_t v = 0;
       for (; v + B::size <= n; v += B::size) nonlin::detail::narrow_store(out.data() + v, B::load_unaligned(&xs[v]));
       for (; v < n; ++v) out[v] = H(xs[v]);
+      if constexpr (std::is_same<H, bf16>::value) {
+        // bf16 pairs (the 16-bit loops' bf16 -> bf16 form): the same bits as
+        // narrow_store, value 2 l + k of the pair from lane l of vector k
+        // where the target has them.
+        constexpr std::size_t W = B::size;
+        constexpr bool interleaved = nonlin::detail::bf16_pairs<xsimd::default_arch>();
+        std::vector<H> pair_out(2 * W);
+        for (std::size_t p = 0; p + 2 * W <= n; p += 2 * W) {
+          nonlin::detail::narrow_store_pair(pair_out.data(), B::load_unaligned(&xs[p]), B::load_unaligned(&xs[p + W]));
+          for (std::size_t k = 0; k < 2; ++k)
+            for (std::size_t l = 0; l < W; ++l) {
+              const std::uint16_t got = pair_out[interleaved ? 2 * l + k : k * W + l].bits;
+              if (got != out[p + k * W + l].bits && bad[t][1]++ == 0) std::memcpy(&first[t], &xs[p + k * W + l], 4);
+            }
+        }
+      }
 #else
       for (std::size_t v = 0; v < n; ++v) out[v] = H(xs[v]);
 #endif
@@ -137,7 +153,7 @@ void check_narrowing() {
   });
   EXPECT_EQ(bad[0][0] + bad[1][0], 0u) << fmt<H>::name << ": the scalar narrowing differs from the reference; first at float bits 0x"
                                        << std::hex << (bad[0][0] + bad[0][1] ? first[0] : first[1]);
-  EXPECT_EQ(bad[0][1] + bad[1][1], 0u) << fmt<H>::name << ": the vector narrowing differs from the reference; first at float bits 0x"
+  EXPECT_EQ(bad[0][1] + bad[1][1], 0u) << fmt<H>::name << ": the vector narrowing (narrow_store, bf16 pairs) differs from the reference; first at float bits 0x"
                                        << std::hex << (bad[0][0] + bad[0][1] ? first[0] : first[1]);
   // The reference itself, on cases known by hand.
   EXPECT_EQ(ref_narrow_abs<H>(1.0f), 1.0);
@@ -157,6 +173,25 @@ void check_widening() {
 #if NONLIN_USE_XSIMD
   using B = xsimd::batch<float>;
   for (std::size_t j = 0; j < 65536; j += B::size) nonlin::detail::load_widen(in.data() + j).store_unaligned(&out[j]);
+  if constexpr (std::is_same<H, bf16>::value) {
+    // bf16 pairs: lane l of vector k holds value 2 l + k of the pair where
+    // the target has them, else value k W + l; the same bits as load_widen.
+    constexpr std::size_t W = B::size;
+    constexpr bool interleaved = nonlin::detail::bf16_pairs<xsimd::default_arch>();
+    int bad_pairs = 0;
+    std::vector<float> lanes(W);
+    for (std::size_t p = 0; p < 65536; p += 2 * W)
+      for (std::size_t k = 0; k < 2; ++k) {
+        nonlin::detail::load_widen_pair(in.data() + p, k).store_unaligned(lanes.data());
+        for (std::size_t l = 0; l < W; ++l) {
+          const std::size_t at = p + (interleaved ? 2 * l + k : k * W + l);
+          if (!nonlin_test::same_bits(lanes[l], out[at]) && ++bad_pairs <= 5)
+            ADD_FAILURE() << "bf16 0x" << std::hex << at << std::dec << " widened as a pair to "
+                          << nonlin_test::show(lanes[l]) << ", by load_widen to " << nonlin_test::show(out[at]);
+        }
+      }
+    EXPECT_EQ(bad_pairs, 0);
+  }
 #else
   for (std::size_t j = 0; j < 65536; ++j) out[j] = float(in[j]);
 #endif
@@ -243,6 +278,21 @@ void check_unary(F const& f) {
         ADD_FAILURE() << label << ": an input repeated in one call gives another output at x = " << inf[c + k]
                       << ": " << show16(out[c + k].bits, decode<H>(out[c + k].bits)) << ", then "
                       << show16(out2[2 * c + run + k].bits, decode<H>(out2[2 * c + run + k].bits));
+  // The same inputs in calls of other lengths (each call's last 1024-block
+  // ends in 31, 47 or 5 values: up to two zero-padded vectors after the
+  // whole vectors, or pairs of them), from offsets that are not multiples
+  // of a vector: every output as in the one call.
+  std::vector<H> chunked(65536);
+  for (std::size_t c = 0, k = 0; c < 65536; ++k) {
+    const std::size_t len = std::min<std::size_t>(65536 - c, k % 3 == 0 ? 1055 : k % 3 == 1 ? 47 : 2053);
+    nonlin::apply(f, in.data() + c, chunked.data() + c, len);
+    c += len;
+  }
+  for (std::size_t i = 0; i < 65536; ++i)
+    if (!same16<H>(chunked[i].bits, out[i].bits) && ++fails <= 5)
+      ADD_FAILURE() << label << ": in calls of 1055, 47 and 2053 values the output at x = " << inf[i] << " is "
+                    << show16(chunked[i].bits, decode<H>(chunked[i].bits)) << ", in one call "
+                    << show16(out[i].bits, decode<H>(out[i].bits));
   long not_cr = 0, finite = 0;
   // got: f at the float x rounded to H by apply().
   const auto verify = [&](float x, std::uint16_t got, const char* path) {

@@ -70,6 +70,27 @@ NONLIN_INLINE __m128i narrow_bf16_bits(__m128 f) noexcept {
   return _mm_or_si128(_mm_and_si128(nan, q), _mm_andnot_si128(nan, r));
 }
 NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m128 f) noexcept { store_low16(p, narrow_bf16_bits(f)); }
+// bf16 pairs (see load_widen_pair): the low (K = 0) or high (K = 1) halves
+// of the 32-bit words at p, widened; two vectors rounded and stored as the
+// low and high halves.
+NONLIN_INLINE __m128 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
+  const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return _mm_castsi128_ps(k == 0 ? _mm_slli_epi32(w, 16) : _mm_and_si128(w, _mm_set1_epi32(-65536)));
+}
+// The bf16 bits of f in the high half of each word (the low half not
+// cleared).
+NONLIN_INLINE __m128i round_bf16_high(__m128 f) noexcept {
+  const __m128i u = _mm_castps_si128(f);
+  const __m128i lsb = _mm_and_si128(_mm_srli_epi32(u, 16), _mm_set1_epi32(1));
+  const __m128i r = _mm_add_epi32(_mm_add_epi32(u, _mm_set1_epi32(0x7FFF)), lsb);
+  const __m128i q = _mm_or_si128(u, _mm_set1_epi32(0x00400000));
+  const __m128i nan = _mm_castps_si128(_mm_cmpunord_ps(f, f));
+  return _mm_or_si128(_mm_and_si128(nan, q), _mm_andnot_si128(nan, r));
+}
+NONLIN_INLINE __m128i narrow_bf16_pair(__m128 f0, __m128 f1) noexcept {
+  return _mm_or_si128(_mm_srli_epi32(round_bf16_high(f0), 16),
+                      _mm_and_si128(round_bf16_high(f1), _mm_set1_epi32(-65536)));
+}
 
 NONLIN_INLINE __m128 widen_f16(const std::uint16_t* p) noexcept {
   const __m128i h = _mm_unpacklo_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)), _mm_setzero_si128());
@@ -136,6 +157,22 @@ NONLIN_INLINE __m128i pack_low16(__m256i v) noexcept {
 NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m256 f) noexcept {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(p), pack_low16(narrow_bf16_bits(f)));
 }
+NONLIN_INLINE __m256 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
+  const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  return _mm256_castsi256_ps(k == 0 ? _mm256_slli_epi32(w, 16) : _mm256_and_si256(w, _mm256_set1_epi32(-65536)));
+}
+NONLIN_INLINE __m256i round_bf16_high(__m256 f) noexcept {
+  const __m256i u = _mm256_castps_si256(f);
+  const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+  const __m256i r = _mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb);
+  const __m256i q = _mm256_or_si256(u, _mm256_set1_epi32(0x00400000));
+  return _mm256_castps_si256(
+      _mm256_blendv_ps(_mm256_castsi256_ps(r), _mm256_castsi256_ps(q), _mm256_cmp_ps(f, f, _CMP_UNORD_Q)));
+}
+NONLIN_INLINE __m256i narrow_bf16_pair(__m256 f0, __m256 f1) noexcept {
+  return _mm256_or_si256(_mm256_srli_epi32(round_bf16_high(f0), 16),
+                         _mm256_and_si256(round_bf16_high(f1), _mm256_set1_epi32(-65536)));
+}
 NONLIN_INLINE __m256 widen_f16(const std::uint16_t* p) noexcept {
   return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
@@ -170,6 +207,23 @@ NONLIN_INLINE __m256i narrow_bf16_bits(__m512 f) noexcept {
 }
 NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m512 f) noexcept {
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), narrow_bf16_bits(f));
+}
+NONLIN_INLINE __m512 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
+  const __m512i w = _mm512_loadu_si512(p);
+  return _mm512_castsi512_ps(k == 0 ? _mm512_maskz_slli_epi32(__mmask16(0xFFFF), w, 16)
+                                    : _mm512_and_si512(w, _mm512_set1_epi32(-65536)));
+}
+NONLIN_INLINE __m512i round_bf16_high(__m512 f) noexcept {
+  const __m512i u = _mm512_castps_si512(f);
+  const __m512i lsb = _mm512_and_si512(_mm512_maskz_srli_epi32(__mmask16(0xFFFF), u, 16), _mm512_set1_epi32(1));
+  const __m512i r = _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), lsb);
+  const __mmask16 nan = _mm512_cmp_ps_mask(f, f, _CMP_UNORD_Q);
+  return _mm512_mask_or_epi32(r, nan, u, _mm512_set1_epi32(0x00400000));
+}
+NONLIN_INLINE __m512i narrow_bf16_pair(__m512 f0, __m512 f1) noexcept {
+  // (f0's word >> 16) | (f1's word & 0xFFFF0000): one vpternlogd.
+  return _mm512_ternarylogic_epi32(_mm512_maskz_srli_epi32(__mmask16(0xFFFF), round_bf16_high(f0), 16),
+                                   round_bf16_high(f1), _mm512_set1_epi32(-65536), 0xF8);
 }
 NONLIN_INLINE __m512 widen_f16(const std::uint16_t* p) noexcept {
   return _mm512_maskz_cvtph_ps(__mmask16(0xFFFF), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
@@ -328,6 +382,79 @@ NONLIN_INLINE void narrow_stream(H* p, xsimd::batch<float, A> const& v) noexcept
   }
 #endif
   if constexpr (k != 2 && k != 3) narrow_store(p, v);
+}
+
+// bf16 pairs: 2 B::size bf16 values at p as two float vectors, K = 0 and
+// 1. Where bf16_pairs<A>() (x86), lane j of vector K holds value 2j + K:
+// the low and the high halves of the 32-bit words, widened by a shift or an
+// AND, rounded and joined by a shift and an OR, with no shuffle (load_widen
+// and narrow_store take one each way: vpmovzxwd, vpmovdw or a pack);
+// elsewhere value K B::size + j (load_widen, narrow_store). The same bits
+// as load_widen and narrow_store.
+template <class A>
+constexpr bool bf16_pairs() {
+  constexpr int k = half_kind<A>();
+  return k == 1 || k == 2 || k == 3;
+}
+template <class A = xsimd::default_arch>
+NONLIN_INLINE xsimd::batch<float, A> load_widen_pair(const nonlin::bf16* p, std::size_t k) noexcept {
+  using B = xsimd::batch<float, A>;
+  constexpr int kind = half_kind<A>();
+  const auto* q = reinterpret_cast<const std::uint16_t*>(p);
+  (void)kind;
+  (void)q;
+#if defined(__AVX512F__)
+  if constexpr (kind == 3) return B(half_isa::avx512::widen_bf16_half(q, int(k)));
+#endif
+#if defined(__AVX2__) && defined(__F16C__)
+  if constexpr (kind == 2) return B(half_isa::avx2::widen_bf16_half(q, int(k)));
+#endif
+#if defined(__SSE2__)
+  if constexpr (kind == 1) return B(half_isa::sse2::widen_bf16_half(q, int(k)));
+#endif
+  if constexpr (!bf16_pairs<A>()) return load_widen<nonlin::bf16, A>(p + k * B::size);
+}
+// y0 and y1 rounded to bf16, 2 B::size values stored at p; Stream: by a
+// non-temporal store where can_stream_half<A>(), p aligned to 4 B::size
+// bytes.
+template <bool Stream = false, class A>
+NONLIN_INLINE void narrow_store_pair(nonlin::bf16* p, xsimd::batch<float, A> const& y0,
+                                     xsimd::batch<float, A> const& y1) noexcept {
+  constexpr int kind = half_kind<A>();
+  auto* q = reinterpret_cast<std::uint16_t*>(p);
+  (void)kind;
+  (void)q;
+#if defined(__AVX512F__)
+  if constexpr (kind == 3) {
+    const __m512i h = half_isa::avx512::narrow_bf16_pair(y0, y1);
+    if constexpr (Stream) _mm512_stream_si512(reinterpret_cast<__m512i*>(q), h);
+    else _mm512_storeu_si512(q, h);
+    return;
+  }
+#endif
+#if defined(__AVX2__) && defined(__F16C__)
+  if constexpr (kind == 2) {
+    const __m256i h = half_isa::avx2::narrow_bf16_pair(y0, y1);
+    if constexpr (Stream) _mm256_stream_si256(reinterpret_cast<__m256i*>(q), h);
+    else _mm256_storeu_si256(reinterpret_cast<__m256i*>(q), h);
+    return;
+  }
+#endif
+#if defined(__SSE2__)
+  if constexpr (kind == 1) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(q), half_isa::sse2::narrow_bf16_pair(y0, y1));
+    return;
+  }
+#endif
+  if constexpr (!bf16_pairs<A>()) {
+    if constexpr (Stream) {
+      narrow_stream(p, y0);
+      narrow_stream(p + xsimd::batch<float, A>::size, y1);
+    } else {
+      narrow_store(p, y0);
+      narrow_store(p + xsimd::batch<float, A>::size, y1);
+    }
+  }
 }
 
 // Bit j set where lane j of m is, lane by lane (the portable form).
