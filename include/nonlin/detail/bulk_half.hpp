@@ -124,6 +124,12 @@ struct half_rule<F, decltype(void(F::tier))> {
   static constexpr bool two_pass = !piecewise_linear<F>();
 };
 
+// op.stage1(x[0], x[1], ...).
+template <class Op, class B, std::size_t... K>
+NONLIN_INLINE auto stage1_of(Op const& op, const B* xv, std::index_sequence<K...>) noexcept {
+  return op.stage1(xv[K]...);
+}
+
 // op(x[0], x[stride], ...): the operands of a unary or gated op.
 template <class Op, class B, std::size_t... K>
 NONLIN_INLINE B apply_op(Op const& op, const B* xv, std::index_sequence<K...>, std::size_t stride = 1) noexcept {
@@ -298,31 +304,69 @@ struct flagged_lanes {
   float xs[Args][N];
   std::size_t count = 0;
 
-  // Records the lanes of m (a float mask) below `end`, base the index of
-  // lane 0; xv the inputs. Out of the hot loop: flags are rare. (By value:
-  // the copies are made on the cold path, not kept in memory in the loop.)
+  // Records the lanes of m (a float mask) below `end`, base + stride j the
+  // index of lane j; xv the inputs. Out of the hot loop: flags are rare.
+  // (By value: the copies are made on the cold path, not kept in memory in
+  // the loop.)
   template <class M, class... B>
-  NONLIN_COLD void add(M m, std::size_t base, std::size_t end, B... xv) noexcept {
+  NONLIN_COLD void add(M m, std::size_t base, std::size_t stride, std::size_t end, B... xv) noexcept {
     static_assert(sizeof...(B) == Args, "one batch per operand");
     constexpr std::size_t W = M::size;
     std::uint64_t bits = lane_bits(m);
     alignas(64) float xa[Args][W];
     std::size_t arg = 0;
     ((xv.store_aligned(xa[arg]), ++arg), ...);
-    for (std::size_t j = 0; bits != 0 && base + j < end; ++j, bits >>= 1) {
+    for (std::size_t j = 0; bits != 0 && base + stride * j < end; ++j, bits >>= 1) {
       if ((bits & 1u) == 0) continue;
-      idx[count] = static_cast<std::uint32_t>(base + j);
+      idx[count] = static_cast<std::uint32_t>(base + stride * j);
       for (std::size_t k = 0; k < Args; ++k) xs[k][count] = xa[k][j];
       ++count;
     }
   }
 };
 
-// flags.add with the operands xv[K...] passed by value.
+// flags.add with the operands xv[K...] passed by value (stride 1: lane j
+// at base + j).
 template <class Flags, class M, class B, std::size_t... K>
 NONLIN_INLINE void add_lanes(Flags& flags, M const& m, std::size_t base, std::size_t end, const B* xv,
-                             std::index_sequence<K...>) noexcept {
-  flags.add(m, base, end, xv[K]...);
+                             std::index_sequence<K...>, std::size_t stride = 1) noexcept {
+  flags.add(m, base, stride, end, xv[K]...);
+}
+
+// Whether op is staged (bulk.hpp) and its second half does not defer
+// rare lanes (stage2_defers): the pair loop's overlapped halves.
+template <class Op, class B, std::size_t kArgs>
+constexpr bool staged_whole() {
+  if constexpr (staged<Op, B, kArgs>()) {
+    using S = decltype(stage1_of(std::declval<Op const&>(), std::declval<const B*>(),
+                                 std::make_index_sequence<kArgs>()));
+    return !stage2_defers<Op, S>::value;
+  } else {
+    return false;
+  }
+}
+
+// Whether half_loop's two-pass loop reads and writes Out and In... as bf16
+// pairs (ops_half.hpp, load_widen_pair): every operand and the output bf16,
+// on a target where pairs take no shuffle.
+template <class Out, class... In>
+constexpr bool bf16_pair_loop() {
+  return std::is_same<Out, nonlin::bf16>::value && (std::is_same<In, nonlin::bf16>::value && ...) &&
+         bf16_pairs<xsimd::default_arch>();
+}
+
+// The vector of in at index j (a multiple of B::size): load_as_float, or
+// for Pairs vector K = j / B::size % 2 of the pair that holds it (lane l:
+// the pair's value 2 l + K).
+template <bool Pairs, class In>
+NONLIN_INLINE xsimd::batch<float> load_vector(const In* in, std::size_t j) noexcept {
+  constexpr std::size_t W = xsimd::batch<float>::size;
+  if constexpr (Pairs) {
+    const std::size_t k = (j / W) & 1u;
+    return load_widen_pair(in + (j - k * W), k);
+  } else {
+    return load_as_float(in + j);
+  }
 }
 
 // TwoPass: the block's whole vectors are computed into a float buffer
@@ -330,7 +374,10 @@ NONLIN_INLINE void add_lanes(Flags& flags, M const& m, std::size_t base, std::si
 // a long dependency chain this keeps the narrowing and the midpoint test,
 // which wait for its end, out of the out-of-order window the kernel needs;
 // the same bits. (A flagged lane's inputs are read again before its vector
-// is stored: in place, they are still there.)
+// is stored: in place, they are still there.) bf16 to bf16, where the
+// target has them (bf16_pair_loop), the vectors of a pair (2 W values)
+// hold its even and its odd values: no shuffle to widen or narrow them
+// (the rest of a block, up to 2 W - 1 values, as zero-padded vectors).
 template <bool Exact, std::int32_t E, bool Stream = false, bool TwoPass = false, class Out, class Op, class Rare,
           class... In>
 inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
@@ -343,6 +390,9 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
   // leaves the inner loops too, and is computed again by op's own call
   // (out of line: call_cold).
   constexpr bool Defer = defer_rare_lanes() && defers_rare<Op, B, void(decltype(load_as_float(in))...)>::value;
+  constexpr bool Pairs = TwoPass && bf16_pair_loop<Out, In...>();
+  constexpr std::size_t step = Pairs ? 2 * W : W;  // the second pass's
+  static_assert(kBlock % (2 * W) == 0, "blocks of whole pairs");
   flagged_lanes<kArgs, kBlock> flags;
   (void)flags;
   (void)E;
@@ -353,36 +403,63 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
     if constexpr (TwoPass) {
       alignas(64) float ybuf[kBlock];
       const std::size_t start = i;
+      // The whole vectors (Pairs: of whole pairs) end at wend.
+      const std::size_t wend = i + (end - i) / step * step;
       if constexpr (Defer) {
-        while (end - i >= W) {
+        while (wend - i >= W) {
           bool hit = false;
-          for (; end - i >= W; i += W) {
-            const B xv[kArgs] = {load_as_float(in + i)...};
+          for (; wend - i >= W; i += W) {
+            const B xv[kArgs] = {load_vector<Pairs>(in, i)...};
             const B y = apply_op_defer(op, xv, std::make_index_sequence<kArgs>(), standard::rare_defer{hit});
             if (hit) break;
             y.store_aligned(ybuf + (i - start));
           }
           if (hit) {
-            const B xv[kArgs] = {load_as_float(in + i)...};
+            const B xv[kArgs] = {load_vector<Pairs>(in, i)...};
             apply_op_cold(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
             i += W;
           }
         }
+      } else if constexpr (Pairs && staged_whole<Op, B, kArgs>()) {
+        // As overlapped_vectors (bulk.hpp), a pair per trip: the same bits.
+        if (wend - i >= 2 * W) {
+          auto s0 = op.stage1(load_widen_pair(in + i, 0)...);
+          auto s1 = op.stage1(load_widen_pair(in + i, 1)...);
+          for (; wend - i >= 4 * W; i += 2 * W) {
+            const auto n0 = op.stage1(load_widen_pair(in + i + 2 * W, 0)...);
+            op.stage2(s0).store_aligned(ybuf + (i - start));
+            s0 = n0;
+            const auto n1 = op.stage1(load_widen_pair(in + i + 2 * W, 1)...);
+            op.stage2(s1).store_aligned(ybuf + (i - start + W));
+            s1 = n1;
+          }
+          op.stage2(s0).store_aligned(ybuf + (i - start));
+          op.stage2(s1).store_aligned(ybuf + (i - start + W));
+          i += 2 * W;
+        }
       } else if constexpr (staged<Op, B, kArgs>()) {
         // As whole_vectors (bulk.hpp): the same bits.
         const auto first = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
-          return op.stage1(load_as_float(in + j)...);
+          return op.stage1(load_vector<Pairs>(in, j)...);
         };
         const auto redo = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
-          return call_cold(op, load_as_float(in + j)...);
+          return call_cold(op, load_vector<Pairs>(in, j)...);
         };
         const auto put = [&ybuf, start](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA {
           y.store_aligned(ybuf + (j - start));
         };
-        i = overlapped_vectors<W>(op, first, redo, put, i, end);
+        i = overlapped_vectors<W>(op, first, redo, put, i, wend);
+      } else if constexpr (Pairs) {
+        // A pair per trip: each word loaded once, its two halves widened.
+        for (; wend - i >= 2 * W; i += 2 * W) {
+          const B x0[kArgs] = {load_widen_pair(in + i, 0)...};
+          const B x1[kArgs] = {load_widen_pair(in + i, 1)...};
+          apply_op(op, x0, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
+          apply_op(op, x1, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start + W));
+        }
       } else {
-        for (; end - i >= W; i += W) {
-          const B xv[kArgs] = {load_as_float(in + i)...};
+        for (; wend - i >= W; i += W) {
+          const B xv[kArgs] = {load_vector<Pairs>(in, i)...};
           apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
         }
       }
@@ -392,11 +469,12 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         // stored, so that no line is written twice: a line that a
         // streaming store has sent towards memory and a plain store then
         // rewrites is read back, after a fence per block. (Indices
-        // relative to the block here; the same bits.)
+        // relative to the block here, into ybuf: the vectors' own order,
+        // pairs or not; the same bits.)
         for (std::size_t j = start; j < i; j += W) {
           const auto m = near_midpoint<Out>(B::load_aligned(ybuf + (j - start)), E);
           if (any_lane(m)) {
-            const B xv[kArgs] = {load_as_float(in + j)...};
+            const B xv[kArgs] = {load_vector<Pairs>(in, j)...};
             add_lanes(flags, m, j - start, end - start, xv, std::make_index_sequence<kArgs>());
           }
         }
@@ -404,26 +482,54 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           rare.template widened<Out>(flags.count, flags.xs, flags.idx, ybuf);
           flags.count = 0;
         }
-        for (std::size_t j = start; j < i; j += W) put_from_float<Stream>(out + j, B::load_aligned(ybuf + (j - start)));
+        for (std::size_t j = start; j < i; j += step) {
+          if constexpr (Pairs) {
+            narrow_store_pair<Stream && can_stream_out<Out>()>(out + j, B::load_aligned(ybuf + (j - start)),
+                                                              B::load_aligned(ybuf + (j - start + W)));
+          } else {
+            put_from_float<Stream>(out + j, B::load_aligned(ybuf + (j - start)));
+          }
+        }
       } else {
         // A vector with a flagged lane leaves the inner loop, which then
         // holds no call: compilers keep the narrowing's constants in
         // registers there instead of rebuilding them after each test.
         for (std::size_t j = start; j < i;) {
-          for (; j < i; j += W) {
-            const B y = B::load_aligned(ybuf + (j - start));
-            if constexpr (Exact) {
-              if (any_lane(near_midpoint<Out>(y, E))) break;
+          if constexpr (Pairs) {
+            for (; j < i; j += step) {
+              const B y0 = B::load_aligned(ybuf + (j - start));
+              const B y1 = B::load_aligned(ybuf + (j - start + W));
+              if constexpr (Exact) {
+                if (any_lane(near_midpoint<Out>(y0, E) | near_midpoint<Out>(y1, E))) break;
+              }
+              narrow_store_pair<Stream && can_stream_out<Out>()>(out + j, y0, y1);
             }
-            put_from_float<Stream>(out + j, y);
+          } else {
+            for (; j < i; j += W) {
+              const B y = B::load_aligned(ybuf + (j - start));
+              if constexpr (Exact) {
+                if (any_lane(near_midpoint<Out>(y, E))) break;
+              }
+              put_from_float<Stream>(out + j, y);
+            }
           }
           if constexpr (Exact) {
             if (j < i) {
-              const B y = B::load_aligned(ybuf + (j - start));
-              const B xv[kArgs] = {load_as_float(in + j)...};
-              add_lanes(flags, near_midpoint<Out>(y, E), j, end, xv, std::make_index_sequence<kArgs>());
-              put_from_float<Stream>(out + j, y);
-              j += W;
+              // (Pairs: lane l of vector k holds value j + k + 2 l.)
+              for (std::size_t k = 0; k < step / W; ++k) {
+                const B y = B::load_aligned(ybuf + (j - start + k * W));
+                const auto m = near_midpoint<Out>(y, E);
+                if (!any_lane(m)) continue;
+                const B xv[kArgs] = {load_vector<Pairs>(in, j + k * W)...};
+                add_lanes(flags, m, j + k * (Pairs ? 1 : W), end, xv, std::make_index_sequence<kArgs>(), Pairs ? 2 : 1);
+              }
+              if constexpr (Pairs) {
+                narrow_store_pair<Stream && can_stream_out<Out>()>(out + j, B::load_aligned(ybuf + (j - start)),
+                                                                  B::load_aligned(ybuf + (j - start + W)));
+              } else {
+                put_from_float<Stream>(out + j, B::load_aligned(ybuf + (j - start)));
+              }
+              j += step;
             }
           }
         }
@@ -473,8 +579,9 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         }
       }
     }
-    if (i < end) {
-      const std::size_t rest = end - i;
+    // The rest: one zero-padded vector (two where Pairs left up to 2 W - 1).
+    while (i < end) {
+      const std::size_t rest = end - i < W ? end - i : W;
       const auto padded = [i, rest](auto const* p) {
         using T = typename std::remove_cv<typename std::remove_pointer<decltype(p)>::type>::type;
         alignas(64) T buf[W] = {};
@@ -490,7 +597,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         const auto m = near_midpoint<Out>(y, E);
         if (any_lane(m)) add_lanes(flags, m, i, end, xv, std::make_index_sequence<kArgs>());
       }
-      i = end;
+      i += rest;
     }
     if constexpr (Exact) {
       if (flags.count != 0) {
@@ -511,7 +618,7 @@ inline void half_loop_stream(Op const& op, Rare const& rare, Out* out, std::size
                              In const*... in) noexcept {
   if constexpr (Stream && can_stream_out<Out>()) {
     constexpr std::size_t W = xsimd::batch<float>::size;
-    constexpr std::size_t align = W * sizeof(Out);
+    constexpr std::size_t align = (TwoPass && bf16_pair_loop<Out, In...>() ? 2 : 1) * W * sizeof(Out);
     const auto addr = reinterpret_cast<std::uintptr_t>(out);
     if (n >= std::size_t(NONLIN_STREAM_MIN_BYTES) / sizeof(Out) && n >= 2 * W && addr % sizeof(Out) == 0) {
       const std::size_t head = ((align - addr % align) % align) / sizeof(Out);
