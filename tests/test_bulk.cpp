@@ -426,8 +426,8 @@ void check_routes(F const& f, std::size_t n, const In*... in) {
   }
   EXPECT_EQ(failures, 0u) << f.name;
 
-  // The 16-bit loops (route::check, the flag read per vector): bf16 in and
-  // out, the inputs rounded to bf16 (a NaN result matches any NaN).
+  // The 16-bit loops (their route chosen per call, as for float): bf16 in
+  // and out, the inputs rounded to bf16 (a NaN result matches any NaN).
   std::vector<std::vector<nonlin::bf16>> bin;
   for (const float* p : {in...}) {
     bin.emplace_back(n);

@@ -74,9 +74,8 @@ inline void apply_half(F const& f, Out* out, std::size_t n, In const*... in) noe
   constexpr bool vec = sizeof...(In) == 2 ? accepts_batch2<F, B>::value : accepts_batch<F, B>::value;
   constexpr bool stream = streams<F, float>();
   if constexpr (vec) {
-    if constexpr (kernel_choice<F, float>::any_unrouted) {
-      // (The route per vector: see kernel_choice.)
-      kernel_choice<F, float>::template run<false>(f, [&](auto const& k) noexcept {
+    if constexpr (kernel_choice<F, float>::any) {
+      kernel_choice<F, float>::run(f, [&](auto const& k) noexcept {
         half_loop_stream<exact, half_rule<F>::E, stream, two_pass>(k, rare, out, n, in...);
       });
     } else {

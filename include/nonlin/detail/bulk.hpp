@@ -75,16 +75,13 @@ constexpr bool streams() {
 //    run a kernel without the beta x product (the same bits).
 // Deciding per vector would keep the tests in the loop (too large for the
 // compiler to unswitch) and reload the flag or beta every iteration (the
-// loop's vector stores may alias any object). Functors without a choice
-// are run directly, not through a lambda, whose different inlining
-// measured slower for precise swiglu.
-// run<false> leaves the route to each vector (fast_math.hpp, route::check):
-// the 16-bit loops use it, which would otherwise be compiled twice for every
-// storage combination (any_unrouted: whether run<false> has a choice).
+// loop's vector stores may alias any object). The float and the 16-bit
+// loops (apply.hpp) both choose so. Functors without a choice are run
+// directly, not through a lambda, whose different inlining measured slower
+// for precise swiglu.
 template <class F, class T, class = void>
 struct kernel_choice {
   static constexpr bool any = false;
-  static constexpr bool any_unrouted = false;
 };
 
 // fast_on<F, Rt>: the fast functor F's float kernel on route Rt (the split
@@ -144,17 +141,12 @@ NONLIN_INLINE auto split_op(F const& f) noexcept {
   else return f;
 }
 
-// Routes: fn(plain) on the plain route's CPUs, else fn(split); otherwise
-// fn(check), where the fast tier has the plain route, else fn(split).
-template <bool Routes, class Fn, class P, class S, class C>
-NONLIN_INLINE void on_fast_route(Fn&& fn, P const& plain, S const& split, C const& check) {
+// fn(plain) on the plain route's CPUs, else fn(split).
+template <class Fn, class P, class S>
+NONLIN_INLINE void on_fast_route(Fn&& fn, P const& plain, S const& split) {
   if constexpr (fast::has_plain_route) {
-    if constexpr (Routes) {
-      if (fast::cpu_takes_plain()) fn(plain);
-      else fn(split);
-    } else {
-      fn(check);
-    }
+    if (fast::cpu_takes_plain()) fn(plain);
+    else fn(split);
   } else {
     fn(split);
   }
@@ -164,45 +156,36 @@ NONLIN_INLINE void on_fast_route(Fn&& fn, P const& plain, S const& split, C cons
 template <class F>
 struct kernel_choice<F, float, typename std::enable_if<fast_on<F, fast::route::plain>::exists>::type> {
   static constexpr bool any = fast::has_plain_route || fast_blocked<F>::exists;
-  static constexpr bool any_unrouted = fast::has_plain_route;
-  template <bool Routes = true, class Fn>
+  template <class Fn>
   static void run(F const& f, Fn&& fn) {
-    on_fast_route<Routes>(fn, fast_on<F, fast::route::plain>{}, split_op(f), fast_on<F, fast::route::check>{});
+    on_fast_route(fn, fast_on<F, fast::route::plain>{}, split_op(f));
   }
 };
 
 template <>
 struct kernel_choice<nonlin::fast::swish, float> {
   static constexpr bool any = true;
-  static constexpr bool any_unrouted = true;
-  template <bool Routes = true, class Fn>
+  template <class Fn>
   static void run(nonlin::fast::swish const& f, Fn&& fn) {
     using P = fast_on<nonlin::fast::swish, fast::route::plain>;
     using S = fast_on<nonlin::fast::swish, fast::route::split>;
-    using C = fast_on<nonlin::fast::swish, fast::route::check>;
     using Silu = nonlin::fast::silu;
-    if (f.beta == 1.0)
-      on_fast_route<Routes>(fn, fast_on<Silu, fast::route::plain>{}, split_op(Silu{}),
-                            fast_on<Silu, fast::route::check>{});
-    else
-      on_fast_route<Routes>(fn, P{f.beta}, S{f.beta}, C{f.beta});
+    if (f.beta == 1.0) on_fast_route(fn, fast_on<Silu, fast::route::plain>{}, split_op(Silu{}));
+    else on_fast_route(fn, P{f.beta}, S{f.beta});
   }
 };
 
 template <>
 struct kernel_choice<nonlin::fast::swiglu, float> {
   static constexpr bool any = true;
-  static constexpr bool any_unrouted = true;
-  template <bool Routes = true, class Fn>
+  template <class Fn>
   static void run(nonlin::fast::swiglu const& g, Fn&& fn) {
     using P = fast_on<nonlin::fast::swiglu, fast::route::plain>;
-    using C = fast_on<nonlin::fast::swiglu, fast::route::check>;
     if (g.beta == 1.0)
-      on_fast_route<Routes>(fn, fast_gated_on<fast_k::swiglu1, fast::route::plain>{},
-                            fast_gated_on<fast_k::swiglu1, fast::route::split>{},
-                            fast_gated_on<fast_k::swiglu1, fast::route::check>{});
+      on_fast_route(fn, fast_gated_on<fast_k::swiglu1, fast::route::plain>{},
+                    fast_gated_on<fast_k::swiglu1, fast::route::split>{});
     else
-      on_fast_route<Routes>(fn, P{g.beta}, g, C{g.beta});
+      on_fast_route(fn, P{g.beta}, g);
   }
 };
 
@@ -526,8 +509,7 @@ struct swish_beta1 {
 template <>
 struct kernel_choice<nonlin::swiglu, float> {
   static constexpr bool any = has_fma;
-  static constexpr bool any_unrouted = has_fma;
-  template <bool Routes = true, class Fn>
+  template <class Fn>
   static void run(nonlin::swiglu const& g, Fn&& fn) {
     if (g.beta == 1.0) fn(swiglu_beta1{});
     else fn(g);
@@ -537,8 +519,7 @@ struct kernel_choice<nonlin::swiglu, float> {
 template <>
 struct kernel_choice<nonlin::swish, float> {
   static constexpr bool any = has_fma;
-  static constexpr bool any_unrouted = has_fma;
-  template <bool Routes = true, class Fn>
+  template <class Fn>
   static void run(nonlin::swish const& f, Fn&& fn) {
     if (f.beta == 1.0) fn(swish_beta1{});
     else fn(f);

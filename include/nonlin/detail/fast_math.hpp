@@ -116,11 +116,9 @@ constexpr double kTinyN = -124.0;
 // parameter Rt): split, the test per vector above (every CPU without the
 // flag below, every build without AVX-512, and every scalar call); plain,
 // the plain formulas in every vector, for a CPU whose vscalef and FMAs take
-// subnormals at full speed
-// (ops.hpp, subnormals_full_speed); check, plain where that flag is set,
-// read in every vector. apply() on float picks split or plain once per
-// call (bulk.hpp, kernel_choice), so that neither the flag nor the test
-// sits in the loop; the 16-bit loops take check, which compiles them once.
+// subnormals at full speed (ops.hpp, subnormals_full_speed). apply() picks
+// split or plain once per call (bulk.hpp, kernel_choice), so that neither
+// the flag nor the test sits in the loop.
 // Two more for the split route in blocks (bulk.hpp, blocked_vectors;
 // sigmoid and silu, through fast_unary_blocked): common, the plain
 // formulas without the test, for the vectors of a block whose |x| are all
@@ -128,7 +126,7 @@ constexpr double kTinyN = -124.0;
 // the second formulas in every vector of the other blocks (the same values
 // in every lane). On inputs in the tails a test per vector is taken at
 // random, and a mispredicted branch costs more than the second formulas.
-enum class route { split, plain, check, common, tails };
+enum class route { split, plain, common, tails };
 
 // The routes that take the split route's formulas (split, common, tails).
 template <route Rt>
@@ -154,9 +152,7 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 template <route Rt, class V>
 NONLIN_INLINE bool plain_formulas() noexcept {
   static_assert(Rt != route::plain || has_plain_route, "the plain route exists in AVX-512 builds only");
-  if constexpr (Rt == route::plain || Rt == route::common) return true;
-  else if constexpr (Rt == route::check && !is_scalar<V>::value) return cpu_takes_plain();
-  else return false;
+  return Rt == route::plain || Rt == route::common;
 }
 
 // Whether a vector with these tiny lanes takes the plain formulas.
@@ -252,10 +248,7 @@ NONLIN_INLINE V times_sigmoid_tiny(expo<V> const& ex, V const& z, V const& m_neg
 template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
-  // (check: the flag folded into the threshold, -2^30 where it is set; with
-  // two tests GCC 12 branched on the lanes first, at random on tails.)
-  const V below = splat<V>(Rt == route::check && plain_formulas<Rt, V>() ? -1073741824.0 : kTinyN);
-  const auto tiny = ex.n < below;
+  const auto tiny = ex.n < splat<V>(kTinyN);
   if (Rt == route::plain || Rt == route::common || (Rt != route::tails && !any_lane(tiny))) {
     const V e = ex.value();  // e^-|x|
     return quotient<R>(sign_select(x, e, V(1)), V(1) + e);  // (x = -0: e = 1)

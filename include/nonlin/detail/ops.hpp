@@ -869,9 +869,9 @@ NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
 // assists on such operations would otherwise slow down many times over),
 // and the default tier's scale their results into the subnormal range with
 // one mul_tiny instead of an integer construction (math_std.hpp).
-// apply() on float reads it once per call for the fast tier (bulk.hpp,
-// kernel_choice), the default tier and the 16-bit loops once per vector; a
-// scalar call takes the split route. Both routes give the same bits, so the
+// apply() reads it once per call for the fast tier (bulk.hpp,
+// kernel_choice), the default tier once per vector; a scalar call takes
+// the split route. Both routes give the same bits, so the
 // choice is about speed alone; tests/test_bulk.cpp (SubnormalRoutesAgree)
 // runs the fast and default tiers both ways and requires equal bits.
 // Set once, at start-up: from the environment variable NONLIN_SUBNORMALS
