@@ -61,24 +61,8 @@ NONLIN_INLINE void store_low16(std::uint16_t* p, __m128i v) noexcept {
   v = _mm_srai_epi32(_mm_slli_epi32(v, 16), 16);
   _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packs_epi32(v, v));
 }
-NONLIN_INLINE __m128i narrow_bf16_bits(__m128 f) noexcept {
-  const __m128i u = _mm_castps_si128(f);
-  const __m128i lsb = _mm_and_si128(_mm_srli_epi32(u, 16), _mm_set1_epi32(1));
-  const __m128i r = _mm_srli_epi32(_mm_add_epi32(_mm_add_epi32(u, _mm_set1_epi32(0x7FFF)), lsb), 16);
-  const __m128i q = _mm_or_si128(_mm_srli_epi32(u, 16), _mm_set1_epi32(0x40));
-  const __m128i nan = _mm_castps_si128(_mm_cmpunord_ps(f, f));
-  return _mm_or_si128(_mm_and_si128(nan, q), _mm_andnot_si128(nan, r));
-}
-NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m128 f) noexcept { store_low16(p, narrow_bf16_bits(f)); }
-// bf16 pairs (see load_widen_pair): the low (K = 0) or high (K = 1) halves
-// of the 32-bit words at p, widened; two vectors rounded and stored as the
-// low and high halves.
-NONLIN_INLINE __m128 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
-  const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return _mm_castsi128_ps(k == 0 ? _mm_slli_epi32(w, 16) : _mm_and_si128(w, _mm_set1_epi32(-65536)));
-}
-// The bf16 bits of f in the high half of each word (the low half not
-// cleared).
+// The bf16 bits of f (rounded to nearest even, a NaN quieted) in the high
+// half of each 32-bit word, the low half not cleared.
 NONLIN_INLINE __m128i round_bf16_high(__m128 f) noexcept {
   const __m128i u = _mm_castps_si128(f);
   const __m128i lsb = _mm_and_si128(_mm_srli_epi32(u, 16), _mm_set1_epi32(1));
@@ -86,6 +70,15 @@ NONLIN_INLINE __m128i round_bf16_high(__m128 f) noexcept {
   const __m128i q = _mm_or_si128(u, _mm_set1_epi32(0x00400000));
   const __m128i nan = _mm_castps_si128(_mm_cmpunord_ps(f, f));
   return _mm_or_si128(_mm_and_si128(nan, q), _mm_andnot_si128(nan, r));
+}
+NONLIN_INLINE __m128i narrow_bf16_bits(__m128 f) noexcept { return _mm_srli_epi32(round_bf16_high(f), 16); }
+NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m128 f) noexcept { store_low16(p, narrow_bf16_bits(f)); }
+// bf16 pairs (see load_widen_pair): the low (K = 0) or high (K = 1) halves
+// of the 32-bit words at p, widened; two vectors rounded and stored as the
+// low and high halves.
+NONLIN_INLINE __m128 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
+  const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return _mm_castsi128_ps(k == 0 ? _mm_slli_epi32(w, 16) : _mm_and_si128(w, _mm_set1_epi32(-65536)));
 }
 NONLIN_INLINE __m128i narrow_bf16_pair(__m128 f0, __m128 f1) noexcept {
   return _mm_or_si128(_mm_srli_epi32(round_bf16_high(f0), 16),
@@ -142,14 +135,15 @@ NONLIN_INLINE __m256 widen_bf16(const std::uint16_t* p) noexcept {
   const __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
 }
-NONLIN_INLINE __m256i narrow_bf16_bits(__m256 f) noexcept {
+NONLIN_INLINE __m256i round_bf16_high(__m256 f) noexcept {
   const __m256i u = _mm256_castps_si256(f);
   const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
-  const __m256i r = _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb), 16);
-  const __m256i q = _mm256_or_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(0x40));
+  const __m256i r = _mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb);
+  const __m256i q = _mm256_or_si256(u, _mm256_set1_epi32(0x00400000));
   return _mm256_castps_si256(
       _mm256_blendv_ps(_mm256_castsi256_ps(r), _mm256_castsi256_ps(q), _mm256_cmp_ps(f, f, _CMP_UNORD_Q)));
 }
+NONLIN_INLINE __m256i narrow_bf16_bits(__m256 f) noexcept { return _mm256_srli_epi32(round_bf16_high(f), 16); }
 NONLIN_INLINE __m128i pack_low16(__m256i v) noexcept {
   // values <= 0xFFFF: unsigned saturation keeps them; packus works per 128-bit lane
   return _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
@@ -160,14 +154,6 @@ NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m256 f) noexcept {
 NONLIN_INLINE __m256 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
   const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   return _mm256_castsi256_ps(k == 0 ? _mm256_slli_epi32(w, 16) : _mm256_and_si256(w, _mm256_set1_epi32(-65536)));
-}
-NONLIN_INLINE __m256i round_bf16_high(__m256 f) noexcept {
-  const __m256i u = _mm256_castps_si256(f);
-  const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
-  const __m256i r = _mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb);
-  const __m256i q = _mm256_or_si256(u, _mm256_set1_epi32(0x00400000));
-  return _mm256_castps_si256(
-      _mm256_blendv_ps(_mm256_castsi256_ps(r), _mm256_castsi256_ps(q), _mm256_cmp_ps(f, f, _CMP_UNORD_Q)));
 }
 NONLIN_INLINE __m256i narrow_bf16_pair(__m256 f0, __m256 f1) noexcept {
   return _mm256_or_si256(_mm256_srli_epi32(round_bf16_high(f0), 16),
@@ -194,16 +180,16 @@ NONLIN_INLINE __m512 widen_bf16(const std::uint16_t* p) noexcept {
   const __m512i w = _mm512_maskz_cvtepu16_epi32(__mmask16(0xFFFF), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
   return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(__mmask16(0xFFFF), w, 16));
 }
-NONLIN_INLINE __m256i narrow_bf16_bits(__m512 f) noexcept {
+NONLIN_INLINE __m512i round_bf16_high(__m512 f) noexcept {
   const __m512i u = _mm512_castps_si512(f);
-  const __m512i hi = _mm512_maskz_srli_epi32(__mmask16(0xFFFF), u, 16);
-  // u + 0x7FFF + lsb, then >> 16
-  const __m512i r = _mm512_maskz_srli_epi32(__mmask16(0xFFFF),
-      _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), _mm512_and_si512(hi, _mm512_set1_epi32(1))),
-      16);
+  const __m512i lsb = _mm512_and_si512(_mm512_maskz_srli_epi32(__mmask16(0xFFFF), u, 16), _mm512_set1_epi32(1));
+  const __m512i r = _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), lsb);
   const __mmask16 nan = _mm512_cmp_ps_mask(f, f, _CMP_UNORD_Q);
-  const __m512i res = _mm512_mask_or_epi32(r, nan, hi, _mm512_set1_epi32(0x40));
-  return _mm512_maskz_cvtepi32_epi16(__mmask16(0xFFFF), res);  // vpmovdw: truncation, values fit
+  return _mm512_mask_or_epi32(r, nan, u, _mm512_set1_epi32(0x00400000));
+}
+NONLIN_INLINE __m256i narrow_bf16_bits(__m512 f) noexcept {
+  const __m512i h = _mm512_maskz_srli_epi32(__mmask16(0xFFFF), round_bf16_high(f), 16);
+  return _mm512_maskz_cvtepi32_epi16(__mmask16(0xFFFF), h);  // vpmovdw: truncation, values fit
 }
 NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m512 f) noexcept {
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), narrow_bf16_bits(f));
@@ -212,13 +198,6 @@ NONLIN_INLINE __m512 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
   const __m512i w = _mm512_loadu_si512(p);
   return _mm512_castsi512_ps(k == 0 ? _mm512_maskz_slli_epi32(__mmask16(0xFFFF), w, 16)
                                     : _mm512_and_si512(w, _mm512_set1_epi32(-65536)));
-}
-NONLIN_INLINE __m512i round_bf16_high(__m512 f) noexcept {
-  const __m512i u = _mm512_castps_si512(f);
-  const __m512i lsb = _mm512_and_si512(_mm512_maskz_srli_epi32(__mmask16(0xFFFF), u, 16), _mm512_set1_epi32(1));
-  const __m512i r = _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), lsb);
-  const __mmask16 nan = _mm512_cmp_ps_mask(f, f, _CMP_UNORD_Q);
-  return _mm512_mask_or_epi32(r, nan, u, _mm512_set1_epi32(0x00400000));
 }
 NONLIN_INLINE __m512i narrow_bf16_pair(__m512 f0, __m512 f1) noexcept {
   // (f0's word >> 16) | (f1's word & 0xFFFF0000): one vpternlogd.
