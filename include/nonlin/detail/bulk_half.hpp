@@ -463,6 +463,20 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           apply_op(op, xv, std::make_index_sequence<kArgs>()).store_aligned(ybuf + (i - start));
         }
       }
+      // The second pass's unit at j (a pair, or one vector): its results
+      // in ybuf narrowed and stored, and whether a lane of it is near a
+      // midpoint.
+      const auto y_at = [&ybuf, start](std::size_t j) NONLIN_INLINE_LAMBDA {
+        return B::load_aligned(ybuf + (j - start));
+      };
+      const auto put_at = [&y_at, out](std::size_t j) NONLIN_INLINE_LAMBDA {
+        if constexpr (Pairs) narrow_store_pair<Stream && can_stream_out<Out>()>(out + j, y_at(j), y_at(j + W));
+        else put_from_float<Stream>(out + j, y_at(j));
+      };
+      [[maybe_unused]] const auto flagged_at = [&y_at](std::size_t j) NONLIN_INLINE_LAMBDA {
+        if constexpr (Pairs) return any_lane(near_midpoint<Out>(y_at(j), E) | near_midpoint<Out>(y_at(j + W), E));
+        else return any_lane(near_midpoint<Out>(y_at(j), E));
+      };
       if constexpr (Exact && Stream) {
         // Streaming stores: the flagged lanes are completed in ybuf (their
         // 16-bit values widened, exactly) before the block is narrowed and
@@ -472,7 +486,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         // relative to the block here, into ybuf: the vectors' own order,
         // pairs or not; the same bits.)
         for (std::size_t j = start; j < i; j += W) {
-          const auto m = near_midpoint<Out>(B::load_aligned(ybuf + (j - start)), E);
+          const auto m = near_midpoint<Out>(y_at(j), E);
           if (any_lane(m)) {
             const B xv[kArgs] = {load_vector<Pairs>(in, j)...};
             add_lanes(flags, m, j - start, end - start, xv, std::make_index_sequence<kArgs>());
@@ -482,53 +496,28 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           rare.template widened<Out>(flags.count, flags.xs, flags.idx, ybuf);
           flags.count = 0;
         }
-        for (std::size_t j = start; j < i; j += step) {
-          if constexpr (Pairs) {
-            narrow_store_pair<Stream && can_stream_out<Out>()>(out + j, B::load_aligned(ybuf + (j - start)),
-                                                              B::load_aligned(ybuf + (j - start + W)));
-          } else {
-            put_from_float<Stream>(out + j, B::load_aligned(ybuf + (j - start)));
-          }
-        }
+        for (std::size_t j = start; j < i; j += step) put_at(j);
       } else {
-        // A vector with a flagged lane leaves the inner loop, which then
+        // A unit with a flagged lane leaves the inner loop, which then
         // holds no call: compilers keep the narrowing's constants in
         // registers there instead of rebuilding them after each test.
         for (std::size_t j = start; j < i;) {
-          if constexpr (Pairs) {
-            for (; j < i; j += step) {
-              const B y0 = B::load_aligned(ybuf + (j - start));
-              const B y1 = B::load_aligned(ybuf + (j - start + W));
-              if constexpr (Exact) {
-                if (any_lane(near_midpoint<Out>(y0, E) | near_midpoint<Out>(y1, E))) break;
-              }
-              narrow_store_pair<Stream && can_stream_out<Out>()>(out + j, y0, y1);
+          for (; j < i; j += step) {
+            if constexpr (Exact) {
+              if (flagged_at(j)) break;
             }
-          } else {
-            for (; j < i; j += W) {
-              const B y = B::load_aligned(ybuf + (j - start));
-              if constexpr (Exact) {
-                if (any_lane(near_midpoint<Out>(y, E))) break;
-              }
-              put_from_float<Stream>(out + j, y);
-            }
+            put_at(j);
           }
           if constexpr (Exact) {
             if (j < i) {
               // (Pairs: lane l of vector k holds value j + k + 2 l.)
               for (std::size_t k = 0; k < step / W; ++k) {
-                const B y = B::load_aligned(ybuf + (j - start + k * W));
-                const auto m = near_midpoint<Out>(y, E);
+                const auto m = near_midpoint<Out>(y_at(j + k * W), E);
                 if (!any_lane(m)) continue;
                 const B xv[kArgs] = {load_vector<Pairs>(in, j + k * W)...};
                 add_lanes(flags, m, j + k * (Pairs ? 1 : W), end, xv, std::make_index_sequence<kArgs>(), Pairs ? 2 : 1);
               }
-              if constexpr (Pairs) {
-                narrow_store_pair<Stream && can_stream_out<Out>()>(out + j, B::load_aligned(ybuf + (j - start)),
-                                                                  B::load_aligned(ybuf + (j - start + W)));
-              } else {
-                put_from_float<Stream>(out + j, B::load_aligned(ybuf + (j - start)));
-              }
+              put_at(j);
               j += step;
             }
           }
