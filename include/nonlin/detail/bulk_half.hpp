@@ -262,10 +262,11 @@ NONLIN_INLINE xsimd::batch<float> load_as_float(const In* p) noexcept {
   if constexpr (std::is_same<In, float>::value) return xsimd::load_unaligned(p);
   else return load_widen<In>(p);
 }
-template <class Out>
+// (Even: as narrow_store's.)
+template <bool Even = true, class Out>
 NONLIN_INLINE void store_from_float(Out* p, xsimd::batch<float> const& y) noexcept {
   if constexpr (std::is_same<Out, float>::value) xsimd::store_unaligned(p, y);
-  else narrow_store(p, y);
+  else narrow_store<Even>(p, y);
 }
 
 // Whether half_loop can write Out with streaming stores (x86: float with
@@ -275,16 +276,16 @@ constexpr bool can_stream_out() {
   if constexpr (std::is_same<Out, float>::value) return can_stream<xsimd::batch<float>>();
   else return can_stream_half<xsimd::default_arch>();
 }
-template <class Out>
+template <bool Even = true, class Out>
 NONLIN_INLINE void stream_from_float(Out* p, xsimd::batch<float> const& y) noexcept {
   if constexpr (std::is_same<Out, float>::value) stream_store(p, y);
-  else narrow_stream(p, y);
+  else narrow_stream<Even>(p, y);
 }
 // half_loop's store of a whole vector: streaming where Stream.
-template <bool Stream, class Out>
+template <bool Stream, bool Even = true, class Out>
 NONLIN_INLINE void put_from_float(Out* p, xsimd::batch<float> const& y) noexcept {
-  if constexpr (Stream) stream_from_float(p, y);
-  else store_from_float(p, y);
+  if constexpr (Stream) stream_from_float<Even>(p, y);
+  else store_from_float<Even>(p, y);
 }
 
 // out[i] = op(in...[i]) for storage types In (float, bf16, f16) and Out,
@@ -393,6 +394,12 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
   constexpr bool Pairs = TwoPass && bf16_pair_loop<Out, In...>();
   constexpr std::size_t step = Pairs ? 2 * W : W;  // the second pass's
   static_assert(kBlock % (2 * W) == 0, "blocks of whole pairs");
+  // Exact: every lane within E >= 0 float steps of a midpoint, ties
+  // included, is flagged and rewritten (the streaming loop completes it in
+  // ybuf first, a 16-bit value, never a tie): the narrowing need not round
+  // ties to even (narrow_store, Even).
+  constexpr bool Even = !Exact;
+  static_assert(!Exact || E >= 0, "ties are flagged");
   flagged_lanes<kArgs, kBlock> flags;
   (void)flags;
   (void)E;
@@ -470,8 +477,8 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         return B::load_aligned(ybuf + (j - start));
       };
       const auto put_at = [&y_at, out](std::size_t j) NONLIN_INLINE_LAMBDA {
-        if constexpr (Pairs) narrow_store_pair<Stream && can_stream_out<Out>()>(out + j, y_at(j), y_at(j + W));
-        else put_from_float<Stream>(out + j, y_at(j));
+        if constexpr (Pairs) narrow_store_pair<Stream && can_stream_out<Out>(), Even>(out + j, y_at(j), y_at(j + W));
+        else put_from_float<Stream, Even>(out + j, y_at(j));
       };
       [[maybe_unused]] const auto flagged_at = [&y_at](std::size_t j) NONLIN_INLINE_LAMBDA {
         if constexpr (Pairs) return any_lane(near_midpoint<Out>(y_at(j), E) | near_midpoint<Out>(y_at(j + W), E));
@@ -531,7 +538,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
       const auto redo = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
         return call_cold(op, load_as_float(in + j)...);
       };
-      const auto put = [out](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA { put_from_float<Stream>(out + j, y); };
+      const auto put = [out](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA { put_from_float<Stream, Even>(out + j, y); };
       i = overlapped_vectors<W>(op, first, redo, put, i, end);
     } else {
       // (As above: a flagged vector leaves the inner loop, stored or not;
@@ -552,7 +559,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           if constexpr (Exact) {
             if (any_lane(near_midpoint<Out>(y, E))) break;
           }
-          put_from_float<Stream>(out + i, y);
+          put_from_float<Stream, Even>(out + i, y);
         }
         if constexpr (Exact || Defer) {
           if (end - i >= W) {
@@ -562,7 +569,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
             if constexpr (Exact) {
               add_lanes(flags, near_midpoint<Out>(y, E), i, end, xv, std::make_index_sequence<kArgs>());
             }
-            put_from_float<Stream>(out + i, y);
+            put_from_float<Stream, Even>(out + i, y);
             i += W;
           }
         }
@@ -580,7 +587,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
       const B xv[kArgs] = {padded(in)...};
       const B y = apply_op(op, xv, std::make_index_sequence<kArgs>());
       alignas(64) Out res[W];
-      store_from_float(res, y);
+      store_from_float<Even>(res, y);
       std::memcpy(static_cast<void*>(out + i), static_cast<const void*>(res), rest * sizeof(Out));
       if constexpr (Exact) {
         const auto m = near_midpoint<Out>(y, E);

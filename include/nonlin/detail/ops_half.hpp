@@ -62,17 +62,32 @@ NONLIN_INLINE void store_low16(std::uint16_t* p, __m128i v) noexcept {
   _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packs_epi32(v, v));
 }
 // The bf16 bits of f (rounded to nearest even, a NaN quieted) in the high
-// half of each 32-bit word, the low half not cleared.
+// half of each 32-bit word, the low half not cleared. Even = false: a tie
+// (low half 0x8000) rounds up in magnitude, one add instead of three
+// operations; the even rounding's bits wherever f is not a tie (see
+// narrow_store).
+template <bool Even = true>
 NONLIN_INLINE __m128i round_bf16_high(__m128 f) noexcept {
   const __m128i u = _mm_castps_si128(f);
-  const __m128i lsb = _mm_and_si128(_mm_srli_epi32(u, 16), _mm_set1_epi32(1));
-  const __m128i r = _mm_add_epi32(_mm_add_epi32(u, _mm_set1_epi32(0x7FFF)), lsb);
+  __m128i r;
+  if constexpr (Even) {
+    const __m128i lsb = _mm_and_si128(_mm_srli_epi32(u, 16), _mm_set1_epi32(1));
+    r = _mm_add_epi32(_mm_add_epi32(u, _mm_set1_epi32(0x7FFF)), lsb);
+  } else {
+    r = _mm_add_epi32(u, _mm_set1_epi32(0x8000));
+  }
   const __m128i q = _mm_or_si128(u, _mm_set1_epi32(0x00400000));
   const __m128i nan = _mm_castps_si128(_mm_cmpunord_ps(f, f));
   return _mm_or_si128(_mm_and_si128(nan, q), _mm_andnot_si128(nan, r));
 }
-NONLIN_INLINE __m128i narrow_bf16_bits(__m128 f) noexcept { return _mm_srli_epi32(round_bf16_high(f), 16); }
-NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m128 f) noexcept { store_low16(p, narrow_bf16_bits(f)); }
+template <bool Even = true>
+NONLIN_INLINE __m128i narrow_bf16_bits(__m128 f) noexcept {
+  return _mm_srli_epi32(round_bf16_high<Even>(f), 16);
+}
+template <bool Even = true>
+NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m128 f) noexcept {
+  store_low16(p, narrow_bf16_bits<Even>(f));
+}
 // bf16 pairs (see load_widen_pair): the low (K = 0) or high (K = 1) halves
 // of the 32-bit words at p, widened; two vectors rounded and stored as the
 // low and high halves.
@@ -80,9 +95,10 @@ NONLIN_INLINE __m128 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
   const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   return _mm_castsi128_ps(k == 0 ? _mm_slli_epi32(w, 16) : _mm_and_si128(w, _mm_set1_epi32(-65536)));
 }
+template <bool Even = true>
 NONLIN_INLINE __m128i narrow_bf16_pair(__m128 f0, __m128 f1) noexcept {
-  return _mm_or_si128(_mm_srli_epi32(round_bf16_high(f0), 16),
-                      _mm_and_si128(round_bf16_high(f1), _mm_set1_epi32(-65536)));
+  return _mm_or_si128(_mm_srli_epi32(round_bf16_high<Even>(f0), 16),
+                      _mm_and_si128(round_bf16_high<Even>(f1), _mm_set1_epi32(-65536)));
 }
 
 NONLIN_INLINE __m128 widen_f16(const std::uint16_t* p) noexcept {
@@ -135,29 +151,40 @@ NONLIN_INLINE __m256 widen_bf16(const std::uint16_t* p) noexcept {
   const __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
 }
+template <bool Even = true>
 NONLIN_INLINE __m256i round_bf16_high(__m256 f) noexcept {
   const __m256i u = _mm256_castps_si256(f);
-  const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
-  const __m256i r = _mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb);
+  __m256i r;
+  if constexpr (Even) {
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+    r = _mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb);
+  } else {
+    r = _mm256_add_epi32(u, _mm256_set1_epi32(0x8000));
+  }
   const __m256i q = _mm256_or_si256(u, _mm256_set1_epi32(0x00400000));
   return _mm256_castps_si256(
       _mm256_blendv_ps(_mm256_castsi256_ps(r), _mm256_castsi256_ps(q), _mm256_cmp_ps(f, f, _CMP_UNORD_Q)));
 }
-NONLIN_INLINE __m256i narrow_bf16_bits(__m256 f) noexcept { return _mm256_srli_epi32(round_bf16_high(f), 16); }
+template <bool Even = true>
+NONLIN_INLINE __m256i narrow_bf16_bits(__m256 f) noexcept {
+  return _mm256_srli_epi32(round_bf16_high<Even>(f), 16);
+}
 NONLIN_INLINE __m128i pack_low16(__m256i v) noexcept {
   // values <= 0xFFFF: unsigned saturation keeps them; packus works per 128-bit lane
   return _mm_packus_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
 }
+template <bool Even = true>
 NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m256 f) noexcept {
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(p), pack_low16(narrow_bf16_bits(f)));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p), pack_low16(narrow_bf16_bits<Even>(f)));
 }
 NONLIN_INLINE __m256 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
   const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   return _mm256_castsi256_ps(k == 0 ? _mm256_slli_epi32(w, 16) : _mm256_and_si256(w, _mm256_set1_epi32(-65536)));
 }
+template <bool Even = true>
 NONLIN_INLINE __m256i narrow_bf16_pair(__m256 f0, __m256 f1) noexcept {
-  return _mm256_or_si256(_mm256_srli_epi32(round_bf16_high(f0), 16),
-                         _mm256_and_si256(round_bf16_high(f1), _mm256_set1_epi32(-65536)));
+  return _mm256_or_si256(_mm256_srli_epi32(round_bf16_high<Even>(f0), 16),
+                         _mm256_and_si256(round_bf16_high<Even>(f1), _mm256_set1_epi32(-65536)));
 }
 NONLIN_INLINE __m256 widen_f16(const std::uint16_t* p) noexcept {
   return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
@@ -180,29 +207,38 @@ NONLIN_INLINE __m512 widen_bf16(const std::uint16_t* p) noexcept {
   const __m512i w = _mm512_maskz_cvtepu16_epi32(__mmask16(0xFFFF), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
   return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(__mmask16(0xFFFF), w, 16));
 }
+template <bool Even = true>
 NONLIN_INLINE __m512i round_bf16_high(__m512 f) noexcept {
   const __m512i u = _mm512_castps_si512(f);
-  const __m512i lsb = _mm512_and_si512(_mm512_maskz_srli_epi32(__mmask16(0xFFFF), u, 16), _mm512_set1_epi32(1));
-  const __m512i r = _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), lsb);
+  __m512i r;
+  if constexpr (Even) {
+    const __m512i lsb = _mm512_and_si512(_mm512_maskz_srli_epi32(__mmask16(0xFFFF), u, 16), _mm512_set1_epi32(1));
+    r = _mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), lsb);
+  } else {
+    r = _mm512_add_epi32(u, _mm512_set1_epi32(0x8000));
+  }
   const __mmask16 nan = _mm512_cmp_ps_mask(f, f, _CMP_UNORD_Q);
   return _mm512_mask_or_epi32(r, nan, u, _mm512_set1_epi32(0x00400000));
 }
+template <bool Even = true>
 NONLIN_INLINE __m256i narrow_bf16_bits(__m512 f) noexcept {
-  const __m512i h = _mm512_maskz_srli_epi32(__mmask16(0xFFFF), round_bf16_high(f), 16);
+  const __m512i h = _mm512_maskz_srli_epi32(__mmask16(0xFFFF), round_bf16_high<Even>(f), 16);
   return _mm512_maskz_cvtepi32_epi16(__mmask16(0xFFFF), h);  // vpmovdw: truncation, values fit
 }
+template <bool Even = true>
 NONLIN_INLINE void narrow_bf16(std::uint16_t* p, __m512 f) noexcept {
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), narrow_bf16_bits(f));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), narrow_bf16_bits<Even>(f));
 }
 NONLIN_INLINE __m512 widen_bf16_half(const std::uint16_t* p, int k) noexcept {
   const __m512i w = _mm512_loadu_si512(p);
   return _mm512_castsi512_ps(k == 0 ? _mm512_maskz_slli_epi32(__mmask16(0xFFFF), w, 16)
                                     : _mm512_and_si512(w, _mm512_set1_epi32(-65536)));
 }
+template <bool Even = true>
 NONLIN_INLINE __m512i narrow_bf16_pair(__m512 f0, __m512 f1) noexcept {
   // (f0's word >> 16) | (f1's word & 0xFFFF0000): one vpternlogd.
-  return _mm512_ternarylogic_epi32(_mm512_maskz_srli_epi32(__mmask16(0xFFFF), round_bf16_high(f0), 16),
-                                   round_bf16_high(f1), _mm512_set1_epi32(-65536), 0xF8);
+  return _mm512_ternarylogic_epi32(_mm512_maskz_srli_epi32(__mmask16(0xFFFF), round_bf16_high<Even>(f0), 16),
+                                   round_bf16_high<Even>(f1), _mm512_set1_epi32(-65536), 0xF8);
 }
 NONLIN_INLINE __m512 widen_f16(const std::uint16_t* p) noexcept {
   return _mm512_maskz_cvtph_ps(__mmask16(0xFFFF), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
@@ -222,10 +258,16 @@ namespace neon {
 NONLIN_INLINE float32x4_t widen_bf16(const std::uint16_t* p) noexcept {
   return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(p), 16));
 }
+template <bool Even = true>
 NONLIN_INLINE void narrow_bf16(std::uint16_t* p, float32x4_t f) noexcept {
   const uint32x4_t u = vreinterpretq_u32_f32(f);
-  const uint32x4_t lsb = vandq_u32(vshrq_n_u32(u, 16), vdupq_n_u32(1));
-  const uint32x4_t r = vaddq_u32(vaddq_u32(u, vdupq_n_u32(0x7FFF)), lsb);
+  uint32x4_t r;
+  if constexpr (Even) {
+    const uint32x4_t lsb = vandq_u32(vshrq_n_u32(u, 16), vdupq_n_u32(1));
+    r = vaddq_u32(vaddq_u32(u, vdupq_n_u32(0x7FFF)), lsb);
+  } else {
+    r = vaddq_u32(u, vdupq_n_u32(0x8000));
+  }
   const uint32x4_t q = vorrq_u32(u, vdupq_n_u32(0x00400000));  // quiet bit, before >> 16
   const uint32x4_t nan = vmvnq_u32(vceqq_f32(f, f));
   vst1_u16(p, vshrn_n_u32(vbslq_u32(nan, q, r), 16));
@@ -288,7 +330,13 @@ NONLIN_INLINE xsimd::batch<float, A> load_widen(const H* p) noexcept {
 }
 
 // v rounded to H (the rules of half.hpp), B::size values stored at p.
-template <class H, class A>
+// Even = false (bf16; f16 ignores it): a float that is a tie, halfway
+// between two bf16 values, may round up in magnitude instead of to even
+// (the NaN rule and every other float's bits as with Even): for callers
+// that rewrite every lane near a midpoint, ties included (half_loop's
+// correctly rounded outputs, near_midpoint with E >= 0). One add instead
+// of the even rounding's four operations.
+template <bool Even = true, class H, class A>
 NONLIN_INLINE void narrow_store(H* p, xsimd::batch<float, A> const& v) noexcept {
   using B = xsimd::batch<float, A>;
   auto* q = reinterpret_cast<std::uint16_t*>(p);
@@ -296,28 +344,28 @@ NONLIN_INLINE void narrow_store(H* p, xsimd::batch<float, A> const& v) noexcept 
   constexpr int k = half_kind<A>();
 #if defined(__AVX512F__)
   if constexpr (k == 3) {
-    if constexpr (bf) half_isa::avx512::narrow_bf16(q, v);
+    if constexpr (bf) half_isa::avx512::narrow_bf16<Even>(q, v);
     else half_isa::avx512::narrow_f16(q, v);
     return;
   }
 #endif
 #if defined(__AVX2__) && defined(__F16C__)
   if constexpr (k == 2) {
-    if constexpr (bf) half_isa::avx2::narrow_bf16(q, v);
+    if constexpr (bf) half_isa::avx2::narrow_bf16<Even>(q, v);
     else half_isa::avx2::narrow_f16(q, v);
     return;
   }
 #endif
 #if defined(__SSE2__)
   if constexpr (k == 1) {
-    if constexpr (bf) half_isa::sse2::narrow_bf16(q, v);
+    if constexpr (bf) half_isa::sse2::narrow_bf16<Even>(q, v);
     else half_isa::sse2::narrow_f16(q, v);
     return;
   }
 #endif
 #if defined(__aarch64__)
   if constexpr (k == 4) {
-    if constexpr (bf) half_isa::neon::narrow_bf16(q, v);
+    if constexpr (bf) half_isa::neon::narrow_bf16<Even>(q, v);
     else half_isa::neon::narrow_f16(q, v);
     return;
   }
@@ -340,14 +388,14 @@ constexpr bool can_stream_half() {
 
 // narrow_store's bits, written by a non-temporal ("streaming") store; p is
 // aligned to B::size * 2 bytes where can_stream_half<A>().
-template <class H, class A>
+template <bool Even = true, class H, class A>
 NONLIN_INLINE void narrow_stream(H* p, xsimd::batch<float, A> const& v) noexcept {
   constexpr bool bf = std::is_same<H, nonlin::bf16>::value;
   constexpr int k = half_kind<A>();
   (void)bf;
 #if defined(__AVX512F__)
   if constexpr (k == 3) {
-    const __m256i h = bf ? half_isa::avx512::narrow_bf16_bits(v) : half_isa::avx512::narrow_f16_bits(v);
+    const __m256i h = bf ? half_isa::avx512::narrow_bf16_bits<Even>(v) : half_isa::avx512::narrow_f16_bits(v);
     _mm256_stream_si256(reinterpret_cast<__m256i*>(p), h);
     return;
   }
@@ -355,12 +403,12 @@ NONLIN_INLINE void narrow_stream(H* p, xsimd::batch<float, A> const& v) noexcept
 #if defined(__AVX2__) && defined(__F16C__)
   if constexpr (k == 2) {
     const __m128i h =
-        bf ? half_isa::avx2::pack_low16(half_isa::avx2::narrow_bf16_bits(v)) : half_isa::avx2::narrow_f16_bits(v);
+        bf ? half_isa::avx2::pack_low16(half_isa::avx2::narrow_bf16_bits<Even>(v)) : half_isa::avx2::narrow_f16_bits(v);
     _mm_stream_si128(reinterpret_cast<__m128i*>(p), h);
     return;
   }
 #endif
-  if constexpr (k != 2 && k != 3) narrow_store(p, v);
+  if constexpr (k != 2 && k != 3) narrow_store<Even>(p, v);
 }
 
 // bf16 pairs: 2 B::size bf16 values at p as two float vectors, K = 0 and
@@ -395,8 +443,8 @@ NONLIN_INLINE xsimd::batch<float, A> load_widen_pair(const nonlin::bf16* p, std:
 }
 // y0 and y1 rounded to bf16, 2 B::size values stored at p; Stream: by a
 // non-temporal store where can_stream_half<A>(), p aligned to 4 B::size
-// bytes.
-template <bool Stream = false, class A>
+// bytes; Even as narrow_store's.
+template <bool Stream = false, bool Even = true, class A>
 NONLIN_INLINE void narrow_store_pair(nonlin::bf16* p, xsimd::batch<float, A> const& y0,
                                      xsimd::batch<float, A> const& y1) noexcept {
   constexpr int kind = half_kind<A>();
@@ -405,7 +453,7 @@ NONLIN_INLINE void narrow_store_pair(nonlin::bf16* p, xsimd::batch<float, A> con
   (void)q;
 #if defined(__AVX512F__)
   if constexpr (kind == 3) {
-    const __m512i h = half_isa::avx512::narrow_bf16_pair(y0, y1);
+    const __m512i h = half_isa::avx512::narrow_bf16_pair<Even>(y0, y1);
     if constexpr (Stream) _mm512_stream_si512(reinterpret_cast<__m512i*>(q), h);
     else _mm512_storeu_si512(q, h);
     return;
@@ -413,7 +461,7 @@ NONLIN_INLINE void narrow_store_pair(nonlin::bf16* p, xsimd::batch<float, A> con
 #endif
 #if defined(__AVX2__) && defined(__F16C__)
   if constexpr (kind == 2) {
-    const __m256i h = half_isa::avx2::narrow_bf16_pair(y0, y1);
+    const __m256i h = half_isa::avx2::narrow_bf16_pair<Even>(y0, y1);
     if constexpr (Stream) _mm256_stream_si256(reinterpret_cast<__m256i*>(q), h);
     else _mm256_storeu_si256(reinterpret_cast<__m256i*>(q), h);
     return;
@@ -421,17 +469,17 @@ NONLIN_INLINE void narrow_store_pair(nonlin::bf16* p, xsimd::batch<float, A> con
 #endif
 #if defined(__SSE2__)
   if constexpr (kind == 1) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(q), half_isa::sse2::narrow_bf16_pair(y0, y1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(q), half_isa::sse2::narrow_bf16_pair<Even>(y0, y1));
     return;
   }
 #endif
   if constexpr (!bf16_pairs<A>()) {
     if constexpr (Stream) {
-      narrow_stream(p, y0);
-      narrow_stream(p + xsimd::batch<float, A>::size, y1);
+      narrow_stream<Even>(p, y0);
+      narrow_stream<Even>(p + xsimd::batch<float, A>::size, y1);
     } else {
-      narrow_store(p, y0);
-      narrow_store(p + xsimd::batch<float, A>::size, y1);
+      narrow_store<Even>(p, y0);
+      narrow_store<Even>(p + xsimd::batch<float, A>::size, y1);
     }
   }
 }
