@@ -531,7 +531,8 @@ NONLIN_INLINE std::uint64_t lane_bits(xsimd::batch_bool<T, A> const& m) noexcept
 //  f16:  the same on the low 13 bits, after |y| + 2^-14 below 2^-14, which
 //        puts f16's subnormal midpoints (a multiple of 2^-25) where the
 //        normal range has them; the add rounds by half a step of its
-//        result, whose step there is at most half of y's.
+//        result, whose step there is at most half of y's (vectors: 2 |y|
+//        elsewhere, the same low bits, with no select).
 template <class H, class V>
 NONLIN_INLINE auto near_midpoint(V const& y, std::int32_t E) noexcept {
   using I = bits_t<V>;
@@ -548,9 +549,11 @@ NONLIN_INLINE auto near_midpoint(V const& y, std::int32_t E) noexcept {
     const I t = (to_bits(y) + I(E - 0x8000)) & I(0xFFFF);
     return bits_below(from_bits<V>(t), 2 * E + 1);  // (t >= 0; a float mask: see bits_below)
   } else {
+    // a + max(a, 2^-14): |y| + 2^-14 below 2^-14, else 2 |y|, whose low
+    // 13 bits are |y|'s (a NaN: a + a, the NaN a + 0 gives).
     const V a = detail::abs(y);
     const V sub = V(6.103515625e-05f);  // 2^-14
-    const I t = (to_bits(a + detail::select(a < sub, sub, V(0.0f))) + I(E - 0x1000)) & I(0x1FFF);
+    const I t = (to_bits(a + max_keep_nan(a, sub)) + I(E - 0x1000)) & I(0x1FFF);
     return bits_below(from_bits<V>(t), 2 * E + 1);
   }
 }
