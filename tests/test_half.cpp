@@ -286,9 +286,10 @@ void check_unary(F const& f) {
   inplace = in;
   nonlin::apply(f, inplace.data(), inplace.data(), inplace.size());
   // Every run of 1024 inputs twice in a row, in one call: a flagged input's
-  // second output comes from the rare path's memo (bulk_half.hpp,
-  // half_rare: the loop's blocks are 1024 long, the memo is kept from one
-  // block to the next) and must equal the first.
+  // second output comes from the rare path's memo or shares the first's
+  // evaluation (bulk_half.hpp, half_rare: the loop's blocks are 1024 long,
+  // the flagged lanes of several blocks are recomputed together, the memo
+  // is kept from one batch to the next) and must equal the first.
   std::vector<H> twice(2 * 65536), out2(2 * 65536);
   constexpr std::size_t run = 1024;
   for (std::size_t c = 0; c < 65536; c += run)

@@ -400,13 +400,25 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
   // ties to even (narrow_store, Even).
   constexpr bool Even = !Exact;
   static_assert(!Exact || E >= 0, "ties are flagged");
-  flagged_lanes<kArgs, kBlock> flags;
+  // The flagged lanes are recomputed (rare) after a block when kCarry or
+  // more are recorded, and at the end: one double evaluation, whose
+  // latency chain is the rare lanes' cost, for the few lanes of several
+  // blocks. Streaming: after every block (its lines are written once).
+  constexpr std::size_t kCarry = Stream ? 0 : 64;
+  flagged_lanes<kArgs, kBlock + kCarry> flags;
   (void)flags;
   (void)E;
+  [[maybe_unused]] const auto recompute = [&] {
+    if constexpr (Exact) {
+      if (flags.count == 0) return;
+      if constexpr (Stream) stream_fence();
+      rare(flags.count, flags.xs, flags.idx, out);
+      flags.count = 0;
+    }
+  };
   std::size_t i = 0;
   while (i < n) {
     const std::size_t end = n - i > kBlock ? i + kBlock : n;
-    if constexpr (Exact) flags.count = 0;
     if constexpr (TwoPass) {
       alignas(64) float ybuf[kBlock];
       const std::size_t start = i;
@@ -596,12 +608,10 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
       i += rest;
     }
     if constexpr (Exact) {
-      if (flags.count != 0) {
-        if constexpr (Stream) stream_fence();
-        rare(flags.count, flags.xs, flags.idx, out);
-      }
+      if (flags.count >= kCarry) recompute();
     }
   }
+  if constexpr (Exact) recompute();
   if constexpr (Stream) stream_fence();
 }
 
@@ -654,7 +664,8 @@ inline void twin_apply(F const& twin, const double* x, double* y, std::size_t co
 // kernel's result: the contract fixes those values (never flagged for a
 // NaN in general, and if so the twin gives NaN too).
 // One object serves one apply() call. A unary F remembers the outputs of
-// the last inputs it recomputed (memo: 16 slots by the input's bits): a
+// the last inputs it recomputed (memo: 16 slots by the input's bits), and
+// evaluates an input that recurs among the lanes of one batch once: a
 // 16-bit input has few values, so the same flagged inputs recur (silu:
 // 5.9375 and -3.046875 in every 512 and 1024 uniform bf16 inputs in
 // [-8, 8)), and a hit is one load instead of the double evaluation.
@@ -689,48 +700,86 @@ struct half_rare {
     else out[i] = Out::from_bits(h);
   }
 
+  // (ref, hk and ok are set for the lanes read: j < count, k < m; GCC 12
+  // cannot see that where N = 1, the scalar loop's call, and warns.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
   template <class Out, std::size_t Args, std::size_t N, class Dst>
   void run(std::size_t count, float const (&xs)[Args][N], std::uint32_t const* idx, Dst* out) const noexcept {
     static_assert(Args == 1 || Args == 2, "unary or gated");
     constexpr family fam = family_of(F::name);
     double beta = 1.0;
     if constexpr (has_beta<F>::value) beta = double(float(f.beta));
-    double x[N], y[N];
-    std::uint32_t at[N];  // lane of each x (the flagged lanes not found in memo)
+    // x[k]: the distinct inputs to evaluate; ref[j]: lane j's k, or -1
+    // where the memo gave its value (stored). A unary F's repeated inputs
+    // in one call share one k (pend: the slot's k in this call).
+#if NONLIN_USE_XSIMD
+    constexpr std::size_t Wd = xsimd::batch<double>::size;
+#else
+    constexpr std::size_t Wd = 1;
+#endif
+    double x[(N + Wd - 1) / Wd * Wd], y[(N + Wd - 1) / Wd * Wd];
+    std::int32_t ref[N];
+    std::uint16_t hk[N];
+    bool ok[N];
+    std::int32_t pend[16];
+    for (auto& p : pend) p = -1;
     std::size_t m = 0;
     for (std::size_t j = 0; j < count; ++j) {
       if constexpr (Args == 1) {
         std::uint32_t b;
         const std::uint32_t slot = memo_slot(xs[0][j], b);
-        if ((memo_valid >> slot & 1u) != 0 && memo_key[slot] == b) {
-          put<Out>(out, idx[j], memo_out[slot]);
-          continue;
+        if (memo_key[slot] == b) {
+          if (pend[slot] >= 0) {
+            ref[j] = pend[slot];
+            continue;
+          }
+          if ((memo_valid >> slot & 1u) != 0) {
+            put<Out>(out, idx[j], memo_out[slot]);
+            ref[j] = -1;
+            continue;
+          }
         }
+        memo_key[slot] = b;
+        memo_valid &= ~(1u << slot);
+        pend[slot] = static_cast<std::int32_t>(m);
       }
       x[m] = xs[0][j];
-      at[m++] = static_cast<std::uint32_t>(j);
+      ref[j] = static_cast<std::int32_t>(m++);
     }
-    twin_apply(double_twin(f), x, y, m);
+    // Whole double vectors (zeros after the last input): the remainder's
+    // padded copy in plain_loop costs more than a vector's lanes.
+    const std::size_t mw = (m + Wd - 1) / Wd * Wd;
+    for (std::size_t k = m; k < mw; ++k) x[k] = 0.0;
+    twin_apply(double_twin(f), x, y, mw);
     for (std::size_t k = 0; k < m; ++k) {
-      const std::size_t j = at[k];
+      ok[k] = false;
       if (x[k] - x[k] != 0) continue;  // NaN or infinite
       dd v = refine(fam, x[k], y[k], beta);
       if constexpr (Args == 2) {
-        const double u = xs[1][j];
+        const double u = xs[1][k];  // (no memo: lane k is x[k])
         if (u - u != 0) continue;
         v = mul_dd(v, u);
       }
-      const std::uint16_t h = half_conv<Out>::narrow(round_odd(v));
-      put<Out>(out, idx[j], h);
+      hk[k] = half_conv<Out>::narrow(round_odd(v));
+      ok[k] = true;
       if constexpr (Args == 1) {
         std::uint32_t b;
-        const std::uint32_t slot = memo_slot(xs[0][j], b);
+        const std::uint32_t slot = memo_slot(static_cast<float>(x[k]), b);
         memo_key[slot] = b;
-        memo_out[slot] = h;
+        memo_out[slot] = hk[k];
         memo_valid |= 1u << slot;
       }
     }
+    for (std::size_t j = 0; j < count; ++j) {
+      if (ref[j] >= 0 && ok[ref[j]]) put<Out>(out, idx[j], hk[ref[j]]);
+    }
   }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 };
 
 }  // namespace detail
