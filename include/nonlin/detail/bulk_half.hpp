@@ -408,14 +408,6 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
   flagged_lanes<kArgs, kBlock + kCarry> flags;
   (void)flags;
   (void)E;
-  [[maybe_unused]] const auto recompute = [&] {
-    if constexpr (Exact) {
-      if (flags.count == 0) return;
-      if constexpr (Stream) stream_fence();
-      rare(flags.count, flags.xs, flags.idx, out);
-      flags.count = 0;
-    }
-  };
   std::size_t i = 0;
   while (i < n) {
     const std::size_t end = n - i > kBlock ? i + kBlock : n;
@@ -608,10 +600,16 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
       i += rest;
     }
     if constexpr (Exact) {
-      if (flags.count >= kCarry) recompute();
+      if (flags.count >= kCarry && flags.count != 0) {
+        if constexpr (Stream) stream_fence();
+        rare(flags.count, flags.xs, flags.idx, out);
+        flags.count = 0;
+      }
     }
   }
-  if constexpr (Exact) recompute();
+  if constexpr (Exact && !Stream) {
+    if (flags.count != 0) rare(flags.count, flags.xs, flags.idx, out);
+  }
   if constexpr (Stream) stream_fence();
 }
 
