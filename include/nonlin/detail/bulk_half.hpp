@@ -7,10 +7,12 @@
 // result y is within the functor's float bound B of the exact value, so it
 // rounds to the correctly rounded 16-bit value unless it lies within
 // E = floor(B) float steps of a 16-bit rounding midpoint (near_midpoint,
-// a few integer operations). Those rare lanes are recorded; after each
-// block the recorded inputs go through the precise double kernel as one
-// vectorized array, the value is completed as a pair hi + lo where double
-// itself can land on a midpoint (refine), and rounded once. The fast tier's
+// a few integer operations). Those rare lanes are recorded; after a
+// block that leaves 64 or more recorded (every block with streaming
+// stores), and at the end, the recorded inputs go through the precise
+// double kernel as one vectorized array, the value is completed as a pair
+// hi + lo where double itself can land on a midpoint (refine), and rounded
+// once. The fast tier's
 // 16-bit outputs are its float results narrowed: faithful, not always
 // correctly rounded.
 #ifndef NONLIN_DETAIL_BULK_HALF_HPP
@@ -292,7 +294,7 @@ NONLIN_INLINE void put_from_float(Out* p, xsimd::batch<float> const& y) noexcept
 // one pass in float vectors, the remainder as one zero-padded vector (all
 // zero bits: +0 in every type). Exact: Out is 16-bit and F's outputs are
 // correctly rounded: the lanes near_midpoint<Out>(y, E) flags are
-// recomputed per block by rare(count, x..., idx) (see half_rare below).
+// recomputed by rare(count, x..., idx) (see half_rare below) in batches.
 // Inputs are loaded before a vector is stored: out may equal an input of
 // its own type. Stream: the whole vectors go by streaming stores (out
 // aligned to a vector of Out, can_stream_out<Out>()), fenced at the end;
