@@ -141,14 +141,13 @@ void check_narrowing() {
           // rewrite every lane near a midpoint): the even form's bits but
           // at a tie, one step up in magnitude there; single vectors,
           // streaming stores and pairs.
-          std::vector<H> loose(2 * W), loose_stream(2 * W), loose_pair(2 * W);
-          nonlin::detail::narrow_store<false>(loose.data(), B::load_unaligned(&xs[p]));
-          nonlin::detail::narrow_store<false>(loose.data() + W, B::load_unaligned(&xs[p + W]));
-          alignas(64) H streamed[2 * W];
+          alignas(64) H loose[2 * W], streamed[2 * W], loose_pair[2 * W];
+          nonlin::detail::narrow_store<false>(loose, B::load_unaligned(&xs[p]));
+          nonlin::detail::narrow_store<false>(loose + W, B::load_unaligned(&xs[p + W]));
           nonlin::detail::narrow_stream<false>(streamed, B::load_unaligned(&xs[p]));
           nonlin::detail::narrow_stream<false>(streamed + W, B::load_unaligned(&xs[p + W]));
           nonlin::detail::stream_fence();
-          nonlin::detail::narrow_store_pair<false, false>(loose_pair.data(), B::load_unaligned(&xs[p]),
+          nonlin::detail::narrow_store_pair<false, false>(loose_pair, B::load_unaligned(&xs[p]),
                                                           B::load_unaligned(&xs[p + W]));
           for (std::size_t k = 0; k < 2; ++k)
             for (std::size_t l = 0; l < W; ++l) {

@@ -62,10 +62,10 @@ NONLIN_INLINE void store_low16(std::uint16_t* p, __m128i v) noexcept {
   _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packs_epi32(v, v));
 }
 // The bf16 bits of f (rounded to nearest even, a NaN quieted) in the high
-// half of each 32-bit word, the low half not cleared. Even = false: a tie
-// (low half 0x8000) rounds up in magnitude, one add instead of three
-// operations; the even rounding's bits wherever f is not a tie (see
-// narrow_store).
+// half of each 32-bit word, the low half not cleared (the AVX2 and AVX-512
+// forms below alike). Even = false: a tie (low half 0x8000) rounds up in
+// magnitude, one add instead of the shift, AND and two adds; the even
+// rounding's bits wherever f is not a tie (see narrow_store).
 template <bool Even = true>
 NONLIN_INLINE __m128i round_bf16_high(__m128 f) noexcept {
   const __m128i u = _mm_castps_si128(f);
