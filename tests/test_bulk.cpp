@@ -498,6 +498,33 @@ TEST(Bulk, SubnormalRoutesAgree) {
 #endif
 }
 
+// Which CPUs take the plain route at start-up (ops.hpp,
+// subnormals_full_speed_on): the AMD CPUs it was measured on (Zen 5,
+// family 0x1A; Zen 4, family 0x19 with AVX-512: benchmarks/README.md) and
+// later families; not Zen 3 (family 0x19 without AVX-512), Zen 1-2 (0x17)
+// or Intel (family 6), which take assists or were not measured.
+TEST(Bulk, SubnormalRouteCpuTable) {
+#if defined(NONLIN_DETAIL_CPU_FLAG)
+  struct Cpu {
+    const char* name;
+    bool amd;
+    unsigned family;
+    bool avx512f;
+    bool plain;
+  };
+  const Cpu cpus[] = {{"AMD Zen 5", true, 0x1A, true, true},     {"AMD Zen 5, AVX-512 hidden", true, 0x1A, false, true},
+                      {"AMD after Zen 5", true, 0x1B, true, true}, {"AMD Zen 4", true, 0x19, true, true},
+                      {"AMD Zen 3", true, 0x19, false, false},     {"AMD Zen 2", true, 0x17, false, false},
+                      {"other vendor, family 0x19", false, 0x19, true, false}, {"Intel, AVX-512", false, 6, true, false},
+                      {"Intel, AVX2", false, 6, false, false}};
+  for (const Cpu& c : cpus)
+    EXPECT_EQ(nonlin::detail::subnormals_full_speed_on(c.amd, c.family, c.avx512f), c.plain)
+        << c.name << " (family 0x" << std::hex << c.family << ", AVX512F " << c.avx512f << ")";
+#else
+  GTEST_SKIP() << "no CPU flag on this target";
+#endif
+}
+
 // The fast tier's split route computes a vector with a lane in its tails
 // (here every other input: -100, where e^-|x| is below 2^-124 for every
 // fast function) by its second formulas in every lane, and sigmoid and

@@ -723,7 +723,7 @@ NONLIN_INLINE V div(V const& a, V const& b) noexcept {
 
 // a * b, the same bits, for a product that may read or be a subnormal: an
 // FMA that adds -0 (exactly a * b, signed zeros included, in every rounding
-// and flush mode) where the target has one, since some CPUs (AMD Zen 5)
+// and flush mode) where the target has one, since some CPUs (AMD Zen 4, 5)
 // take a slow path for subnormals in their multipliers and not in their FMA
 // units. The -0 is opaque: a compiler may otherwise fold the FMA back into
 // the multiply.
@@ -875,31 +875,46 @@ NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
 // choice is about speed alone; tests/test_bulk.cpp (SubnormalRoutesAgree)
 // runs the fast and default tiers both ways and requires equal bits.
 // Set once, at start-up: from the environment variable NONLIN_SUBNORMALS
-// ("plain" or "split") where it is set, else from CPUID: true on AMD family
-// 0x1A (Zen 5), the CPU it was measured on (benchmarks/README.md), false
-// elsewhere -- and in code that runs before the flag's own initialisation,
-// which then takes the split route. x86 batches with an FMA only; tests may
-// set it.
+// ("plain" or "split") where it is set, else from CPUID
+// (subnormals_full_speed_on): true on the CPUs it was measured on
+// (benchmarks/README.md, benchmarks/subnormal_probe.cpp), AMD family 0x1A
+// (Zen 5) and later, and AMD family 0x19 with AVX-512 (Zen 4; family 0x19
+// without it is Zen 3, not measured); false elsewhere -- and in code that
+// runs before the flag's own initialisation, which then takes the split
+// route. x86 batches with an FMA only; tests may set it.
 #if NONLIN_USE_XSIMD && NONLIN_HAS_FMA && (defined(__x86_64__) || defined(_M_X64))
 #define NONLIN_DETAIL_CPU_FLAG 1
-inline bool cpu_is_amd_family_1a_or_later() noexcept {
+// The decision from what CPUID reports: the vendor, the family (base plus
+// extended) and leaf 7's AVX512F bit (the CPU's, whether or not the OS
+// enables it: it tells Zen 4 from Zen 3).
+constexpr bool subnormals_full_speed_on(bool amd, unsigned family, bool avx512f) noexcept {
+  return amd && (family >= 0x1Au || (family == 0x19u && avx512f));
+}
+inline bool cpu_takes_subnormals_at_full_speed() noexcept {
   unsigned r[4] = {0, 0, 0, 0};  // eax, ebx, ecx, edx
   const auto cpuid = [&r](unsigned leaf) {
 #if defined(_MSC_VER) && !defined(__clang__)
     int v[4];
-    __cpuid(v, static_cast<int>(leaf));
+    __cpuidex(v, static_cast<int>(leaf), 0);
     for (int i = 0; i < 4; ++i) r[i] = static_cast<unsigned>(v[i]);
 #else
     __asm__("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0u));
 #endif
   };
   cpuid(0);
+  const unsigned max_leaf = r[0];
   // "AuthenticAMD" in ebx, edx, ecx.
-  if (r[0] < 1 || r[1] != 0x68747541u || r[3] != 0x69746e65u || r[2] != 0x444d4163u) return false;
+  const bool amd = r[1] == 0x68747541u && r[3] == 0x69746e65u && r[2] == 0x444d4163u;
+  if (max_leaf < 1) return false;
   cpuid(1);
   unsigned family = (r[0] >> 8) & 0xFu;
   if (family == 0xFu) family += (r[0] >> 20) & 0xFFu;
-  return family >= 0x1Au;
+  bool avx512f = false;
+  if (max_leaf >= 7) {
+    cpuid(7);  // subleaf 0 (ecx = 0 above)
+    avx512f = ((r[1] >> 16) & 1u) != 0;
+  }
+  return subnormals_full_speed_on(amd, family, avx512f);
 }
 inline bool subnormals_route_plain() noexcept {
 #if !defined(_MSC_VER)
@@ -908,7 +923,7 @@ inline bool subnormals_route_plain() noexcept {
     if (std::strcmp(e, "split") == 0) return false;
   }
 #endif
-  return cpu_is_amd_family_1a_or_later();
+  return cpu_takes_subnormals_at_full_speed();
 }
 inline bool subnormals_full_speed = subnormals_route_plain();
 #endif
