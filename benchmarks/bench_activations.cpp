@@ -501,6 +501,15 @@ std::vector<std::pair<std::string, std::string>> context(std::string const& thre
 #else
   ctx.emplace_back("nonlin_simd", "portable scalar (NONLIN_USE_XSIMD=0)");
 #endif
+  // The route the fast and default tiers take for subnormal results on this
+  // CPU (ops.hpp, subnormals_full_speed): it changes their tails times.
+#if defined(NONLIN_DETAIL_CPU_FLAG)
+  const char* env = std::getenv("NONLIN_SUBNORMALS");
+  ctx.emplace_back("nonlin_subnormals", std::string(nonlin::detail::subnormals_full_speed ? "plain" : "split") +
+                                            (env != nullptr ? " (NONLIN_SUBNORMALS)" : " (CPUID)"));
+#else
+  ctx.emplace_back("nonlin_subnormals", "split (no CPU flag on this target)");
+#endif
   ctx.emplace_back("nonlin_threads", threads);
   ctx.emplace_back("nonlin_peers", NONLIN_BENCH_PEERS_FOUND);
   ctx.emplace_back("nonlin_peers_missing", NONLIN_BENCH_PEERS_MISSING);

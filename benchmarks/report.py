@@ -57,15 +57,31 @@ SET_TEXT = {
 
 
 def cpu_model(fallback="unknown"):
-    """The CPU's model name from /proc/cpuinfo; `fallback` where there is none (also used by fast_curve.py)."""
+    """The CPU's model name from /proc/cpuinfo, with its x86 family and model
+    where cpuinfo gives them ("AMD EPYC (family 0x19, model 0x11)": VMs show
+    one name for several generations); `fallback` where there is none (also
+    used by fast_curve.py and loop_profile.py)."""
+    name, family, model = None, None, None
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
-                if line.lower().startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                key, _, value = line.partition(":")
+                key = key.strip().lower()
+                if key == "model name" and name is None:
+                    name = value.strip()
+                elif key == "cpu family" and family is None:
+                    family = value.strip()
+                elif key == "model" and model is None:
+                    model = value.strip()
+                elif not line.strip() and name is not None:
+                    break
     except OSError:
         pass
-    return fallback
+    if name is None:
+        return fallback
+    if family is not None and model is not None and family.isdigit() and model.isdigit():
+        return "%s (family 0x%X, model 0x%02X)" % (name, int(family), int(model))
+    return name
 
 
 def load(path, use_real_time):
@@ -142,6 +158,8 @@ def header_lines(args, context, cvs, repetitions):
     lines.append("- CPU: %s (%s CPUs, %s MHz)" % (args.cpu or cpu_model(), context.get("num_cpus", "?"),
                                                  context.get("mhz_per_cpu", "?")))
     lines.append("- Date: %s" % context.get("date", "unknown"))
+    if "nonlin_subnormals" in context:
+        lines.append("- Subnormal route (ops.hpp, `subnormals_full_speed`): %s" % context["nonlin_subnormals"])
     if "nonlin_threads" in context:
         lines.append("- Threads: %s" % context["nonlin_threads"])
     peers = [v for k, v in context.items()
