@@ -91,5 +91,16 @@ int main() {
       });
   row("vaddps ymm: subnormal operand", one8, one8, sub8, one8,
       [](__m256 acc, __m256 a, __m256 b) { return _mm256_max_ps(acc, _mm256_add_ps(a, b)); });
+  // Division (the fast tier's quotient() without AVX-512; its plain route
+  // would divide subnormal numerators by normal denominators).
+  const __m256 two8 = _mm256_set1_ps(2.0f), huge8 = _mm256_set1_ps(1e20f);
+  row("vdivps ymm: subnormal numerator and result", one8, two8, sub8, two8,
+      [](__m256 acc, __m256 a, __m256 b) { return _mm256_max_ps(acc, _mm256_div_ps(a, b)); });
+  row("vdivps ymm: normal operands, subnormal result", one8, two8, tiny8, huge8,
+      [](__m256 acc, __m256 a, __m256 b) { return _mm256_max_ps(acc, _mm256_div_ps(a, b)); });
+  row("vdivps ymm: subnormal numerator, normal result", one8, two8, sub8, tiny8,
+      [](__m256 acc, __m256 a, __m256 b) { return _mm256_max_ps(acc, _mm256_div_ps(a, b)); });
+  row("vdivps: subnormal numerator and result", one, two, sub, two,
+      [](__m512 acc, __m512 a, __m512 b) { return _mm512_maskz_max_ps(__mmask16(0xFFFF), acc, _mm512_div_ps(a, b)); });
   return 0;
 }
