@@ -56,14 +56,14 @@ SET_TEXT = {
 }
 
 
-def cpu_model(fallback="unknown"):
+def cpu_model(fallback="unknown", cpuinfo="/proc/cpuinfo"):
     """The CPU's model name from /proc/cpuinfo, with its x86 family and model
     where cpuinfo gives them ("AMD EPYC (family 0x19, model 0x11)": VMs show
     one name for several generations); `fallback` where there is none (also
     used by fast_curve.py and loop_profile.py)."""
     name, family, model = None, None, None
     try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
+        with open(cpuinfo, encoding="utf-8") as f:
             for line in f:
                 key, _, value = line.partition(":")
                 key = key.strip().lower()
