@@ -45,5 +45,9 @@ if [ -z "${ACCURACY+set}" ] && [ -z "${CXX_FLAGS:-}" ]; then
   export ACCURACY="$here/peer_accuracy.md"
 fi
 export REPORT_COMMAND="benchmarks/compare.sh${1:+ $1}${2:+ $2}${BENCH_FILTER:+ (BENCH_FILTER=$BENCH_FILTER)}"
+# The repetitions in random order across the run rather than back to back,
+# so that a slow stretch of a shared machine falls on every benchmark alike
+# (what it changed: benchmarks/README.md, A/B studies 21).
+export REPORT_NOTE="${REPORT_NOTE:+$REPORT_NOTE; }repetitions interleaved in random order (--benchmark_enable_random_interleaving)"
 exec "$here/run.sh" "$min_time" -- "--benchmark_repetitions=$repetitions" --benchmark_report_aggregates_only=true \
-  "--benchmark_filter=$filter"
+  --benchmark_enable_random_interleaving=true "--benchmark_filter=$filter"
