@@ -92,7 +92,12 @@ def load(path, use_real_time):
     iterations, medians, cvs = {}, {}, []
     repetitions = 1
     field = "real_time" if use_real_time else "cpu_time"
-    for b in doc.get("benchmarks", []):
+    # In registration order (family_index: the order of the benchmark
+    # binary's list), not the order run: with repetitions interleaved
+    # (compare.sh) the JSON lists them as they ran, shuffled.
+    benchmarks = sorted(doc.get("benchmarks", []),
+                        key=lambda b: (b.get("family_index", 0), b.get("per_family_instance_index", 0)))
+    for b in benchmarks:
         if b.get("error_occurred"):
             continue
         name = b.get("run_name", b["name"])
