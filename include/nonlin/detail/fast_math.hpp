@@ -137,11 +137,10 @@ constexpr bool splits() {
 // Whether the fast tier has the plain route (x86 with AVX-512), and whether
 // this CPU takes it. Not with AVX2: there quotient() divides, and the
 // plain route's numerators in the tails are subnormal, which the dividers
-// of the CPUs with the flag take slowly (Zen 5: 3x on tails, measured;
-// Zen 4: vdivps 2.3-2.7x with a subnormal operand or result,
-// benchmarks/subnormal_probe.cpp; the split route's vectors in the tails
-// divide normal numbers); the default tier still reads the flag there
-// (ops.hpp, subnormals_plain).
+// of the CPUs with the flag take slowly (Zen 5, Zen 4: benchmarks/README.md,
+// A/B studies 21, and benchmarks/subnormal_probe.cpp; the split route's
+// vectors in the tails divide normal numbers); the default tier still reads
+// the flag there (ops.hpp, subnormals_plain).
 #if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
 constexpr bool has_plain_route = true;
 NONLIN_INLINE bool cpu_takes_plain() noexcept { return subnormals_full_speed; }
