@@ -67,10 +67,12 @@ constexpr bool streams() {
 
 // kernel_choice<F, T>::run(f, fn): calls fn with a functor computing
 // exactly f's values, chosen once per apply() call:
-//  * the fast tier in float, in an AVX-512 build on a CPU whose flag says
-//    so (ops.hpp, subnormals_full_speed), runs its kernels on the plain
-//    route (fast_math.hpp, route), elsewhere on the split route (f itself,
-//    or for sigmoid and silu the split route in blocks, fast_blocked);
+//  * the fast tier in float, in an x86 build with an FMA on a CPU whose
+//    flag says so (ops.hpp, subnormals_full_speed), runs its kernels on the
+//    plain route (fast_math.hpp, route; without AVX-512 the kernels that
+//    have one of their own, plain_differs), elsewhere on the split route
+//    (f itself, or for sigmoid and silu the split route in blocks,
+//    fast_blocked);
 //  * swish and swiglu of the default and fast tiers in float with beta = 1
 //    run a kernel without the beta x product (the same bits).
 // Deciding per vector would keep the tests in the loop (too large for the
@@ -141,10 +143,11 @@ NONLIN_INLINE auto split_op(F const& f) noexcept {
   else return f;
 }
 
-// fn(plain) on the plain route's CPUs, else fn(split).
+// fn(plain) on the plain route's CPUs, else fn(split) (also where P's
+// plain route is its split route: one loop fewer to compile).
 template <class Fn, class P, class S>
 NONLIN_INLINE void on_fast_route(Fn&& fn, P const& plain, S const& split) {
-  if constexpr (fast::has_plain_route) {
+  if constexpr (P::plain_differs) {
     if (fast::cpu_takes_plain()) fn(plain);
     else fn(split);
   } else {
@@ -155,7 +158,7 @@ NONLIN_INLINE void on_fast_route(Fn&& fn, P const& plain, S const& split) {
 // The fast functors without parameters.
 template <class F>
 struct kernel_choice<F, float, typename std::enable_if<fast_on<F, fast::route::plain>::exists>::type> {
-  static constexpr bool any = fast::has_plain_route || fast_blocked<F>::exists;
+  static constexpr bool any = fast_on<F, fast::route::plain>::plain_differs || fast_blocked<F>::exists;
   template <class Fn>
   static void run(F const& f, Fn&& fn) {
     on_fast_route(fn, fast_on<F, fast::route::plain>{}, split_op(f));

@@ -106,17 +106,19 @@ struct expo {
 // neighbours, and where the result is normal the two agree anyway (a
 // scaling by a power of two commutes with a rounding there, and in a tiny
 // lane both round the same product once). With an FMA, sigmoid, silu,
-// gelu_tanh and gelu take one formula in every lane of such a vector
-// instead, with the same bits and fewer operations (sigmoid_tiny below).
-// On the plain route every vector takes the plain formulas; their products
-// that can be subnormal are mul_tiny's.
+// gelu_tanh, gelu and geglu take one formula in every lane of such a
+// vector instead, with the same bits and fewer operations (sigmoid_tiny
+// below). On the plain route of AVX-512 builds every vector takes the
+// plain formulas; their products that can be subnormal are mul_tiny's (the
+// plain route without AVX-512: scaled_route below).
 constexpr double kTinyN = -124.0;
 
 // Which formulas the kernels take for subnormal results (template
 // parameter Rt): split, the test per vector above (every CPU without the
-// flag below, every build without AVX-512, and every scalar call); plain,
-// the plain formulas in every vector, for a CPU whose vscalef and FMAs take
-// subnormals at full speed (ops.hpp, subnormals_full_speed). apply() picks
+// flag below, every build without an FMA, and every scalar call); plain,
+// for a CPU whose vscalef and FMAs take subnormals at full speed (ops.hpp,
+// subnormals_full_speed): the plain formulas in every vector with AVX-512,
+// fewer tests or cheaper second formulas without (scaled_route). apply() picks
 // split or plain once per call (bulk.hpp, kernel_choice), so that neither
 // the flag nor the test sits in the loop.
 // Two more for the split route in blocks (bulk.hpp, blocked_vectors;
@@ -134,14 +136,14 @@ constexpr bool splits() {
   return Rt == route::split || Rt == route::common || Rt == route::tails;
 }
 
-// Whether the fast tier has the plain route (x86 with AVX-512), and whether
-// this CPU takes it. Not with AVX2: there quotient() divides, and the
-// plain route's numerators in the tails are subnormal, which the dividers
-// of the CPUs with the flag take slowly (Zen 5, Zen 4: benchmarks/README.md,
-// A/B studies 21, and benchmarks/subnormal_probe.cpp; the split route's
-// vectors in the tails divide normal numbers); the default tier still reads
-// the flag there (ops.hpp, subnormals_plain).
-#if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
+// Whether the fast tier has the plain route (x86 with an FMA: the builds
+// with the CPU flag), and whether this CPU takes it.
+#if defined(__AVX512F__)
+constexpr bool avx512_build = true;
+#else
+constexpr bool avx512_build = false;
+#endif
+#if defined(NONLIN_DETAIL_CPU_FLAG)
 constexpr bool has_plain_route = true;
 NONLIN_INLINE bool cpu_takes_plain() noexcept { return subnormals_full_speed; }
 #else
@@ -149,11 +151,31 @@ constexpr bool has_plain_route = false;
 NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 #endif
 
+// The plain route without AVX-512 (scaled_route): there quotient()
+// divides, and the plain formulas' numerators in the tails are subnormal,
+// which the dividers of the CPUs with the flag take slowly (Zen 5, Zen 4:
+// benchmarks/README.md, A/B studies 21, and
+// benchmarks/subnormal_probe.cpp). So it keeps the split route's test per
+// vector, and the vectors with a tiny lane take second formulas that rely
+// on the flag: one formula whose subnormal products are mul_tiny's, with
+// the split route's bits in every lane. Sigmoid takes its one formula
+// (sigmoid_tiny) in every vector, without the test; glu, swiglu and
+// geglu_tanh their second formulas with one mul_tiny (times_sigmoid_gated)
+// for the split route's integer construction. The other kernels take
+// their split route there (fast_k, plain_without_avx512): the one formula
+// of silu, gelu and gelu_tanh in every vector measured slower on uniform
+// inputs (benchmarks/README.md, A/B studies 22), and that of geglu is its
+// split route's (gelu_stage2); swish has none.
+template <route Rt, class V>
+constexpr bool scaled_route() {
+  return Rt == route::plain && !is_avx512_batch<V>();
+}
+
 // Whether a vector takes the plain formulas without testing its lanes.
 template <route Rt, class V>
 NONLIN_INLINE bool plain_formulas() noexcept {
-  static_assert(Rt != route::plain || has_plain_route, "the plain route exists in AVX-512 builds only");
-  return Rt == route::plain || Rt == route::common;
+  static_assert(Rt != route::plain || has_plain_route, "the plain route exists in builds with the CPU flag only");
+  return (Rt == route::plain && !scaled_route<Rt, V>()) || Rt == route::common;
 }
 
 // Whether a vector with these tiny lanes takes the plain formulas.
@@ -225,12 +247,16 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
 // formulas without an FMA, which select between the two, in about half
 // their operations.
 // sigmoid: 2^K / (1 + e^-x) or eK / (1 + e^-|x|) by x's sign bit.
-template <int R, class V>
+// (Plain: on the plain route, where the CPU's flag is known to be set, the
+// final scaling is the one mul_tiny standard::scale_down_* would choose.)
+template <int R, bool Plain = false, class V>
 NONLIN_INLINE V sigmoid_tiny(expo<V> const& ex, V const& x) noexcept {
   constexpr int K = standard::K;
   const V eK = detail::ldexp_normal<K>(ex.p, ex.n);
   const V d = detail::fma(eK, splat<V>(standard::pow2f_v<-K>), V(1));
-  return standard::scale_down_pos(quotient<R>(sign_select(x, eK, splat<V>(standard::pow2f_v<K>)), d));
+  const V q = quotient<R>(sign_select(x, eK, splat<V>(standard::pow2f_v<K>)), d);
+  if constexpr (Plain) return mul_tiny(q, splat<V>(standard::pow2f_v<-K>));
+  else return standard::scale_down_pos(q);
 }
 // m sigmoid(z) for the callers of times_sigmoid with ShareE and SignBit
 // (m_neg <= 0 where z's sign bit is set, and m_neg e^z normal wherever n
@@ -249,6 +275,7 @@ NONLIN_INLINE V times_sigmoid_tiny(expo<V> const& ex, V const& z, V const& m_neg
 template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
   const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
+  if constexpr (scaled_route<Rt, V>()) return sigmoid_tiny<R, true>(ex, x);
   const auto tiny = ex.n < splat<V>(kTinyN);
   if (Rt == route::plain || Rt == route::common || (Rt != route::tails && !any_lane(tiny))) {
     const V e = ex.value();  // e^-|x|
@@ -291,6 +318,26 @@ NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
 // small m_neg comes with a small z), so that it equals (m_neg p) 2^n, the
 // plain route's, in every lane; not swish and the gated kernels, where a
 // small m_neg can meet any z and (m_neg p) 2^n be rounded twice.)
+// The second formulas of glu, swiglu and geglu_tanh on the plain route
+// without AVX-512 (scaled_route: an FMA that takes subnormals at full
+// speed): the plain formulas' bits in one formula (their n >= -190, |m_neg|
+// <= 2^32 but in the lanes they recompute). The numerator m_neg p 2^n
+// rounded once, for every n, as mul_tiny of the exact (m_neg p) 2^(n+KG);
+// the denominator from e^-|z| 2^KG, 1 in the tiny lanes, where the
+// numerator is the result (and is not divided: a subnormal operand of a
+// division is slow there).
+template <int R, class V>
+NONLIN_INLINE V times_sigmoid_gated(expo<V> const& ex, V const& z, V const& m_neg, V const& m) noexcept {
+  constexpr int K = standard::KG;
+  const V down = splat<V>(standard::pow2f_v<-K>);
+  const auto tiny = ex.n < splat<V>(kTinyN);
+  const V num = mul_tiny(detail::ldexp_normal<K>(m_neg * ex.p, ex.n), down);
+  const V d = detail::fma(detail::ldexp_normal<K>(ex.p, ex.n), down, V(1));
+  const auto neg = z < V(0);
+  const V q = quotient<R>(detail::select(neg, detail::select(tiny, m, num), m), d);
+  return detail::select(neg & tiny, num, q);
+}
+
 template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, bool ShareE = false, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const& floor) noexcept {
   constexpr bool share = ShareE && splits<Rt>();
@@ -307,6 +354,8 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const
   // the lanes with n >= kTinyN, where the plain route rounds it before the
   // division; times_sigmoid_tiny would round it once, after.)
   if constexpr (share && SignBit && has_fma) return times_sigmoid_tiny<R>(ex, z, m_neg, m);
+  // (The gated kernels: SignBit without ShareE.)
+  if constexpr (SignBit && !ShareE && scaled_route<Rt, V>()) return times_sigmoid_gated<R>(ex, z, m_neg, m);
   // Otherwise, as in sigmoid without an FMA: the plain formulas in the
   // lanes with n >= kTinyN (n = -64 in the others), ldexp_tiny in the tiny
   // lanes where z < 0. There n is raised to ldexp_tiny's -215, where the
@@ -440,18 +489,32 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
     const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, n);
     return sign_select(x, neg_result, m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
   }
-  if constexpr (share && has_fma) {
-    // As times_sigmoid_tiny: P carried as pK = pg 2^(n+K) (normal: n >=
-    // -152), 1 - P as one fma of it, -t P as m_neg 2^(n+K) (m_neg = -t pg
-    // rounded, as on the plain route) scaled down last.
-    constexpr int K = standard::K;
+  if constexpr ((share || Gated) && has_fma) {
+    // As times_sigmoid_tiny: P carried as pK = pg 2^(n+K) (normal: gelu's n
+    // >= -152 with K = 40; geglu's t <= 16, n >= -185, with K = KG = 80), 1
+    // - P as one fma of it, -t P (up) as m_neg 2^(n+K) (m_neg = -t pg (up)
+    // rounded, as on the plain route) scaled down last (geglu: where x < 0;
+    // its up x (1 - P) may be negative). For geglu these are the plain
+    // formulas' bits in every lane: there m_neg 2^n is rounded once too
+    // (m_neg 2^(n+K) is exact where it is normal; where it is not, the
+    // result is +-0 either way), and 1 - P is rounded from the same P where
+    // P is normal, to 1 where it is not.
+    constexpr int K = Gated ? standard::KG : standard::K;
     const V down = splat<V>(standard::pow2f_v<-K>);
     const V pK = detail::ldexp_normal<K>(pg, n);
-    const V q = sign_select(x, detail::ldexp_normal<K>(m_neg, n), m_pos * detail::fnma(pK, down, V(1)));
-    return standard::scale_down_signed(q, sign_select(x, down, V(1)));
+    const V neg_q = detail::ldexp_normal<K>(m_neg, n), pos_q = m_pos * detail::fnma(pK, down, V(1));
+    if constexpr (Gated) {
+      // (By x < 0, as below, not by the sign bit: GCC 12 then turned the
+      // common path's blend on x into a compare and a blend. Where x = -0
+      // both are (-0) up.)
+      const auto neg = x < V(0);
+      return standard::scale_down_any(detail::select(neg, neg_q, pos_q), detail::select(neg, down, V(1)), neg);
+    } else {
+      return standard::scale_down_signed(sign_select(x, neg_q, pos_q), sign_select(x, down, V(1)));
+    }
   }
-  // Otherwise (geglu; no FMA): the plain formulas in the lanes with n >=
-  // kTinyN (n = -64 in the tiny ones: where x >= 0, 1 - P is 1 either way),
+  // Otherwise (no FMA): the plain formulas in the lanes with n >= kTinyN (n
+  // = -64 in the tiny ones: where x >= 0, 1 - P is 1 either way),
   // ldexp_tiny in the tiny lanes where x < 0.
   // (Chosen by x < 0, as in sigmoid: where x = -0 both are (-0) up.)
   const V nc = detail::select(tiny, V(-64.0f), n);
@@ -546,9 +609,18 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) n
 // A fast kernel K (fast_k below) on route Rt as a functor for detail::eval:
 // the public fast functors run these on the split route, and the bulk loops
 // (bulk.hpp, fast_on) on the route they pick per call.
+// Whether K's plain route is not its split route (bulk.hpp, on_fast_route):
+// with AVX-512, for the kernels with a route; without, for those with the
+// one formula (fast_k).
+template <class K, class = void>
+struct plain_differs : std::integral_constant<bool, fast::has_plain_route && fast::avx512_build> {};
+template <class K>
+struct plain_differs<K, typename std::enable_if<K::plain_without_avx512>::type> : std::integral_constant<bool, fast::has_plain_route> {};
+
 template <class K, fast::route Rt>
 struct fast_unary_on {
   static constexpr bool exists = true;
+  static constexpr bool plain_differs = detail::plain_differs<K>::value;
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return K::template run<Rt>(v); });
@@ -566,6 +638,7 @@ struct fast_unary_on {
 template <class K, fast::route Rt>
 struct fast_gated_on {
   static constexpr bool exists = true;
+  static constexpr bool plain_differs = detail::plain_differs<K>::value;
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
@@ -581,6 +654,7 @@ struct fast_gated_on {
 template <class K, fast::route Rt>
 struct fast_beta_on {
   static constexpr bool exists = true;
+  static constexpr bool plain_differs = detail::plain_differs<K>::value;
   double beta;
   // The kernels with their beta, named types: GCC 12 on x86 left the
   // capturing lambdas these were out of line, one call per vector.
@@ -635,11 +709,14 @@ struct fast_unary_blocked : fast_unary_on<K, fast::route::split> {
 
 // The kernels, by name: the fast math for float, the precise kernels for
 // double (the fast tier is a float tier; double keeps its bounds).
+// plain_without_avx512: the kernel has a plain route of its own without
+// AVX-512 (scaled_route); the others take their split route there.
 struct fast_k {
   // calm_bound: where |x| is at most this, a lane takes the common formulas
   // on the split route (fast_unary_blocked): 85 where the exp argument is
   // -|x| (n >= -123 > kTinyN).
   struct sigmoid {
+    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::sigmoid<fast::degree, fast::refine, Rt>(x);
@@ -701,6 +778,7 @@ struct fast_k {
   };
   // (The gated kernels' Rare: standard::rare_now or rare_defer.)
   struct glu {
+    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::glu<fast::degree, fast::refine, Rt>(g, u, rare);
@@ -708,12 +786,14 @@ struct fast_k {
   };
   // swiglu with beta = 1 (the same bits as beta = 1 given; beta unused).
   struct swiglu1 {
+    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, V(1.0f), rare);
     }
   };
   struct swiglu {
+    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, V const& beta, Rare const& rare = Rare{}) noexcept {
       return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, beta, rare);
@@ -726,6 +806,7 @@ struct fast_k {
     }
   };
   struct geglu_tanh {
+    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u, rare);
