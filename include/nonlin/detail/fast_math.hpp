@@ -159,13 +159,14 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // vector, and the vectors with a tiny lane take second formulas that rely
 // on the flag: one formula whose subnormal products are mul_tiny's, with
 // the split route's bits in every lane. Sigmoid takes its one formula
-// (sigmoid_tiny) in every vector, without the test; glu, swiglu and
-// geglu_tanh their second formulas with one mul_tiny (times_sigmoid_gated)
-// for the split route's integer construction. The other kernels take
-// their split route there (fast_k, plain_without_avx512): the one formula
-// of silu, gelu and gelu_tanh in every vector measured slower on uniform
-// inputs (benchmarks/README.md, A/B studies 22), and that of geglu is its
-// split route's (gelu_stage2); swish has none.
+// (sigmoid_tiny) in every vector, without the test; swish, glu, swiglu
+// and geglu_tanh their second formulas with one mul_tiny
+// (times_sigmoid_gated) for the split route's integer construction. The
+// other kernels take their split route there (fast_k,
+// plain_without_avx512): the one formula of silu, gelu and gelu_tanh in
+// every vector measured slower on uniform inputs (benchmarks/README.md,
+// A/B studies 22), and geglu's second formulas are that one formula on
+// every route (gelu_stage2).
 template <route Rt, class V>
 constexpr bool scaled_route() {
   return Rt == route::plain && !is_avx512_batch<V>();
@@ -318,21 +319,31 @@ NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
 // small m_neg comes with a small z), so that it equals (m_neg p) 2^n, the
 // plain route's, in every lane; not swish and the gated kernels, where a
 // small m_neg can meet any z and (m_neg p) 2^n be rounded twice.)
-// The second formulas of glu, swiglu and geglu_tanh on the plain route
-// without AVX-512 (scaled_route: an FMA that takes subnormals at full
-// speed): the plain formulas' bits in one formula (their n >= -190, |m_neg|
-// <= 2^32 but in the lanes they recompute). The numerator m_neg p 2^n
-// rounded once, for every n, as mul_tiny of the exact (m_neg p) 2^(n+KG);
-// the denominator from e^-|z| 2^KG, 1 in the tiny lanes, where the
-// numerator is the result (and is not divided: a subnormal operand of a
-// division is slow there).
-template <int R, class V>
+// The second formulas of swish, glu, swiglu and geglu_tanh on the plain
+// route without AVX-512 (scaled_route: an FMA that takes subnormals at full
+// speed): the plain formulas' bits in one formula. The numerator m_neg p
+// 2^n rounded once, for every n, as mul_tiny of the exact (m_neg p)
+// 2^(n+K), K = KG for the gated kernels (their n >= -190, |m_neg| <= 2^32
+// but in the lanes they recompute); for swish (Wide: n >= -246, |m_neg| <=
+// 2^64) K = 120 in the tiny lanes and 0 in the others, the plain formulas'
+// own product there. The denominator from e^-|z| 2^K, 1 in the tiny lanes,
+// where the numerator is the result (and is not divided: a subnormal
+// operand of a division is slow there).
+template <int R, bool Wide, class V>
 NONLIN_INLINE V times_sigmoid_gated(expo<V> const& ex, V const& z, V const& m_neg, V const& m) noexcept {
-  constexpr int K = standard::KG;
-  const V down = splat<V>(standard::pow2f_v<-K>);
   const auto tiny = ex.n < splat<V>(kTinyN);
-  const V num = mul_tiny(detail::ldexp_normal<K>(m_neg * ex.p, ex.n), down);
-  const V d = detail::fma(detail::ldexp_normal<K>(ex.p, ex.n), down, V(1));
+  V num, d;
+  if constexpr (Wide) {
+    const V nk = ex.n + detail::select(tiny, V(120.0f), V(0.0f));
+    const V down = detail::select(tiny, splat<V>(standard::pow2f_v<-120>), V(1.0f));
+    num = mul_tiny(detail::ldexp_normal(m_neg * ex.p, nk), down);
+    d = detail::fma(detail::ldexp_normal(ex.p, nk), down, V(1));
+  } else {
+    constexpr int K = standard::KG;
+    const V down = splat<V>(standard::pow2f_v<-K>);
+    num = mul_tiny(detail::ldexp_normal<K>(m_neg * ex.p, ex.n), down);
+    d = detail::fma(detail::ldexp_normal<K>(ex.p, ex.n), down, V(1));
+  }
   const auto neg = z < V(0);
   const V q = quotient<R>(detail::select(neg, detail::select(tiny, m, num), m), d);
   return detail::select(neg & tiny, num, q);
@@ -354,8 +365,8 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const
   // the lanes with n >= kTinyN, where the plain route rounds it before the
   // division; times_sigmoid_tiny would round it once, after.)
   if constexpr (share && SignBit && has_fma) return times_sigmoid_tiny<R>(ex, z, m_neg, m);
-  // (The gated kernels: SignBit without ShareE.)
-  if constexpr (SignBit && !ShareE && scaled_route<Rt, V>()) return times_sigmoid_gated<R>(ex, z, m_neg, m);
+  // (The gated kernels: SignBit without ShareE; swish: neither.)
+  if constexpr (!ShareE && scaled_route<Rt, V>()) return times_sigmoid_gated<R, !SignBit>(ex, z, m_neg, m);
   // Otherwise, as in sigmoid without an FMA: the plain formulas in the
   // lanes with n >= kTinyN (n = -64 in the others), ldexp_tiny in the tiny
   // lanes where z < 0. There n is raised to ldexp_tiny's -215, where the
@@ -770,6 +781,7 @@ struct fast_k {
     }
   };
   struct swish {
+    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x, V const& beta) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::swish<fast::degree, fast::refine, Rt>(x, beta);
