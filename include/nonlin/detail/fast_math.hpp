@@ -500,7 +500,10 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
     const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, n);
     return sign_select(x, neg_result, m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
   }
-  if constexpr ((share || Gated) && has_fma) {
+  // (geglu: not with AVX-512, whose split route runs on CPUs without the
+  // flag only, and there measured slower on uniform inputs with this
+  // formula: benchmarks/README.md, A/B studies 22.)
+  if constexpr ((share || (Gated && !is_avx512_batch<V>())) && has_fma) {
     // As times_sigmoid_tiny: P carried as pK = pg 2^(n+K) (normal: gelu's n
     // >= -152 with K = 40; geglu's t <= 16, n >= -185, with K = KG = 80), 1
     // - P as one fma of it, -t P (up) as m_neg 2^(n+K) (m_neg = -t pg (up)
