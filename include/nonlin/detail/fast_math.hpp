@@ -106,8 +106,8 @@ struct expo {
 // neighbours, and where the result is normal the two agree anyway (a
 // scaling by a power of two commutes with a rounding there, and in a tiny
 // lane both round the same product once). With an FMA, sigmoid, silu,
-// gelu_tanh, gelu and geglu take one formula in every lane of such a
-// vector instead, with the same bits and fewer operations (sigmoid_tiny
+// gelu_tanh, gelu and (without AVX-512) geglu take one formula in every
+// lane of such a vector instead, with the same bits and fewer operations (sigmoid_tiny
 // below). On the plain route of AVX-512 builds every vector takes the
 // plain formulas; their products that can be subnormal are mul_tiny's (the
 // plain route without AVX-512: scaled_route below).
@@ -166,7 +166,7 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // plain_without_avx512): the one formula of silu, gelu and gelu_tanh in
 // every vector measured slower on uniform inputs (benchmarks/README.md,
 // A/B studies 22), and geglu's second formulas are that one formula on
-// every route (gelu_stage2).
+// both routes without AVX-512 (gelu_stage2).
 template <route Rt, class V>
 constexpr bool scaled_route() {
   return Rt == route::plain && !is_avx512_batch<V>();
