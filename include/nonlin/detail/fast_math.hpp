@@ -107,10 +107,10 @@ struct expo {
 // scaling by a power of two commutes with a rounding there, and in a tiny
 // lane both round the same product once). With an FMA, sigmoid, silu,
 // gelu_tanh, gelu and (without AVX-512) geglu take one formula in every
-// lane of such a vector instead, with the same bits and fewer operations (sigmoid_tiny
-// below). On the plain route of AVX-512 builds every vector takes the
-// plain formulas; their products that can be subnormal are mul_tiny's (the
-// plain route without AVX-512: scaled_route below).
+// lane of such a vector instead, with the same bits and fewer operations
+// (sigmoid_tiny below). On the plain route of AVX-512 builds every vector
+// takes the plain formulas; their products that can be subnormal are
+// mul_tiny's (the plain route without AVX-512: scaled_route below).
 constexpr double kTinyN = -124.0;
 
 // Which formulas the kernels take for subnormal results (template
@@ -629,7 +629,8 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) n
 template <class K, class = void>
 struct plain_differs : std::integral_constant<bool, fast::has_plain_route && fast::avx512_build> {};
 template <class K>
-struct plain_differs<K, typename std::enable_if<K::plain_without_avx512>::type> : std::integral_constant<bool, fast::has_plain_route> {};
+struct plain_differs<K, typename std::enable_if<K::plain_without_avx512>::type>
+    : std::integral_constant<bool, fast::has_plain_route> {};
 
 template <class K, fast::route Rt>
 struct fast_unary_on {
