@@ -301,24 +301,6 @@ NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
   else return detail::select(z < V(0), neg, pos);
 }
 
-// m * sigmoid(z). Where z < 0 the numerator m e^z is formed as
-// (m p) 2^n, so a result in the subnormal range is not lost to an e^z
-// that underflowed on its own; one product by a normal 2^n, since the lanes
-// that take these formulas have n >= kTinyN (on the plain route, AVX-512
-// only, it is vscalef, for any n). -|z| is clamped at `floor`; the caller
-// bounds m (m_neg, used where z < 0) so that m p 2^n is below 2^-150 there
-// (+-0).
-// (ArgIsMNeg: m_neg is the exp argument itself, max(-|z|, floor), as for
-// silu, where z = m = x; the m_neg passed is then not read. SignBit: the
-// numerator is chosen by z's sign bit, one operation fewer than z < 0, for
-// callers whose m_neg equals m where z = -0 (there p = 1 and n = 0); not
-// swish, whose z = beta x is -0 for beta = 0 and a clamped x.
-// ShareE: on the split route the numerator is m_neg e, e = p 2^n the
-// denominator's (normal there, n >= kTinyN), one product fewer: for
-// callers whose m_neg e^z is normal wherever n < 0 (silu, gelu_tanh: a
-// small m_neg comes with a small z), so that it equals (m_neg p) 2^n, the
-// plain route's, in every lane; not swish and the gated kernels, where a
-// small m_neg can meet any z and (m_neg p) 2^n be rounded twice.)
 // The second formulas of swish, glu, swiglu and geglu_tanh on the plain
 // route without AVX-512 (scaled_route: an FMA that takes subnormals at full
 // speed): the plain formulas' bits in one formula. The numerator m_neg p
@@ -349,6 +331,24 @@ NONLIN_INLINE V times_sigmoid_gated(expo<V> const& ex, V const& z, V const& m_ne
   return detail::select(neg & tiny, num, q);
 }
 
+// m * sigmoid(z). Where z < 0 the numerator m e^z is formed as
+// (m p) 2^n, so a result in the subnormal range is not lost to an e^z
+// that underflowed on its own; one product by a normal 2^n, since the lanes
+// that take these formulas have n >= kTinyN (on the plain route, AVX-512
+// only, it is vscalef, for any n). -|z| is clamped at `floor`; the caller
+// bounds m (m_neg, used where z < 0) so that m p 2^n is below 2^-150 there
+// (+-0).
+// (ArgIsMNeg: m_neg is the exp argument itself, max(-|z|, floor), as for
+// silu, where z = m = x; the m_neg passed is then not read. SignBit: the
+// numerator is chosen by z's sign bit, one operation fewer than z < 0, for
+// callers whose m_neg equals m where z = -0 (there p = 1 and n = 0); not
+// swish, whose z = beta x is -0 for beta = 0 and a clamped x.
+// ShareE: on the split route the numerator is m_neg e, e = p 2^n the
+// denominator's (normal there, n >= kTinyN), one product fewer: for
+// callers whose m_neg e^z is normal wherever n < 0 (silu, gelu_tanh: a
+// small m_neg comes with a small z), so that it equals (m_neg p) 2^n, the
+// plain route's, in every lane; not swish and the gated kernels, where a
+// small m_neg can meet any z and (m_neg p) 2^n be rounded twice.)
 template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, bool ShareE = false, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const& floor) noexcept {
   constexpr bool share = ShareE && splits<Rt>();
@@ -624,8 +624,8 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) n
 // the public fast functors run these on the split route, and the bulk loops
 // (bulk.hpp, fast_on) on the route they pick per call.
 // Whether K's plain route is not its split route (bulk.hpp, on_fast_route):
-// with AVX-512, for the kernels with a route; without, for those with the
-// one formula (fast_k).
+// with AVX-512, for every kernel; without, for those marked
+// plain_without_avx512 (fast_k).
 template <class K, class = void>
 struct plain_differs : std::integral_constant<bool, fast::has_plain_route && fast::avx512_build> {};
 template <class K>

@@ -864,7 +864,9 @@ NONLIN_INLINE V ldexp(V const& v, V const& n) noexcept {
 // products that can be subnormal are mul_tiny's): then the fast tier's
 // kernels (fast_math.hpp, has_plain_route) run every vector through those
 // formulas, subnormal results included, instead of splitting off the
-// vectors that have them (without AVX-512 some of them: scaled_route)
+// vectors that have them (without AVX-512: sigmoid; swish and the gated
+// sigmoid kernels split them off into cheaper second formulas,
+// fast_math.hpp, scaled_route)
 // (fast_math.hpp, route; the split exists because CPUs that take microcode
 // assists on such operations would otherwise slow down many times over),
 // and the default tier's scale their results into the subnormal range with
