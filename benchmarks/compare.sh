@@ -29,10 +29,11 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # The peers' Debian packages (XNNPACK's header needs libpthreadpool-dev,
-# oneDNN's CMake config ocl-icd-opencl-dev), installed if missing.
+# oneDNN's CMake config ocl-icd-opencl-dev; libcpuinfo-dev holds XNNPACK
+# to the build's ISA, peers/xnnpack_isa.hpp), installed if missing.
 if [ "${PEERS:-ON}" != OFF ]; then
   bash "$here/../scripts/setup.sh" libdnnl-dev ocl-icd-opencl-dev libxnnpack-dev libpthreadpool-dev \
-    libeigen3-dev libsleef-dev libtorch-dev
+    libcpuinfo-dev libeigen3-dev libsleef-dev libtorch-dev
 fi
 
 min_time="${1:-0.05}"

@@ -39,6 +39,8 @@
 #endif
 #if NONLIN_BENCH_HAVE_XNNPACK
 #include <xnnpack.h>
+
+#include "peers/xnnpack_isa.hpp"
 #endif
 
 #if defined(__GNUC__)
@@ -175,6 +177,7 @@ int main(int argc, char** argv) {
 #endif
   });
 #if NONLIN_BENCH_HAVE_XNNPACK
+  std::fprintf(stderr, "nonlin_loop_profile: XNNPACK: %s\n", nonlin_bench::hold_xnnpack_to_build_isa().c_str());
   if (xnn_initialize(nullptr) != xnn_status_success ||
       xnn_create_sigmoid_nc_f32(1, 1, 1, 0, &g_xnn_sigmoid) != xnn_status_success) {
     std::fprintf(stderr, "nonlin_loop_profile: XNNPACK initialisation failed\n");

@@ -8,8 +8,9 @@
 #   onednn   libdnnl-dev            dnnl CMake config (probed first in a child
 #                                   CMake: Debian's requires OpenCL and fails
 #                                   hard without it), else dnnl.hpp + libdnnl
-#   xnnpack  libxnnpack-dev,        xnnpack.h + pthreadpool.h + libXNNPACK
-#            libpthreadpool-dev
+#   xnnpack  libxnnpack-dev,        xnnpack.h + pthreadpool.h + libXNNPACK;
+#            libpthreadpool-dev,    with cpuinfo.h + libcpuinfo it runs the
+#            (libcpuinfo-dev)       build's ISA's kernels (xnnpack_isa.hpp)
 #   eigen    libeigen3-dev          Eigen3 CMake config, else Eigen/Core
 #   sleef    libsleef-dev           pkg-config sleef, else sleef.h + libsleef;
 #                                   then a test link of the vector variants
@@ -172,6 +173,22 @@ else()
       list(APPEND _defs NONLIN_BENCH_XNNPACK_HAS_TANH=1)
     endif()
     unset(_header)
+    # cpuinfo (libcpuinfo-dev), XNNPACK's CPU detection: with it the peer runs
+    # the kernels of the build's ISA rather than the CPU's (xnnpack_isa.hpp).
+    _nonlin_bench_forget_stale(NONLIN_BENCH_CPUINFO_INCLUDE_DIR NONLIN_BENCH_CPUINFO_LIBRARY)
+    find_path(NONLIN_BENCH_CPUINFO_INCLUDE_DIR cpuinfo.h DOC "cpuinfo header (nonlin_bench, XNNPACK's ISA)")
+    find_library(NONLIN_BENCH_CPUINFO_LIBRARY NAMES cpuinfo DOC "cpuinfo library (nonlin_bench, XNNPACK's ISA)")
+    mark_as_advanced(NONLIN_BENCH_CPUINFO_INCLUDE_DIR NONLIN_BENCH_CPUINFO_LIBRARY)
+    if(NONLIN_BENCH_CPUINFO_INCLUDE_DIR AND NONLIN_BENCH_CPUINFO_LIBRARY)
+      list(APPEND _defs NONLIN_BENCH_XNNPACK_CPUINFO=1)
+      set_property(TARGET nonlin_bench::xnnpack APPEND PROPERTY INTERFACE_INCLUDE_DIRECTORIES
+                   "${NONLIN_BENCH_CPUINFO_INCLUDE_DIR}")
+      set_property(TARGET nonlin_bench::xnnpack APPEND PROPERTY INTERFACE_LINK_LIBRARIES
+                   "${NONLIN_BENCH_CPUINFO_LIBRARY}")
+    else()
+      message(STATUS "nonlin_bench: cpuinfo.h not found (libcpuinfo-dev): XNNPACK runs the CPU's kernels, "
+                     "not the build's ISA's")
+    endif()
     set_property(TARGET nonlin_bench::xnnpack PROPERTY INTERFACE_COMPILE_DEFINITIONS "${_defs}")
     _nonlin_bench_add_peer(xnnpack nonlin_bench::xnnpack "${NONLIN_BENCH_XNNPACK_LIBRARY}")
   elseif(NONLIN_BENCH_XNNPACK_INCLUDE_DIR AND NOT NONLIN_BENCH_PTHREADPOOL_INCLUDE_DIR)

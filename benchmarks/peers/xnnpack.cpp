@@ -9,8 +9,10 @@
 // composed: no GELU, SiLU or gated functions.
 //
 // The operator is created once per size (make(), outside the timed loop) as
-// batch n x 1 channel, so it runs as one contiguous range.
+// batch n x 1 channel, so it runs as one contiguous range. XNNPACK runs the
+// kernels of the build's ISA, not of the CPU's (xnnpack_isa.hpp).
 #include "../bench_common.hpp"
+#include "xnnpack_isa.hpp"
 
 #include <xnnpack.h>
 
@@ -99,8 +101,9 @@ void add(F const& f) {
 }  // namespace
 
 void register_xnnpack() {
+  const std::string isa = hold_xnnpack_to_build_isa();
   check(xnn_initialize(nullptr), "xnn_initialize");
-  peer_context().emplace_back("xnnpack", "XNNPACK (" NONLIN_BENCH_XNNPACK_LIBRARY "), no threadpool");
+  peer_context().emplace_back("xnnpack", "XNNPACK (" NONLIN_BENCH_XNNPACK_LIBRARY "), no threadpool, " + isa);
   nonlin::for_each_function(nonlin::unary_functions(), [](auto const& f) { add(f); });
 }
 
