@@ -508,13 +508,24 @@ TEST(Staged, HalvesAreTheKernel) {
 #if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
   check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::plain>{}, "fast::gelu (plain route)");
 #endif
-  // The bulk loops take the halves exactly where the ops layer says so.
-  EXPECT_EQ((d::staged<nonlin::precise::tanh, xsimd::batch<float>>()), d::overlaps_stages<xsimd::batch<float>>());
-  EXPECT_EQ((d::staged<nonlin::fast::gelu, xsimd::batch<float>>()), d::overlaps_stages<xsimd::batch<float>>());
-  EXPECT_EQ((d::staged<nonlin::precise::geglu_tanh, xsimd::batch<float>, 2>()), d::overlaps_stages<xsimd::batch<float>>());
-  EXPECT_EQ((d::staged<nonlin::precise::swiglu, xsimd::batch<float>, 2>()), d::overlaps_stages<xsimd::batch<float>>());
-  EXPECT_EQ((d::staged<nonlin::precise::geglu, xsimd::batch<float>, 2>()), d::overlaps_stages<xsimd::batch<float>>());
-  EXPECT_EQ((d::staged<nonlin::glu, xsimd::batch<float>, 2>()), d::overlaps_stages<xsimd::batch<float>>() && d::has_fma);
+  // The bulk loops take the halves exactly where the ops layer says so:
+  // the precise kernels' large state only where overlaps_stages<B> holds
+  // (AVX-512), the default and fast tiers' small one where
+  // overlaps_stages<B, true> does (AVX-512, AVX2 with an FMA).
+  using BF = xsimd::batch<float>;
+  EXPECT_EQ((d::staged<nonlin::precise::tanh, BF>()), d::overlaps_stages<BF>());
+  EXPECT_EQ((d::staged<nonlin::tanh, BF>()), (d::overlaps_stages<BF, true>()));
+  EXPECT_EQ((d::staged<nonlin::fast::gelu, BF>()), (d::overlaps_stages<BF, true>()));
+  EXPECT_EQ((d::staged<nonlin::precise::geglu_tanh, BF, 2>()), d::overlaps_stages<BF>());
+  EXPECT_EQ((d::staged<nonlin::precise::swiglu, BF, 2>()), d::overlaps_stages<BF>());
+  EXPECT_EQ((d::staged<nonlin::precise::geglu, BF, 2>()), d::overlaps_stages<BF>());
+  EXPECT_EQ((d::staged<nonlin::glu, BF, 2>()), (d::overlaps_stages<BF, true>()) && d::has_fma);
+#if defined(__AVX512F__)
+  EXPECT_TRUE((d::overlaps_stages<BF>()));
+#elif defined(__AVX2__) && defined(__FMA__)
+  EXPECT_FALSE((d::overlaps_stages<BF>()));
+  EXPECT_TRUE((d::overlaps_stages<BF, true>()));
+#endif
   EXPECT_FALSE((d::staged<nonlin::swiglu, xsimd::batch<float>, 2>()));
   EXPECT_FALSE((d::staged<nonlin::precise::tanh, xsimd::batch<double>>()));
   EXPECT_FALSE((d::staged<nonlin::fast::gelu, xsimd::batch<double>>()));

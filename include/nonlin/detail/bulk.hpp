@@ -271,9 +271,15 @@ struct has_stages_n<Op, B, std::index_sequence<K...>,
     : std::true_type {};
 template <class Op, class B, std::size_t Operands = 1>
 using has_stages = has_stages_n<Op, B, std::make_index_sequence<Operands>>;
+// Whether op's state between its halves is small: the default and fast
+// tiers' kernels (ops.hpp, overlaps_stages: AVX2 overlaps only those).
+template <class Op, class = void>
+struct small_stages : std::false_type {};
+template <class Op>
+struct small_stages<Op, typename std::enable_if<Op::tier != nonlin::tier::precise>::type> : std::true_type {};
 template <class Op, class B, std::size_t Operands = 1>
 constexpr bool staged() {
-  return overlaps_stages<B>() && has_stages<Op, B, Operands>::value;
+  return overlaps_stages<B, small_stages<Op>::value>() && has_stages<Op, B, Operands>::value;
 }
 
 // Whether op runs the fast tier's split route in blocks (fast_math.hpp,

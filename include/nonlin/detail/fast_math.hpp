@@ -24,6 +24,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../tier.hpp"
 #include "coefficients_tanh.hpp"
 #include "math.hpp"
 #include "math_std.hpp"
@@ -634,6 +635,7 @@ struct plain_differs<K, typename std::enable_if<K::plain_without_avx512>::type>
 
 template <class K, fast::route Rt>
 struct fast_unary_on {
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = detail::plain_differs<K>::value;
   template <class V>

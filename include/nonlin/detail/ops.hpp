@@ -1006,17 +1006,24 @@ constexpr bool defer_rare_lanes() noexcept {
 
 // Whether the bulk loops overlap a staged kernel's halves across vectors
 // (bulk.hpp, staged) for batches of type B: float vectors of AVX-512,
-// whose 32 registers hold one vector's state between the halves. With
-// AVX2's 16 the state spills and the precise kernels measured 1.15-1.35x
-// slower (benchmarks/README.md, A/B studies 15); NEON, which has 32, is
-// not measured here and keeps the plain loop.
-template <class B>
+// whose 32 registers hold one vector's state between the halves; and
+// float vectors of AVX2 with an FMA for kernels whose state between the
+// halves is small (Small: the default and fast tiers' kernels, two or
+// three vectors). With AVX2's 16 registers the precise kernels' state
+// (up to seven vectors) spills, and they measured 1.15-1.35x slower
+// overlapped (benchmarks/README.md, A/B studies 15; the small ones gain:
+// A/B studies 23). NEON, which has 32, is not measured here and keeps
+// the plain loop.
+template <class B, bool Small = false>
 constexpr bool overlaps_stages() {
+  constexpr bool f32 = std::is_same<typename B::value_type, float>::value;
 #if defined(__AVX512F__)
-  return reg_bytes<B>() == 64 && std::is_same<typename B::value_type, float>::value;
-#else
-  return false;
+  if constexpr (reg_bytes<B>() == 64) return f32;
 #endif
+#if defined(__AVX2__) && defined(__FMA__)
+  if constexpr (reg_bytes<B>() == 32) return f32 && Small;
+#endif
+  return false;
 }
 
 // Whether batches of type B can be written by non-temporal ("streaming")
