@@ -101,6 +101,15 @@ struct gelu {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::gelu_kernel(v); });
   }
+  // As precise::gelu's.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::standard::gelu_kernel_stage1(x);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return gelu_stage2(s);  // (standard:: or detail::, by the state's type)
+  }
 };
 
 /// nonlin::gelu_tanh: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), the

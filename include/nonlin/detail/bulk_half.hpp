@@ -336,11 +336,20 @@ NONLIN_INLINE void add_lanes(Flags& flags, M const& m, std::size_t base, std::si
   flags.add(m, base, stride, end, xv[K]...);
 }
 
-// Whether op is staged (bulk.hpp) and its second half does not defer
+// Whether the 16-bit loops overlap op's halves: where the float loops do
+// (bulk.hpp, staged), but for the default gelu in AVX2 builds, whose
+// state of four vectors beside the loops' conversions measured slower
+// there (benchmarks/README.md, A/B studies 23).
+template <class Op, class B, std::size_t kArgs>
+constexpr bool staged_16() {
+  return staged<Op, B, kArgs>() && (reg_bytes<B>() != 32 || !std::is_same<Op, nonlin::gelu>::value);
+}
+
+// Whether op is staged (staged_16) and its second half does not defer
 // rare lanes (stage2_defers): the pair loop's overlapped halves.
 template <class Op, class B, std::size_t kArgs>
 constexpr bool staged_whole() {
-  if constexpr (staged<Op, B, kArgs>()) {
+  if constexpr (staged_16<Op, B, kArgs>()) {
     using S = decltype(stage1_of(std::declval<Op const&>(), std::declval<const B*>(),
                                  std::make_index_sequence<kArgs>()));
     return !stage2_defers<Op, S>::value;
@@ -450,7 +459,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           op.stage2(s1).store_aligned(ybuf + (i - start + W));
           i += 2 * W;
         }
-      } else if constexpr (staged<Op, B, kArgs>()) {
+      } else if constexpr (staged_16<Op, B, kArgs>()) {
         // As whole_vectors (bulk.hpp): the same bits.
         const auto first = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
           return op.stage1(load_vector<Pairs>(in, j)...);
@@ -536,7 +545,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
           }
         }
       }
-    } else if constexpr (!Exact && !Defer && staged<Op, B, kArgs>()) {
+    } else if constexpr (!Exact && !Defer && staged_16<Op, B, kArgs>()) {
       // Overlapped halves, as in the first pass above.
       const auto first = [&op, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
         return op.stage1(load_as_float(in + j)...);

@@ -308,8 +308,14 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
 //   x < 0:  -t Phi(-t) = fma(v, -2^-K, C) and the integer fix-up.
 // t^2 is carried as an exact pair: an error of 2^-24 in t^2/2 = 100 would
 // cost 100 ulps.
+// In two halves for the bulk loops (as sigmoid): up to v's numerator and
+// denominator, and the rest.
 template <class V>
-NONLIN_INLINE V gelu(V const& x) noexcept {
+struct gelu_state {
+  V x, t, r, tt;
+};
+template <class V>
+NONLIN_INLINE gelu_state<V> gelu_stage1(V const& x) noexcept {
   const V t = min_keep_nan(detail::abs(x), splat<V>(C::gelu_end));
   const V th = t * t;
   const V tl = detail::fms(t, t, th);
@@ -319,10 +325,15 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   V r = detail::fma(n, splat<V>(-C::ln2_hi), ah);  // exact
   r = detail::fma(tl, V(-0.5f), r);
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  // e^r / sqrt(2 pi) = c0_hi + e; t B e^r / sqrt(2 pi) = fma(c0_hi, tb, e tb)
-  // (one rounding), and den = tb + A shares tb's rounding with it.
+  return {x, t, r, tt};
+}
+template <class V>
+NONLIN_INLINE V gelu_stage2(gelu_state<V> const& st) noexcept {
+  const V& x = st.x;
+  const V& t = st.t;
+  const V& r = st.r;
   const V e = detail::fma(horner(r, C::gelu_exp), r, splat<V>(C::gelu_c0_lo));
-  const V sK = pow2_of_magic(tt);
+  const V sK = pow2_of_magic(st.tt);
   const V tb = t * horner(t, C::gelu_b);
   const V den = tb + horner(t, C::gelu_a);
   const V v = detail::div(sK * detail::fma(splat<V>(C::gelu_c0_hi), tb, e * tb), den);  // t Phi(-t) 2^K
@@ -337,6 +348,10 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   const ibits<V> cs = to_bits(sign_select(x, from_bits<V>(mask_bits(tiny, std::int32_t(0x00800000))), V(0.0f)));
   const V z = detail::fma(v, splat<V>(-pow2f_v<-K>), base);
   return from_bits<V>(bits_sub<V>(to_bits(z), cs));
+}
+template <class V>
+NONLIN_INLINE V gelu(V const& x) noexcept {
+  return gelu_stage2(gelu_stage1(x));
 }
 
 // ------------------------------------------ swish and the gated forms --
@@ -684,8 +699,8 @@ NONLIN_INLINE V gelu_tanh_kernel(V const& x) noexcept {
   else return detail::gelu_tanh(x);
 }
 
-// The first halves of tanh_kernel, sigmoid_kernel and silu_kernel
-// (nonlin::tanh's, sigmoid's and silu's stage1). Their second halves are
+// The first halves of tanh_kernel, sigmoid_kernel, silu_kernel and
+// gelu_kernel (nonlin::tanh's, sigmoid's, silu's and gelu's stage1). Their second halves are
 // found by the state's type: standard::tanh_stage2 or detail::tanh_stage2,
 // and so on (the functors call them unqualified).
 template <class V>
@@ -702,6 +717,11 @@ template <class V>
 NONLIN_INLINE auto silu_kernel_stage1(V const& x) noexcept {
   if constexpr (is_float<V>::value) return standard::silu_stage1(x);
   else return detail::silu_stage1(x);
+}
+template <class V>
+NONLIN_INLINE auto gelu_kernel_stage1(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::gelu_stage1(x);
+  else return detail::gelu_stage1(x);
 }
 
 // The gated functors (glu.hpp) call the kernels above where is_float
