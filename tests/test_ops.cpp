@@ -491,6 +491,7 @@ TEST(Staged, HalvesAreTheKernel) {
   check_stages(nonlin::sigmoid{}, "sigmoid");
   check_stages(nonlin::silu{}, "silu");
   check_stages(nonlin::gelu{}, "gelu");
+  check_stages(nonlin::gelu_tanh{}, "gelu_tanh");
   check_stages(nonlin::precise::gelu{}, "precise::gelu");
   check_stages(nonlin::precise::gelu_tanh{}, "precise::gelu_tanh");
   check_stages(nonlin::precise::swish{}, "precise::swish");

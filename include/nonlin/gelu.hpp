@@ -133,6 +133,19 @@ struct gelu_tanh {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::gelu_tanh_kernel(v); });
   }
+  // As precise::gelu's.
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::standard::gelu_tanh_kernel_stage1(x);
+  }
+  template <class B>
+  NONLIN_INLINE auto stage2(detail::standard::gelu_tanh_state<B> const& s) const noexcept {
+    return detail::standard::gelu_tanh_stage2(s);
+  }
+  template <class S>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept {
+    return detail::times_sigmoid_stage2(s);
+  }
 };
 
 namespace fast {

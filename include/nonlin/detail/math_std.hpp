@@ -279,8 +279,14 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
 // + Sl) directly, r = -|x| Sh - n ln2_hi (one fnma) - |x| Sl - n ln2_lo, so
 // |x| Sh is never rounded. x is clamped to [-11, 11] for z (below -10.77 the
 // result is -0, above 11 it is x).
+// In two halves for the bulk loops (as sigmoid): up to the reduced exp
+// argument, and the rest.
 template <class V>
-NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
+struct gelu_tanh_state {
+  V x, xc, r, t;
+};
+template <class V>
+NONLIN_INLINE gelu_tanh_state<V> gelu_tanh_stage1(V const& x) noexcept {
   const V xc = max_keep_nan(min_keep_nan(x, V(11.0f)), V(-11.0f));
   const V ax = detail::abs(xc);
   const V x2h = ax * ax;
@@ -294,11 +300,20 @@ NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
   V r = detail::fnma(ax, sh, n * splat<V>(-C::ln2_hi));
   r = detail::fnma(ax, sl, r);
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  const V eK = exp_poly6(r) * pow2_of_magic(t);
+  return {x, xc, r, t};
+}
+template <class V>
+NONLIN_INLINE V gelu_tanh_stage2(gelu_tanh_state<V> const& st) noexcept {
+  const V& x = st.x;
+  const V eK = exp_poly6(st.r) * pow2_of_magic(st.t);
   const V d = detail::fma(eK, splat<V>(pow2f_v<-K>), V(1.0f));
-  const V num = sign_select(x, xc * eK, x);
+  const V num = sign_select(x, st.xc * eK, x);
   const V s = sign_select(x, splat<V>(pow2f_v<-K>), V(1.0f));
   return scale_down_signed(detail::div(num, d), s);
+}
+template <class V>
+NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
+  return gelu_tanh_stage2(gelu_tanh_stage1(x));
 }
 
 // gelu(x) = x Phi(x). With t = min(|x|, 14.5): Phi(-t) = e^(-t^2/2) G(t),
@@ -699,10 +714,11 @@ NONLIN_INLINE V gelu_tanh_kernel(V const& x) noexcept {
   else return detail::gelu_tanh(x);
 }
 
-// The first halves of tanh_kernel, sigmoid_kernel, silu_kernel and
-// gelu_kernel (nonlin::tanh's, sigmoid's, silu's and gelu's stage1). Their second halves are
-// found by the state's type: standard::tanh_stage2 or detail::tanh_stage2,
-// and so on (the functors call them unqualified).
+// The first halves of tanh_kernel, sigmoid_kernel, silu_kernel,
+// gelu_kernel and gelu_tanh_kernel (the default functors' stage1). Their
+// second halves are found by the state's type: standard::tanh_stage2 or
+// detail::tanh_stage2, and so on (the functors call them unqualified;
+// precise gelu_tanh's is detail::times_sigmoid_stage2).
 template <class V>
 NONLIN_INLINE auto tanh_kernel_stage1(V const& x) noexcept {
   if constexpr (is_float<V>::value) return standard::tanh_stage1(x);
@@ -722,6 +738,11 @@ template <class V>
 NONLIN_INLINE auto gelu_kernel_stage1(V const& x) noexcept {
   if constexpr (is_float<V>::value) return standard::gelu_stage1(x);
   else return detail::gelu_stage1(x);
+}
+template <class V>
+NONLIN_INLINE auto gelu_tanh_kernel_stage1(V const& x) noexcept {
+  if constexpr (is_float<V>::value) return standard::gelu_tanh_stage1(x);
+  else return detail::gelu_tanh_stage1(x);
 }
 
 // The gated functors (glu.hpp) call the kernels above where is_float
