@@ -504,6 +504,8 @@ TEST(Staged, HalvesAreTheKernel) {
   check_stages_gated(nonlin::precise::swiglu{1.702}, "precise::swiglu(1.702)");
 #if NONLIN_HAS_FMA  // (without one the default glu runs the precise kernels: no halves)
   check_stages_gated(nonlin::glu{}, "glu");
+  check_stages_gated(nonlin::geglu{}, "geglu");
+  check_stages_gated(nonlin::geglu_tanh{}, "geglu_tanh");
 #endif
   check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::split>{}, "fast::gelu (split route)");
   check_stages(nonlin::fast::gelu{}, "fast::gelu");

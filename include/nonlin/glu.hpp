@@ -397,6 +397,15 @@ struct geglu {
     else
       return detail::gated(precise::gelu{}, gate, up, precise::gelu{}, rare);
   }
+  // As glu's.
+  template <class B, class = typename std::enable_if<detail::standard::is_float<B>::value>::type>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept {
+    return detail::standard::geglu_stage1(gate, up);
+  }
+  template <class S, class Rare = detail::standard::rare_now>
+  NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) const noexcept {
+    return detail::standard::geglu_stage2(s, rare);
+  }
 };
 
 /// nonlin::geglu_tanh: geglu_tanh(gate, up) = gelu_tanh(gate) up (as in
@@ -430,6 +439,15 @@ struct geglu_tanh {
       return detail::standard::geglu_tanh(gate, up, rare);
     else
       return detail::gated(precise::gelu_tanh{}, gate, up, precise::gelu_tanh{}, rare);
+  }
+  // As glu's.
+  template <class B, class = typename std::enable_if<detail::standard::is_float<B>::value>::type>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept {
+    return detail::standard::geglu_tanh_stage1(gate, up);
+  }
+  template <class S, class Rare = detail::standard::rare_now>
+  NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) const noexcept {
+    return detail::standard::geglu_tanh_stage2(s, rare);
   }
 };
 

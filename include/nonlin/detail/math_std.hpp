@@ -610,8 +610,14 @@ NONLIN_INLINE V swiglu1(V const& g, V const& up, Rare const& rare = Rare{}) noex
 // geglu(g, up) = gelu(g) up: gelu's kernel with KG and t <= 16; u =
 // Phi(-t) 2^KG without the factor t (a tiny gate meets up before any
 // rounding).
-template <class V, class Rare = rare_now>
-NONLIN_INLINE V geglu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
+// In two halves for the bulk loops (as gelu): up to the reduced exp
+// argument, and the rest.
+template <class V>
+struct geglu_state {
+  V g, up, t, r, tt;
+};
+template <class V>
+NONLIN_INLINE geglu_state<V> geglu_stage1(V const& g, V const& up) noexcept {
   constexpr double magic = kMagic + 127 + KG;
   const V t = min_keep_nan(detail::abs(g), splat<V>(C::geglu_end));
   const V th = t * t;
@@ -622,8 +628,16 @@ NONLIN_INLINE V geglu(V const& g, V const& up, Rare const& rare = Rare{}) noexce
   V r = detail::fma(n, splat<V>(-C::ln2_hi), ah);
   r = detail::fma(tl, V(-0.5f), r);
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+  return {g, up, t, r, tt};
+}
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V geglu_stage2(geglu_state<V> const& st, Rare const& rare = Rare{}) noexcept {
+  const V& g = st.g;
+  const V& up = st.up;
+  const V& t = st.t;
+  const V& r = st.r;
   const V e = detail::fma(horner(r, C::gelu_exp), r, splat<V>(C::gelu_c0_lo));
-  const V sK = pow2_of_magic(tt);
+  const V sK = pow2_of_magic(st.tt);
   const V b = horner(t, C::gelu_b);
   const V den = detail::fma(t, b, horner(t, C::gelu_a));
   const V u = detail::div(sK * detail::fma(splat<V>(C::gelu_c0_hi), b, e * b), den);  // Phi(-t) 2^KG
@@ -642,14 +656,23 @@ NONLIN_INLINE V geglu(V const& g, V const& up, Rare const& rare = Rare{}) noexce
   else if (any_lane(big)) y = fix_lanes(y, g, up, big, geglu_rare);
   return y;
 }
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V geglu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
+  return geglu_stage2(geglu_stage1(g, up), rare);
+}
 
 // geglu_tanh(g, up) = gelu_tanh(g) up: gelu_tanh's kernel with KG, up
 // folded into the numerator, x clamped to [-11.75, 11.75] for z: below,
 // |gelu_tanh(x) up| < 2^-158 for |up| <= 2^32 (a signed zero), above, the
 // result is x up; and e^-|z| 2^KG >= 2^-114 stays normal (at 12 it was
 // subnormal: no wrong bits, but microcode assists on x86).
-template <class V, class Rare = rare_now>
-NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) noexcept {
+// In two halves for the bulk loops (as gelu_tanh).
+template <class V>
+struct geglu_tanh_state {
+  V x, up, xc, r, t;
+};
+template <class V>
+NONLIN_INLINE geglu_tanh_state<V> geglu_tanh_stage1(V const& x, V const& up) noexcept {
   constexpr double magic = kMagic + 127 + KG;
   const V xc = max_keep_nan(min_keep_nan(x, V(11.75f)), V(-11.75f));
   const V ax = detail::abs(xc);
@@ -664,15 +687,25 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) n
   V r = detail::fnma(ax, sh, n * splat<V>(-C::ln2_hi));
   r = detail::fnma(ax, sl, r);
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  const V eK = exp_poly6(r) * pow2_of_magic(t);
+  return {x, up, xc, r, t};
+}
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V geglu_tanh_stage2(geglu_tanh_state<V> const& st, Rare const& rare = Rare{}) noexcept {
+  const V& x = st.x;
+  const V& up = st.up;
+  const V eK = exp_poly6(st.r) * pow2_of_magic(st.t);
   const V d = detail::fma(eK, splat<V>(pow2f_v<-KG>), V(1.0f));
-  const V w = detail::div(up * sign_select(x, xc * eK, x), d);
+  const V w = detail::div(up * sign_select(x, st.xc * eK, x), d);
   const V s = sign_select(x, splat<V>(pow2f_v<-KG>), V(1.0f));
   V y = scale_down_any(w, s, negative_lanes(x));
   const auto big = big_lanes(up);
   if constexpr (defers<Rare>()) rare.hit = any_lane(big);
   else if (any_lane(big)) y = fix_lanes(y, x, up, big, geglu_tanh_rare);
   return y;
+}
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) noexcept {
+  return geglu_tanh_stage2(geglu_tanh_stage1(x, up), rare);
 }
 
 // ---------------------------------------------------- functor kernels --
