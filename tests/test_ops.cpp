@@ -492,6 +492,11 @@ TEST(Staged, HalvesAreTheKernel) {
   check_stages(nonlin::silu{}, "silu");
   check_stages(nonlin::gelu{}, "gelu");
   check_stages(nonlin::gelu_tanh{}, "gelu_tanh");
+#if NONLIN_HAS_FMA  // (without one the default swish runs the precise kernels: no halves)
+  check_stages(nonlin::swish{1.702}, "swish(1.702)");
+  check_stages(nonlin::swish{-0.5}, "swish(-0.5)");
+  check_stages(d::swish_beta1{}, "swish (beta = 1 kernel)");
+#endif
   check_stages(nonlin::precise::gelu{}, "precise::gelu");
   check_stages(nonlin::precise::gelu_tanh{}, "precise::gelu_tanh");
   check_stages(nonlin::precise::swish{}, "precise::swish");
@@ -506,6 +511,9 @@ TEST(Staged, HalvesAreTheKernel) {
   check_stages_gated(nonlin::glu{}, "glu");
   check_stages_gated(nonlin::geglu{}, "geglu");
   check_stages_gated(nonlin::geglu_tanh{}, "geglu_tanh");
+  check_stages_gated(nonlin::swiglu{}, "swiglu");
+  check_stages_gated(nonlin::swiglu{1.702}, "swiglu(1.702)");
+  check_stages_gated(d::swiglu_beta1{}, "swiglu (beta = 1 kernel)");
 #endif
   check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::split>{}, "fast::gelu (split route)");
   check_stages(nonlin::fast::gelu{}, "fast::gelu");
@@ -530,7 +538,7 @@ TEST(Staged, HalvesAreTheKernel) {
   EXPECT_FALSE((d::overlaps_stages<BF>()));
   EXPECT_TRUE((d::overlaps_stages<BF, true>()));
 #endif
-  EXPECT_FALSE((d::staged<nonlin::swiglu, xsimd::batch<float>, 2>()));
+  EXPECT_EQ((d::staged<nonlin::swiglu, BF, 2>()), (d::overlaps_stages<BF, true>()) && d::has_fma);
   EXPECT_FALSE((d::staged<nonlin::precise::tanh, xsimd::batch<double>>()));
   EXPECT_FALSE((d::staged<nonlin::fast::gelu, xsimd::batch<double>>()));
 }

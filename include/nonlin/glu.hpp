@@ -363,6 +363,15 @@ struct swiglu {
     else
       return detail::gated(precise::swish{beta}, gate, up, precise::swish{double(float(beta))}, rare);
   }
+  // As glu's.
+  template <class B, class = typename std::enable_if<detail::standard::is_float<B>::value>::type>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept {
+    return detail::standard::swiglu_stage1(gate, up, detail::splat<B>(beta));
+  }
+  template <class B, class Rare = detail::standard::rare_now>
+  NONLIN_INLINE B stage2(detail::standard::swiglu_state<B> const& s, Rare const& rare = Rare{}) const noexcept {
+    return detail::standard::swiglu_stage2(s, detail::splat<B>(beta), rare);
+  }
 };
 
 /// nonlin::geglu: geglu(gate, up) = gelu(gate) up (erf form), the default

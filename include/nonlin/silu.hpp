@@ -148,6 +148,17 @@ struct swish {
     else
       return detail::swish(x, detail::splat<V>(beta));
   }
+  // The float kernel in two halves, for the bulk loops (detail::staged):
+  // the same operations, the same bits; the second half also with the rare
+  // lanes deferred.
+  template <class B, class = typename std::enable_if<detail::standard::is_float<B>::value>::type>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::standard::swish_stage1(x, detail::splat<B>(beta));
+  }
+  template <class B, class Rare = detail::standard::rare_now>
+  NONLIN_INLINE B stage2(detail::standard::swish_state<B> const& s, Rare const& rare = Rare{}) const noexcept {
+    return detail::standard::swish_stage2(s, detail::splat<B>(beta), rare);
+  }
 };
 
 namespace fast {

@@ -488,6 +488,7 @@ inline void vector_loop(Op const& op, T* out, std::size_t n, In const*... in) no
 
 // The default tier's swiglu with beta = 1 (same bits as beta = 1 given).
 struct swiglu_beta1 {
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
@@ -499,10 +500,20 @@ struct swiglu_beta1 {
   NONLIN_INLINE V operator()(V const& gate, V const& up, standard::rare_defer const& rare) const noexcept {
     return detail::standard::swiglu1(gate, up, rare);
   }
+  // In two halves (as nonlin::swiglu's).
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept {
+    return detail::standard::swiglu1_stage1(gate, up);
+  }
+  template <class B, class Rare = standard::rare_now>
+  NONLIN_INLINE B stage2(standard::swiglu_state<B> const& s, Rare const& rare = Rare{}) const noexcept {
+    return detail::standard::swiglu1_stage2(s, rare);
+  }
 };
 
 // The default tier's swish with beta = 1 (same bits as beta = 1 given).
 struct swish_beta1 {
+  static constexpr nonlin::tier tier = nonlin::tier::standard;
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return detail::standard::swish1(v); });
@@ -511,6 +522,15 @@ struct swish_beta1 {
   template <class V>
   NONLIN_INLINE V operator()(V const& x, standard::rare_defer const& rare) const noexcept {
     return detail::standard::swish1(x, rare);
+  }
+  // In two halves (as nonlin::swish's).
+  template <class B>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept {
+    return detail::standard::swish1_stage1(x);
+  }
+  template <class B, class Rare = standard::rare_now>
+  NONLIN_INLINE B stage2(standard::swish_state<B> const& s, Rare const& rare = Rare{}) const noexcept {
+    return detail::standard::swish1_stage2(s, rare);
   }
 };
 

@@ -505,9 +505,15 @@ inline double geglu_tanh_rare(double g, double u) {
 }
 
 // m sigmoid(zh + zl) on the common path (|m| <= 2^32), m folded into the
-// scaled numerator; the core of swish and swiglu.
+// scaled numerator; the core of swish and swiglu. In two halves for the
+// bulk loops: e^-|z|'s pieces (of z alone), and the rest.
+template <class V>
+struct times_sigmoid_state {
+  V zh;
+  exp_k<V> e;
+};
 template <bool HasLo, class V>
-NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& zh, V const& zl) noexcept {
+NONLIN_INLINE times_sigmoid_state<V> times_sigmoid_stage1(V const& zh, V const& zl) noexcept {
   const V a = max_keep_nan(neg_abs(zh), V(-132.0f));
   V alo = V(0.0f);
   if constexpr (HasLo) {
@@ -516,8 +522,12 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& zh, V const& 
     alo = from_bits<V>(to_bits(zl) ^ (~to_bits(zh) & ibits<V>(std::numeric_limits<std::int32_t>::min())));
     alo = detail::select(a == neg_abs(zh), alo, V(0.0f));
   }
-  const exp_k<V> e = exp_neg_k<KG, 6, HasLo>(a, alo);
-  const V eK = e.p * e.sK;
+  return {zh, exp_neg_k<KG, 6, HasLo>(a, alo)};
+}
+template <class V>
+NONLIN_INLINE V times_sigmoid_stage2(times_sigmoid_state<V> const& st, V const& m, V const& m_neg) noexcept {
+  const V& zh = st.zh;
+  const V eK = st.e.p * st.e.sK;
   const V d = detail::fma(eK, splat<V>(pow2f_v<-KG>), V(1.0f));
   const V num = sign_select(zh, m_neg * eK, m);
   const V s = sign_select(zh, splat<V>(pow2f_v<-KG>), V(1.0f));
@@ -525,15 +535,30 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& zh, V const& 
 }
 
 // swish(x, beta) = x sigmoid(beta x), beta x carried as an exact pair.
-template <class V, class Rare = rare_now>
-NONLIN_INLINE V swish(V const& x, V const& beta, Rare const& rare = Rare{}) noexcept {
+// In two halves for the bulk loops (times_sigmoid's).
+template <class V>
+struct swish_state {
+  V x;
+  times_sigmoid_state<V> ts;
+};
+template <class V>
+NONLIN_INLINE swish_state<V> swish_stage1(V const& x, V const& beta) noexcept {
   const V zh = beta * x;
   const V zl = detail::fms(beta, x, zh);
-  V y = times_sigmoid<true>(x, x, zh, zl);
+  return {x, times_sigmoid_stage1<true>(zh, zl)};
+}
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swish_stage2(swish_state<V> const& st, V const& beta, Rare const& rare = Rare{}) noexcept {
+  const V& x = st.x;
+  V y = times_sigmoid_stage2(st.ts, x, x);
   const auto big = big_lanes(x);
   if constexpr (defers<Rare>()) rare.hit = any_lane(big);
   else if (any_lane(big)) y = fix_lanes(y, x, beta, big, [](double xx, double b) { return swish_d(xx, b); });
   return y;
+}
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swish(V const& x, V const& beta, Rare const& rare = Rare{}) noexcept {
+  return swish_stage2(swish_stage1(x, beta), beta, rare);
 }
 
 // glu(g, up) = sigmoid(g) up.
@@ -568,12 +593,24 @@ NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept
 // swiglu(g, up) = swish(g) up = up g sigmoid(beta g): the numerator is
 // m = up g, folded in before the division (|m| <= 2^32 on the common path,
 // so that m e^-132 still rounds to 0 where the exp argument is clamped).
-template <class V, class Rare = rare_now>
-NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare = Rare{}) noexcept {
+// In two halves for the bulk loops (times_sigmoid's; m in the second).
+template <class V>
+struct swiglu_state {
+  V g, up;
+  times_sigmoid_state<V> ts;
+};
+template <class V>
+NONLIN_INLINE swiglu_state<V> swiglu_stage1(V const& g, V const& up, V const& beta) noexcept {
   const V zh = beta * g;
   const V zl = detail::fms(beta, g, zh);
+  return {g, up, times_sigmoid_stage1<true>(zh, zl)};
+}
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swiglu_stage2(swiglu_state<V> const& st, V const& beta, Rare const& rare = Rare{}) noexcept {
+  const V& g = st.g;
+  const V& up = st.up;
   const V m = up * g;
-  V y = times_sigmoid<true>(m, m, zh, zl);
+  V y = times_sigmoid_stage2(st.ts, m, m);
   const auto big = big_lanes(m);
   if constexpr (defers<Rare>()) {
     rare.hit = any_lane(big);
@@ -583,28 +620,52 @@ NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare 
   }
   return y;
 }
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare = Rare{}) noexcept {
+  return swiglu_stage2(swiglu_stage1(g, up, beta), beta, rare);
+}
 
 // swish with beta = 1: silu's exp argument, no beta x product. The same
-// bits as swish(x, 1), where zh = x and zl = +-0.
+// bits as swish(x, 1), where zh = x and zl = +-0. In two halves as swish.
+template <class V>
+NONLIN_INLINE swish_state<V> swish1_stage1(V const& x) noexcept {
+  return {x, times_sigmoid_stage1<false>(x, V(0.0f))};
+}
 template <class V, class Rare = rare_now>
-NONLIN_INLINE V swish1(V const& x, Rare const& rare = Rare{}) noexcept {
-  V y = times_sigmoid<false>(x, x, x, V(0.0f));
+NONLIN_INLINE V swish1_stage2(swish_state<V> const& st, Rare const& rare = Rare{}) noexcept {
+  const V& x = st.x;
+  V y = times_sigmoid_stage2(st.ts, x, x);
   const auto big = big_lanes(x);
   if constexpr (defers<Rare>()) rare.hit = any_lane(big);
   else if (any_lane(big)) y = fix_lanes(y, x, V(1.0f), big, [](double xx, double) { return swish_d(xx, 1.0); });
   return y;
 }
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swish1(V const& x, Rare const& rare = Rare{}) noexcept {
+  return swish1_stage2(swish1_stage1(x), rare);
+}
 
 // swiglu with beta = 1 (LLaMA's): silu's exp argument, no beta g product.
-// The same bits as swiglu(g, up, 1): there zh = g and zl = +-0.
+// The same bits as swiglu(g, up, 1): there zh = g and zl = +-0. In two
+// halves as swiglu.
+template <class V>
+NONLIN_INLINE swiglu_state<V> swiglu1_stage1(V const& g, V const& up) noexcept {
+  return {g, up, times_sigmoid_stage1<false>(g, V(0.0f))};
+}
 template <class V, class Rare = rare_now>
-NONLIN_INLINE V swiglu1(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
+NONLIN_INLINE V swiglu1_stage2(swiglu_state<V> const& st, Rare const& rare = Rare{}) noexcept {
+  const V& g = st.g;
+  const V& up = st.up;
   const V m = up * g;
-  V y = times_sigmoid<false>(m, m, g, V(0.0f));
+  V y = times_sigmoid_stage2(st.ts, m, m);
   const auto big = big_lanes(m);
   if constexpr (defers<Rare>()) rare.hit = any_lane(big);
   else if (any_lane(big)) y = fix_lanes(y, g, up, big, swiglu1_rare);
   return y;
+}
+template <class V, class Rare = rare_now>
+NONLIN_INLINE V swiglu1(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
+  return swiglu1_stage2(swiglu1_stage1(g, up), rare);
 }
 
 // geglu(g, up) = gelu(g) up: gelu's kernel with KG and t <= 16; u =

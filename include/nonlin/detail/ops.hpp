@@ -1016,12 +1016,12 @@ constexpr bool defer_rare_lanes() noexcept {
 // the plain loop.
 template <class B, bool Small = false>
 constexpr bool overlaps_stages() {
-  constexpr bool f32 = std::is_same<typename B::value_type, float>::value;
+  if constexpr (!std::is_same<typename B::value_type, float>::value) return false;
 #if defined(__AVX512F__)
-  if constexpr (reg_bytes<B>() == 64) return f32;
+  if constexpr (reg_bytes<B>() == 64) return true;
 #endif
 #if defined(__AVX2__) && defined(__FMA__)
-  if constexpr (reg_bytes<B>() == 32) return f32 && Small;
+  if constexpr (reg_bytes<B>() == 32) return Small;
 #endif
   return false;
 }
