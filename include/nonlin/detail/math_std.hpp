@@ -272,6 +272,50 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
   return tanh_stage2(tanh_stage1(x));
 }
 
+// The reduced exp arguments of gelu_tanh and geglu_tanh, gelu and geglu:
+// e^a = e^r 2^n with r = a - n ln2 (two constants) and t = the magic sum
+// whose low bits give 2^(n + KK) (pow2_of_magic).
+template <class V>
+struct exp_arg {
+  V r, t;
+};
+// a = -|z|, z = x (c1 + c2 x^2), for xc = x clamped: S = c1 + c2 x^2 =
+// Sh + Sl (x^2 an exact pair; c1_hi on a 2^-20 grid, so c1_hi - Sh is
+// exact for |x| <= 11.75), and r = -|x| Sh - n ln2_hi (one fnma) - |x| Sl
+// - n ln2_lo, so |x| Sh is never rounded.
+template <int KK, class V>
+NONLIN_INLINE exp_arg<V> gelu_tanh_reduce(V const& xc) noexcept {
+  constexpr double magic = kMagic + 127 + KK;
+  const V ax = detail::abs(xc);
+  const V x2h = ax * ax;
+  const V x2l = detail::fms(ax, ax, x2h);
+  const V sh = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi));
+  V sl = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi) - sh);
+  sl = sl + detail::fma(splat<V>(C::gt_c2_hi), x2l, detail::fma(splat<V>(C::gt_c2_lo), x2h, splat<V>(C::gt_c1_lo)));
+  const V zh = ax * sh;  // |z|, only for n
+  const V t = detail::fma(zh, splat<V>(-C::log2e), splat<V>(magic));
+  const V n = t - splat<V>(magic);
+  V r = detail::fnma(ax, sh, n * splat<V>(-C::ln2_hi));
+  r = detail::fnma(ax, sl, r);
+  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+  return {r, t};
+}
+// a = -t^2/2 for t >= 0, t^2 carried as an exact pair (an error of 2^-24
+// in t^2/2 = 100 would cost 100 ulps).
+template <int KK, class V>
+NONLIN_INLINE exp_arg<V> gelu_reduce(V const& t) noexcept {
+  constexpr double magic = kMagic + 127 + KK;
+  const V th = t * t;
+  const V tl = detail::fms(t, t, th);
+  const V ah = th * V(-0.5f);  // exact
+  const V tt = detail::fma(th, splat<V>(-C::log2e_half), splat<V>(magic));
+  const V n = tt - splat<V>(magic);
+  V r = detail::fma(n, splat<V>(-C::ln2_hi), ah);  // exact
+  r = detail::fma(tl, V(-0.5f), r);
+  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+  return {r, tt};
+}
+
 // gelu_tanh(x) = x sigmoid(z), z = x (c1 + c2 x^2); the error of z is
 // multiplied by |z| in the result, so z is carried to about 2^-40:
 // S = c1 + c2 x^2 = Sh + Sl (x^2 an exact pair; c1_hi on a 2^-20 grid, so
@@ -288,19 +332,8 @@ struct gelu_tanh_state {
 template <class V>
 NONLIN_INLINE gelu_tanh_state<V> gelu_tanh_stage1(V const& x) noexcept {
   const V xc = max_keep_nan(min_keep_nan(x, V(11.0f)), V(-11.0f));
-  const V ax = detail::abs(xc);
-  const V x2h = ax * ax;
-  const V x2l = detail::fms(ax, ax, x2h);
-  const V sh = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi));
-  V sl = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi) - sh);
-  sl = sl + detail::fma(splat<V>(C::gt_c2_hi), x2l, detail::fma(splat<V>(C::gt_c2_lo), x2h, splat<V>(C::gt_c1_lo)));
-  const V zh = ax * sh;  // |z|, only for n
-  const V t = detail::fma(zh, splat<V>(-C::log2e), splat<V>(kMagic + 127 + K));
-  const V n = t - splat<V>(kMagic + 127 + K);
-  V r = detail::fnma(ax, sh, n * splat<V>(-C::ln2_hi));
-  r = detail::fnma(ax, sl, r);
-  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  return {x, xc, r, t};
+  const exp_arg<V> a = gelu_tanh_reduce<K>(xc);
+  return {x, xc, a.r, a.t};
 }
 template <class V>
 NONLIN_INLINE V gelu_tanh_stage2(gelu_tanh_state<V> const& st) noexcept {
@@ -332,15 +365,8 @@ struct gelu_state {
 template <class V>
 NONLIN_INLINE gelu_state<V> gelu_stage1(V const& x) noexcept {
   const V t = min_keep_nan(detail::abs(x), splat<V>(C::gelu_end));
-  const V th = t * t;
-  const V tl = detail::fms(t, t, th);
-  const V ah = th * V(-0.5f);  // exact
-  const V tt = detail::fma(th, splat<V>(-C::log2e_half), splat<V>(kMagic + 127 + K));
-  const V n = tt - splat<V>(kMagic + 127 + K);
-  V r = detail::fma(n, splat<V>(-C::ln2_hi), ah);  // exact
-  r = detail::fma(tl, V(-0.5f), r);
-  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  return {x, t, r, tt};
+  const exp_arg<V> a = gelu_reduce<K>(t);
+  return {x, t, a.r, a.t};
 }
 template <class V>
 NONLIN_INLINE V gelu_stage2(gelu_state<V> const& st) noexcept {
@@ -679,17 +705,9 @@ struct geglu_state {
 };
 template <class V>
 NONLIN_INLINE geglu_state<V> geglu_stage1(V const& g, V const& up) noexcept {
-  constexpr double magic = kMagic + 127 + KG;
   const V t = min_keep_nan(detail::abs(g), splat<V>(C::geglu_end));
-  const V th = t * t;
-  const V tl = detail::fms(t, t, th);
-  const V ah = th * V(-0.5f);
-  const V tt = detail::fma(th, splat<V>(-C::log2e_half), splat<V>(magic));
-  const V n = tt - splat<V>(magic);
-  V r = detail::fma(n, splat<V>(-C::ln2_hi), ah);
-  r = detail::fma(tl, V(-0.5f), r);
-  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  return {g, up, t, r, tt};
+  const exp_arg<V> a = gelu_reduce<KG>(t);
+  return {g, up, t, a.r, a.t};
 }
 template <class V, class Rare = rare_now>
 NONLIN_INLINE V geglu_stage2(geglu_state<V> const& st, Rare const& rare = Rare{}) noexcept {
@@ -734,21 +752,9 @@ struct geglu_tanh_state {
 };
 template <class V>
 NONLIN_INLINE geglu_tanh_state<V> geglu_tanh_stage1(V const& x, V const& up) noexcept {
-  constexpr double magic = kMagic + 127 + KG;
   const V xc = max_keep_nan(min_keep_nan(x, V(11.75f)), V(-11.75f));
-  const V ax = detail::abs(xc);
-  const V x2h = ax * ax;
-  const V x2l = detail::fms(ax, ax, x2h);
-  const V sh = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi));
-  V sl = detail::fma(splat<V>(C::gt_c2_hi), x2h, splat<V>(C::gt_c1_hi) - sh);
-  sl = sl + detail::fma(splat<V>(C::gt_c2_hi), x2l, detail::fma(splat<V>(C::gt_c2_lo), x2h, splat<V>(C::gt_c1_lo)));
-  const V zh = ax * sh;
-  const V t = detail::fma(zh, splat<V>(-C::log2e), splat<V>(magic));
-  const V n = t - splat<V>(magic);
-  V r = detail::fnma(ax, sh, n * splat<V>(-C::ln2_hi));
-  r = detail::fnma(ax, sl, r);
-  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  return {x, up, xc, r, t};
+  const exp_arg<V> a = gelu_tanh_reduce<KG>(xc);
+  return {x, up, xc, a.r, a.t};
 }
 template <class V, class Rare = rare_now>
 NONLIN_INLINE V geglu_tanh_stage2(geglu_tanh_state<V> const& st, Rare const& rare = Rare{}) noexcept {
