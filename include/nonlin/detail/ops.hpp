@@ -1008,8 +1008,8 @@ constexpr bool defer_rare_lanes() noexcept {
 // (bulk.hpp, staged) for batches of type B: float vectors of AVX-512,
 // whose 32 registers hold one vector's state between the halves; and
 // float vectors of AVX2 with an FMA for kernels whose state between the
-// halves is small (Small: the default and fast tiers' kernels, two or
-// three vectors). With AVX2's 16 registers the precise kernels' state
+// halves is small (Small: the default and fast tiers' kernels, one to
+// five vectors). With AVX2's 16 registers the precise kernels' state
 // (up to seven vectors) spills, and they measured 1.15-1.35x slower
 // overlapped (benchmarks/README.md, A/B studies 15; the small ones gain:
 // A/B studies 23). NEON, which has 32, is not measured here and keeps
