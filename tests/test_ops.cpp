@@ -407,6 +407,9 @@ TEST(LaneBits, EveryMask) {
 // The staged kernels (bulk.hpp, staged): stage2(stage1(x)) is the kernel,
 // bit for bit, on every target (the bulk loops use the halves only where
 // ops.hpp's overlaps_stages holds), and the halves exist for each of them.
+// A NaN's sign and payload are not part of the contract: which operand's
+// NaN a product returns depends on the operand order the compiler picks
+// (GCC 12 -march=x86-64-v4 gives gelu_tanh(-NaN) +NaN from the halves).
 template <class F>
 void check_stages(F const& f, const char* name) {
   using V = xsimd::batch<float>;
@@ -423,7 +426,8 @@ void check_stages(F const& f, const char* name) {
     xsimd::store_aligned(whole, f(x));
     xsimd::store_aligned(halves, f.stage2(f.stage1(x)));
     for (std::size_t l = 0; l < V::size; ++l) {
-      if (!identical(halves[l], whole[l]) && bad++ < 10)
+      const bool both_nan = std::isnan(halves[l]) && std::isnan(whole[l]);
+      if (!identical(halves[l], whole[l]) && !both_nan && bad++ < 10)
         ADD_FAILURE() << name << "(" << show(xs[i + l]) << "): stage2(stage1(x)) " << show(halves[l])
                       << ", the kernel " << show(whole[l]);
     }
