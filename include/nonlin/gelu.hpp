@@ -96,6 +96,8 @@ struct gelu {
   static constexpr nonlin::tier tier = nonlin::tier::standard;
   static constexpr double max_ulp_float = 4;
   static constexpr double max_ulp_double = precise::gelu::max_ulp_double;
+  // (The 16-bit loops of AVX2 builds run it unstaged: detail::staged_16.)
+  static constexpr bool overlaps_in_avx2_16 = false;
 
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {

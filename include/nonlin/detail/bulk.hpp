@@ -136,11 +136,12 @@ struct fast_blocked<nonlin::fast::sigmoid> : fast_unary_blocked<fast_k::sigmoid>
 template <>
 struct fast_blocked<nonlin::fast::silu> : fast_unary_blocked<fast_k::silu> {};
 
-// F's split route for the bulk loops: in blocks where F has them, else F.
+// F's split route for the bulk loops: in blocks where F has them, else
+// fast_on<F, split> (F's own kernel; its halves where it has them).
 template <class F>
-NONLIN_INLINE auto split_op(F const& f) noexcept {
+NONLIN_INLINE auto split_op(F const&) noexcept {
   if constexpr (fast_blocked<F>::exists) return fast_blocked<F>{};
-  else return f;
+  else return fast_on<F, fast::route::split>{};
 }
 
 // fn(plain) on the plain route's CPUs, else fn(split) (also where P's
@@ -188,7 +189,7 @@ struct kernel_choice<nonlin::fast::swiglu, float> {
       on_fast_route(fn, fast_gated_on<fast_k::swiglu1, fast::route::plain>{},
                     fast_gated_on<fast_k::swiglu1, fast::route::split>{});
     else
-      on_fast_route(fn, P{g.beta}, g);
+      on_fast_route(fn, P{g.beta}, fast_on<nonlin::fast::swiglu, fast::route::split>{g.beta});
   }
 };
 
@@ -272,14 +273,21 @@ struct has_stages_n<Op, B, std::index_sequence<K...>,
 template <class Op, class B, std::size_t Operands = 1>
 using has_stages = has_stages_n<Op, B, std::make_index_sequence<Operands>>;
 // Whether op's state between its halves is small: the default and fast
-// tiers' kernels (ops.hpp, overlaps_stages: AVX2 overlaps only those).
+// tiers' kernels (ops.hpp, overlaps_stages: AVX2 overlaps only those), but
+// those whose op says otherwise by its overlaps_in_avx2 (a kernel that
+// measured no faster overlapped there).
 template <class Op, class = void>
 struct small_stages : std::false_type {};
 template <class Op>
 struct small_stages<Op, typename std::enable_if<Op::tier != nonlin::tier::precise>::type> : std::true_type {};
+template <class Op, class = void>
+struct overlaps_in_avx2 : small_stages<Op> {};
+template <class Op>
+struct overlaps_in_avx2<Op, decltype(void(Op::overlaps_in_avx2))>
+    : std::integral_constant<bool, Op::overlaps_in_avx2> {};
 template <class Op, class B, std::size_t Operands = 1>
 constexpr bool staged() {
-  return overlaps_stages<B, small_stages<Op>::value>() && has_stages<Op, B, Operands>::value;
+  return overlaps_stages<B, overlaps_in_avx2<Op>::value>() && has_stages<Op, B, Operands>::value;
 }
 
 // Whether op runs the fast tier's split route in blocks (fast_math.hpp,

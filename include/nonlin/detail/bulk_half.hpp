@@ -337,12 +337,18 @@ NONLIN_INLINE void add_lanes(Flags& flags, M const& m, std::size_t base, std::si
 }
 
 // Whether the 16-bit loops overlap op's halves: where the float loops do
-// (bulk.hpp, staged), but for the default gelu in AVX2 builds, whose
-// state of four vectors beside the loops' conversions measured slower
-// there (benchmarks/README.md, A/B studies 23).
+// (bulk.hpp, staged), but in AVX2 builds for the ops whose
+// overlaps_in_avx2_16 says otherwise: kernels whose state beside the
+// loops' conversions measured no faster or slower there (the default gelu,
+// most fast kernels: benchmarks/README.md, A/B studies 23 and 24).
+template <class Op, class = void>
+struct overlaps_in_avx2_16 : std::true_type {};
+template <class Op>
+struct overlaps_in_avx2_16<Op, decltype(void(Op::overlaps_in_avx2_16))>
+    : std::integral_constant<bool, Op::overlaps_in_avx2_16> {};
 template <class Op, class B, std::size_t kArgs>
 constexpr bool staged_16() {
-  return staged<Op, B, kArgs>() && (reg_bytes<B>() != 32 || !std::is_same<Op, nonlin::gelu>::value);
+  return staged<Op, B, kArgs>() && (reg_bytes<B>() != 32 || overlaps_in_avx2_16<Op>::value);
 }
 
 // Whether op is staged (staged_16) and its second half does not defer
