@@ -274,9 +274,34 @@ NONLIN_INLINE V times_sigmoid_tiny(expo<V> const& ex, V const& z, V const& m_neg
   return standard::scale_down_signed(q, sign_select(z, down, V(1)));
 }
 
-template <int D = degree, int R = refine, route Rt = route::split, class V>
-NONLIN_INLINE V sigmoid(V const& x) noexcept {
-  const expo<V> ex = exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)));
+// The kernels of the sigmoid family in two halves (stage1: e^-|z|'s pieces;
+// stage2: the rest), which the bulk loops overlap across vectors (bulk.hpp,
+// staged): the kernel's operands x (and w: up, or what stage1 computed that
+// stage2 reads) beside p and n.
+template <class V>
+struct sig_state {
+  V x;
+  expo<V> ex;
+};
+template <class V>
+struct sig2_state {
+  V x, w;
+  expo<V> ex;
+};
+template <class V>
+struct sig3_state {
+  V x, w, z;
+  expo<V> ex;
+};
+
+template <int D, class V>
+NONLIN_INLINE sig_state<V> sigmoid_stage1(V const& x) noexcept {
+  return {x, exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)))};
+}
+template <int R, route Rt, class V>
+NONLIN_INLINE V sigmoid_stage2(sig_state<V> const& s) noexcept {
+  const V& x = s.x;
+  const expo<V>& ex = s.ex;
   if constexpr (scaled_route<Rt, V>()) return sigmoid_tiny<R, true>(ex, x);
   const auto tiny = ex.n < splat<V>(kTinyN);
   if (Rt == route::plain || Rt == route::common || (Rt != route::tails && !any_lane(tiny))) {
@@ -293,6 +318,10 @@ NONLIN_INLINE V sigmoid(V const& x) noexcept {
   // compare between the two paths, one operation more on the common one.)
   const auto neg = x < V(0);
   return detail::select(tiny & neg, ldexp_tiny(ex.p, ex.n), quotient<R>(detail::select(neg, e, V(1)), V(1) + e));
+}
+template <int D = degree, int R = refine, route Rt = route::split, class V>
+NONLIN_INLINE V sigmoid(V const& x) noexcept {
+  return sigmoid_stage2<R, Rt>(sigmoid_stage1<D>(x));
 }
 
 // neg where z < 0 (SignBit: where z's sign bit is set), else pos.
@@ -350,12 +379,11 @@ NONLIN_INLINE V times_sigmoid_gated(expo<V> const& ex, V const& z, V const& m_ne
 // small m_neg comes with a small z), so that it equals (m_neg p) 2^n, the
 // plain route's, in every lane; not swish and the gated kernels, where a
 // small m_neg can meet any z and (m_neg p) 2^n be rounded twice.)
-template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, bool ShareE = false, class V>
-NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const& floor) noexcept {
+// In two halves: exp_neg<D>(max(-|z|, floor)), then times_sigmoid_rest
+// with it (the second half of the kernels in halves).
+template <int R, route Rt, bool SignBit = true, bool ShareE = false, class V>
+NONLIN_INLINE V times_sigmoid_rest(expo<V> const& ex, V const& m, V const& m_neg, V const& z) noexcept {
   constexpr bool share = ShareE && splits<Rt>();
-  const V a = max_keep_nan(neg_abs(z), floor);
-  const V& m_neg = ArgIsMNeg ? a : m_neg_in;
-  const expo<V> ex = exp_neg<D>(a);
   const auto tiny = ex.n < splat<V>(kTinyN);
   if (common_formulas<Rt, V>(tiny)) {
     const V e = ex.value();
@@ -385,32 +413,69 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg_in, V const& z, V const
   const V plain = quotient<R>(detail::select(neg, num, m), V(1) + e);
   return detail::select(tiny & neg, ldexp_tiny(m_neg * ex.p, max_keep_nan(ex.n, V(-215.0f))), plain);
 }
+template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, bool ShareE = false, class V>
+NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
+  const V a = max_keep_nan(neg_abs(z), floor);
+  return times_sigmoid_rest<R, Rt, SignBit, ShareE>(exp_neg<D>(a), m, ArgIsMNeg ? a : m_neg, z);
+}
 
+template <int D, class V>
+NONLIN_INLINE sig2_state<V> silu_stage1(V const& x) noexcept {
+  const V a = max_keep_nan(neg_abs(x), splat<V>(exp_floor));
+  return {x, a, exp_neg<D>(a)};
+}
+template <int R, route Rt, class V>
+NONLIN_INLINE V silu_stage2(sig2_state<V> const& s) noexcept {
+  // Where x < 0, m_neg is x clamped at exp_floor (the exp argument, w): the
+  // result is -0 beyond it.
+  return times_sigmoid_rest<R, Rt, true, true>(s.ex, s.x, s.w, s.x);
+}
 template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V silu(V const& x) noexcept {
-  // Where x < 0, m_neg is x clamped at exp_floor (the exp argument): the
-  // result is -0 beyond it.
-  return times_sigmoid<D, R, Rt, true, true, true>(x, x, x, splat<V>(exp_floor));
+  return silu_stage2<R, Rt>(silu_stage1<D>(x));
 }
 
 // swish: beta x can be small where x is huge, so the floor is lower (-170,
 // 2^n still a product of two normal powers of two) and |x| is clamped at
 // 2^64 in the numerator (then 2^64 e^-170 rounds to 0). The clamp shows only
-// for |beta| < 2^-56 and |x| > 2^64.
-template <int D = degree, int R = refine, route Rt = route::split, class V>
-NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
+// for |beta| < 2^-56 and |x| > 2^64. (w: z = beta x.)
+template <int D, class V>
+NONLIN_INLINE sig2_state<V> swish_stage1(V const& x, V const& beta) noexcept {
+  const V z = beta * x;
+  return {x, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(-170.0)))};
+}
+template <int R, route Rt, class V>
+NONLIN_INLINE V swish_stage2(sig2_state<V> const& s) noexcept {
+  const V& x = s.x;
   const V big = splat<V>(18446744073709551616.0);  // 2^64
   const V m = detail::select(detail::abs(x) > big, detail::copysign(big, x), x);
-  return times_sigmoid<D, R, Rt, false, false>(x, m, beta * x, splat<V>(-170.0));
+  return times_sigmoid_rest<R, Rt, false>(s.ex, x, m, s.w);
+}
+template <int D = degree, int R = refine, route Rt = route::split, class V>
+NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
+  return swish_stage2<R, Rt>(swish_stage1<D>(x, beta));
 }
 
-template <int D = degree, int R = refine, route Rt = route::split, class V>
-NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
+// gelu_tanh(x) = x sigmoid(z), z = x (c1 + c2 x^2) (w: z).
+template <class V>
+NONLIN_INLINE V gelu_tanh_z(V const& x) noexcept {
   using C = coeffs<float>;
   const V x2 = x * x;
-  const V z = x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
+  return x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
+}
+template <int D, class V>
+NONLIN_INLINE sig2_state<V> gelu_tanh_stage1(V const& x) noexcept {
+  const V z = gelu_tanh_z(x);
+  return {x, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(exp_floor)))};
+}
+template <int R, route Rt, class V>
+NONLIN_INLINE V gelu_tanh_stage2(sig2_state<V> const& s) noexcept {
   // Below -20 the result is -0 (z < -570): the clamp keeps inf * 0 out.
-  return times_sigmoid<D, R, Rt, false, true, true>(x, max_keep_nan(x, V(-20.0f)), z, splat<V>(exp_floor));
+  return times_sigmoid_rest<R, Rt, true, true>(s.ex, s.x, max_keep_nan(s.x, V(-20.0f)), s.w);
+}
+template <int D = degree, int R = refine, route Rt = route::split, class V>
+NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
+  return gelu_tanh_stage2<R, Rt>(gelu_tanh_stage1<D>(x));
 }
 
 // tanh(x) = x P(x^2) / Q(x^2) (fast_tanh, a rational fitted by
@@ -560,29 +625,49 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
 // the precise kernels in double and rounded once (standard::fix_lanes).
 constexpr double gated_floor = -132.0;
 
+// The gated kernels in halves as the unary ones (sig2_state, sig3_state:
+// x the gate, w up, z the exp argument's source where it is not the gate).
+// The kernels called whole keep their own bodies beside the halves (the
+// rare lanes' test shared): composed of its halves, swiglu's measured
+// slower in the loops that do not overlap them (benchmarks/README.md, A/B
+// studies 24).
+
 // glu(g, up) = up sigmoid(g).
 // (Rare: standard::rare_now or rare_defer, as there.)
-template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
-NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
-  V y = times_sigmoid<D, R, Rt>(up, up, g, splat<V>(gated_floor));
+template <class V, class Rare>
+NONLIN_INLINE V glu_rare_lanes(V y, V const& g, V const& up, Rare const& rare) noexcept {
   const auto big = standard::big_lanes(up);
   if constexpr (standard::defers<Rare>()) rare.hit = any_lane(big);
   else if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::glu_rare);
   return y;
 }
+template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
+  return glu_rare_lanes(times_sigmoid<D, R, Rt>(up, up, g, splat<V>(gated_floor)), g, up, rare);
+}
+template <int D, class V>
+NONLIN_INLINE sig2_state<V> glu_stage1(V const& g, V const& up) noexcept {
+  return {g, up, exp_neg<D>(max_keep_nan(neg_abs(g), splat<V>(gated_floor)))};
+}
+template <int R, route Rt, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V glu_stage2(sig2_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+  const V y = times_sigmoid_rest<R, Rt>(s.ex, s.w, s.w, s.x);
+  return glu_rare_lanes(y, s.x, s.w, rare);
+}
 
 // swiglu(g, up) = (up g) sigmoid(beta g); Beta1: beta = 1 (LLaMA's), no
-// beta g product (the same bits as beta = 1 given).
-template <bool Beta1, int D = degree, int R = refine, route Rt = route::split, class V,
-          class Rare = standard::rare_now>
-NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare = Rare{}) noexcept {
-  const V m = up * g;
-  V y = times_sigmoid<D, R, Rt>(m, m, Beta1 ? g : beta * g, splat<V>(gated_floor));
+// beta g product (the same bits as beta = 1 given). In halves: the state
+// is sig2_state with Beta1 (z = g), else sig3_state (z = beta g).
+template <bool Beta1, class V, class Rare>
+NONLIN_INLINE V swiglu_rare_lanes(V y, V const& g, V const& up, V const& m, V const& beta,
+                                  Rare const& rare) noexcept {
   const auto big = standard::big_lanes(m);
   if constexpr (standard::defers<Rare>()) {
+    (void)beta;
     rare.hit = any_lane(big);
   } else if (any_lane(big)) {
     if constexpr (Beta1) {
+      (void)beta;
       y = standard::fix_lanes(y, g, up, big, standard::swiglu1_rare);
     } else {
       const double b = standard::first_lane(beta);
@@ -591,31 +676,81 @@ NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare 
   }
   return y;
 }
+template <bool Beta1, int D = degree, int R = refine, route Rt = route::split, class V,
+          class Rare = standard::rare_now>
+NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare = Rare{}) noexcept {
+  const V m = up * g;
+  const V y = times_sigmoid<D, R, Rt>(m, m, Beta1 ? g : beta * g, splat<V>(gated_floor));
+  return swiglu_rare_lanes<Beta1>(y, g, up, m, beta, rare);
+}
+template <bool Beta1, int D, class V>
+NONLIN_INLINE auto swiglu_stage1(V const& g, V const& up, V const& beta) noexcept {
+  if constexpr (Beta1) {
+    (void)beta;
+    return sig2_state<V>{g, up, exp_neg<D>(max_keep_nan(neg_abs(g), splat<V>(gated_floor)))};
+  } else {
+    const V z = beta * g;
+    return sig3_state<V>{g, up, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(gated_floor)))};
+  }
+}
+template <class V>
+NONLIN_INLINE V const& exp_source(sig2_state<V> const& s) noexcept {
+  return s.x;
+}
+template <class V>
+NONLIN_INLINE V const& exp_source(sig3_state<V> const& s) noexcept {
+  return s.z;
+}
+template <bool Beta1, int R, route Rt, class S, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V swiglu_stage2(S const& s, V const& beta, Rare const& rare = Rare{}) noexcept {
+  const V m = s.w * s.x;
+  return swiglu_rare_lanes<Beta1>(times_sigmoid_rest<R, Rt>(s.ex, m, m, exp_source(s)), s.x, s.w, m, beta, rare);
+}
 
 // geglu(g, up) = up gelu(g), t clamped at fast_geglu_end: beyond it
-// |up gelu(g)| < 2^-150 wherever |up g| <= 2^32.
+// |up gelu(g)| < 2^-150 wherever |up g| <= 2^32. (Halves: gelu_stage1,
+// gelu_stage2 with Gated.)
+template <route Rt, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V geglu_stage2(gelu_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+  V y = gelu_stage2<true, Rt>(s);
+  const auto big = standard::big_lanes(s.up * s.x);
+  if constexpr (standard::defers<Rare>()) rare.hit = any_lane(big);
+  else if (any_lane(big)) y = standard::fix_lanes(y, s.x, s.up, big, standard::geglu_rare);
+  return y;
+}
 template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
 NONLIN_INLINE V geglu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
-  V y = gelu_core<D, R, true, Rt>(g, up);
-  const auto big = standard::big_lanes(up * g);
-  if constexpr (standard::defers<Rare>()) rare.hit = any_lane(big);
-  else if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::geglu_rare);
-  return y;
+  return geglu_stage2<Rt>(gelu_stage1<D, R, true>(g, up), rare);
 }
 
 // geglu_tanh(x, up) = (up x) sigmoid(z(x)): gelu_tanh's z, with m_neg =
 // up max(x, -20) (|m_neg| <= |up x|).
-template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
-NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) noexcept {
-  using C = coeffs<float>;
-  const V x2 = x * x;
-  const V z = x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
-  const V m = up * x;
-  V y = times_sigmoid<D, R, Rt>(m, up * max_keep_nan(x, V(-20.0f)), z, splat<V>(gated_floor));
+template <class V, class Rare>
+NONLIN_INLINE V geglu_tanh_rare_lanes(V y, V const& x, V const& up, V const& m, Rare const& rare) noexcept {
   const auto big = standard::big_lanes(m);
   if constexpr (standard::defers<Rare>()) rare.hit = any_lane(big);
   else if (any_lane(big)) y = standard::fix_lanes(y, x, up, big, standard::geglu_tanh_rare);
   return y;
+}
+template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) noexcept {
+  const V z = gelu_tanh_z(x);
+  const V m = up * x;
+  const V y = times_sigmoid<D, R, Rt>(m, up * max_keep_nan(x, V(-20.0f)), z, splat<V>(gated_floor));
+  return geglu_tanh_rare_lanes(y, x, up, m, rare);
+}
+template <int D, class V>
+NONLIN_INLINE sig3_state<V> geglu_tanh_stage1(V const& x, V const& up) noexcept {
+  const V z = gelu_tanh_z(x);
+  return {x, up, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(gated_floor)))};
+}
+template <int R, route Rt, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V geglu_tanh_stage2(sig3_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+  const V& x = s.x;
+  const V& up = s.w;
+  const V m = up * x;
+  const V y = times_sigmoid_rest<R, Rt>(s.ex, m, up * max_keep_nan(x, V(-20.0f)), s.z);
+  return geglu_tanh_rare_lanes(y, x, up, m, rare);
 }
 
 }  // namespace fast
@@ -633,9 +768,27 @@ template <class K>
 struct plain_differs<K, typename std::enable_if<K::plain_without_avx512>::type>
     : std::integral_constant<bool, fast::has_plain_route> {};
 
+// Whether the loops of AVX2 builds overlap K's halves (bulk.hpp, staged,
+// and bulk_half.hpp, staged_16), where K has them: the float loops unless
+// K sets overlaps_in_avx2 = false, the 16-bit loops where K sets
+// overlaps_in_avx2_16 = true (measured: benchmarks/README.md, A/B studies
+// 24).
+template <class K, class = void>
+struct k_overlaps_in_avx2 : std::true_type {};
+template <class K>
+struct k_overlaps_in_avx2<K, decltype(void(K::overlaps_in_avx2))>
+    : std::integral_constant<bool, K::overlaps_in_avx2> {};
+template <class K, class = void>
+struct k_overlaps_in_avx2_16 : std::false_type {};
+template <class K>
+struct k_overlaps_in_avx2_16<K, decltype(void(K::overlaps_in_avx2_16))>
+    : std::integral_constant<bool, K::overlaps_in_avx2_16> {};
+
 template <class K, fast::route Rt>
 struct fast_unary_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
+  static constexpr bool overlaps_in_avx2 = k_overlaps_in_avx2<K>::value;
+  static constexpr bool overlaps_in_avx2_16 = k_overlaps_in_avx2_16<K>::value;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = detail::plain_differs<K>::value;
   template <class V>
@@ -654,6 +807,9 @@ struct fast_unary_on {
 };
 template <class K, fast::route Rt>
 struct fast_gated_on {
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
+  static constexpr bool overlaps_in_avx2 = k_overlaps_in_avx2<K>::value;
+  static constexpr bool overlaps_in_avx2_16 = k_overlaps_in_avx2_16<K>::value;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = detail::plain_differs<K>::value;
   template <class V>
@@ -667,9 +823,26 @@ struct fast_gated_on {
   NONLIN_INLINE V operator()(V const& gate, V const& up, standard::rare_defer const& rare) const noexcept {
     return K::template run<Rt>(gate, up, rare);
   }
+  // K's kernel in two halves, where K has them (bulk.hpp, staged).
+  template <class B, class KK = K>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept -> decltype(KK::template stage1<Rt>(gate, up)) {
+    return K::template stage1<Rt>(gate, up);
+  }
+  template <class S, class KK = K>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept -> decltype(KK::template stage2<Rt>(s)) {
+    return K::template stage2<Rt>(s);
+  }
+  template <class S, class KK = K>
+  NONLIN_INLINE auto stage2(S const& s, standard::rare_defer const& rare) const noexcept
+      -> decltype(KK::template stage2<Rt>(s, rare)) {
+    return K::template stage2<Rt>(s, rare);
+  }
 };
 template <class K, fast::route Rt>
 struct fast_beta_on {
+  static constexpr nonlin::tier tier = nonlin::tier::fast;
+  static constexpr bool overlaps_in_avx2 = k_overlaps_in_avx2<K>::value;
+  static constexpr bool overlaps_in_avx2_16 = k_overlaps_in_avx2_16<K>::value;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = detail::plain_differs<K>::value;
   double beta;
@@ -701,6 +874,26 @@ struct fast_beta_on {
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up, standard::rare_defer const& rare) const noexcept {
     return K::template run<Rt>(gate, up, detail::splat<V>(beta), rare);
+  }
+  // K's kernel in two halves, where K has them (bulk.hpp, staged): unary
+  // (swish) or gated (swiglu), beta as in the calls above.
+  template <class B, class KK = K>
+  NONLIN_INLINE auto stage1(B const& x) const noexcept -> decltype(KK::template stage1<Rt>(x, x)) {
+    return K::template stage1<Rt>(x, detail::splat<B>(beta));
+  }
+  template <class B, class KK = K>
+  NONLIN_INLINE auto stage1(B const& gate, B const& up) const noexcept
+      -> decltype(KK::template stage1<Rt>(gate, up, up)) {
+    return K::template stage1<Rt>(gate, up, detail::splat<B>(beta));
+  }
+  template <class S, class KK = K>
+  NONLIN_INLINE auto stage2(S const& s) const noexcept -> decltype(KK::template stage2<Rt>(s, s.x)) {
+    return K::template stage2<Rt>(s, detail::splat<typename std::decay<decltype(s.x)>::type>(beta));
+  }
+  template <class S, class KK = K>
+  NONLIN_INLINE auto stage2(S const& s, standard::rare_defer const& rare) const noexcept
+      -> decltype(KK::template stage2<Rt>(s, s.x, rare)) {
+    return K::template stage2<Rt>(s, detail::splat<typename std::decay<decltype(s.x)>::type>(beta), rare);
   }
 };
 
@@ -739,16 +932,34 @@ struct fast_k {
       if constexpr (fast::is_float<V>::value) return fast::sigmoid<fast::degree, fast::refine, Rt>(x);
       else return detail::sigmoid(x);
     }
+    // run's float kernel in two halves (fast_unary_on's stage1, stage2).
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::sig_state<V> stage1(V const& x) noexcept {
+      return fast::sigmoid_stage1<fast::degree>(x);
+    }
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V stage2(fast::sig_state<V> const& s) noexcept {
+      return fast::sigmoid_stage2<fast::refine, Rt>(s);
+    }
     template <class V>
     static NONLIN_INLINE V calm_bound() noexcept {
       return splat<V>(fast::calm_exp_arg);
     }
   };
   struct silu {
+    static constexpr bool overlaps_in_avx2 = false;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::silu<fast::degree, fast::refine, Rt>(x);
       else return detail::silu(x);
+    }
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& x) noexcept {
+      return fast::silu_stage1<fast::degree>(x);
+    }
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s) noexcept {
+      return fast::silu_stage2<fast::refine, Rt>(s);
     }
     template <class V>
     static NONLIN_INLINE V calm_bound() noexcept {
@@ -764,6 +975,7 @@ struct fast_k {
     }
   };
   struct gelu {
+    static constexpr bool overlaps_in_avx2_16 = true;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::gelu<fast::degree, fast::refine, Rt>(x);
@@ -780,10 +992,19 @@ struct fast_k {
     }
   };
   struct gelu_tanh {
+    static constexpr bool overlaps_in_avx2 = false;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::gelu_tanh<fast::degree, fast::refine, Rt>(x);
       else return detail::gelu_tanh(x);
+    }
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& x) noexcept {
+      return fast::gelu_tanh_stage1<fast::degree>(x);
+    }
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s) noexcept {
+      return fast::gelu_tanh_stage2<fast::refine, Rt>(s);
     }
   };
   struct swish {
@@ -793,6 +1014,14 @@ struct fast_k {
       if constexpr (fast::is_float<V>::value) return fast::swish<fast::degree, fast::refine, Rt>(x, beta);
       else return detail::swish(x, beta);
     }
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& x, V const& beta) noexcept {
+      return fast::swish_stage1<fast::degree>(x, beta);
+    }
+    template <fast::route Rt, class V>
+    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s, V const&) noexcept {
+      return fast::swish_stage2<fast::refine, Rt>(s);
+    }
   };
   // (The gated kernels' Rare: standard::rare_now or rare_defer.)
   struct glu {
@@ -800,6 +1029,14 @@ struct fast_k {
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::glu<fast::degree, fast::refine, Rt>(g, u, rare);
+    }
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& g, V const& u) noexcept {
+      return fast::glu_stage1<fast::degree>(g, u);
+    }
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+      return fast::glu_stage2<fast::refine, Rt>(s, rare);
     }
   };
   // swiglu with beta = 1 (the same bits as beta = 1 given; beta unused).
@@ -809,6 +1046,14 @@ struct fast_k {
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, V(1.0f), rare);
     }
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& g, V const& u) noexcept {
+      return fast::swiglu_stage1<true, fast::degree>(g, u, V(1.0f));
+    }
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+      return fast::swiglu_stage2<true, fast::refine, Rt>(s, V(1.0f), rare);
+    }
   };
   struct swiglu {
     static constexpr bool plain_without_avx512 = true;
@@ -816,11 +1061,28 @@ struct fast_k {
     static NONLIN_INLINE V run(V const& g, V const& u, V const& beta, Rare const& rare = Rare{}) noexcept {
       return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, beta, rare);
     }
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::sig3_state<V> stage1(V const& g, V const& u, V const& beta) noexcept {
+      return fast::swiglu_stage1<false, fast::degree>(g, u, beta);
+    }
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V stage2(fast::sig3_state<V> const& s, V const& beta, Rare const& rare = Rare{}) noexcept {
+      return fast::swiglu_stage2<false, fast::refine, Rt>(s, beta, rare);
+    }
   };
   struct geglu {
+    static constexpr bool overlaps_in_avx2 = false;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::geglu<fast::degree, fast::refine, Rt>(g, u, rare);
+    }
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::gelu_state<V> stage1(V const& g, V const& u) noexcept {
+      return fast::gelu_stage1<fast::degree, fast::refine, true>(g, u);
+    }
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V stage2(fast::gelu_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+      return fast::geglu_stage2<Rt>(s, rare);
     }
   };
   struct geglu_tanh {
@@ -828,6 +1090,14 @@ struct fast_k {
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u, rare);
+    }
+    template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
+    static NONLIN_INLINE fast::sig3_state<V> stage1(V const& g, V const& u) noexcept {
+      return fast::geglu_tanh_stage1<fast::degree>(g, u);
+    }
+    template <fast::route Rt, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V stage2(fast::sig3_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+      return fast::geglu_tanh_stage2<fast::refine, Rt>(s, rare);
     }
   };
 };
