@@ -487,6 +487,26 @@ void check_stages_gated(F const& f, const char* name) {
   }
 }
 
+// The fast kernels with halves, on route Rt (the plain route: without
+// AVX-512 only the kernels that have one of their own, plain_differs).
+template <d::fast::route Rt>
+void check_fast_stages(std::string const& route) {
+  constexpr bool all = Rt != d::fast::route::plain || d::fast::avx512_build;
+  const auto name = [&route](const char* f) { return std::string(f) + " (" + route + ")"; };
+  check_stages(d::fast_unary_on<d::fast_k::sigmoid, Rt>{}, name("fast::sigmoid").c_str());
+  check_stages(d::fast_beta_on<d::fast_k::swish, Rt>{1.702}, name("fast::swish(1.702)").c_str());
+  check_stages(d::fast_beta_on<d::fast_k::swish, Rt>{-0.5}, name("fast::swish(-0.5)").c_str());
+  check_stages_gated(d::fast_gated_on<d::fast_k::glu, Rt>{}, name("fast::glu").c_str());
+  check_stages_gated(d::fast_gated_on<d::fast_k::swiglu1, Rt>{}, name("fast::swiglu (beta = 1 kernel)").c_str());
+  check_stages_gated(d::fast_beta_on<d::fast_k::swiglu, Rt>{1.702}, name("fast::swiglu(1.702)").c_str());
+  check_stages_gated(d::fast_gated_on<d::fast_k::geglu_tanh, Rt>{}, name("fast::geglu_tanh").c_str());
+  if constexpr (all) {
+    check_stages(d::fast_unary_on<d::fast_k::silu, Rt>{}, name("fast::silu").c_str());
+    check_stages(d::fast_unary_on<d::fast_k::gelu_tanh, Rt>{}, name("fast::gelu_tanh").c_str());
+    check_stages_gated(d::fast_gated_on<d::fast_k::geglu, Rt>{}, name("fast::geglu").c_str());
+  }
+}
+
 TEST(Staged, HalvesAreTheKernel) {
   check_stages(nonlin::precise::tanh{}, "precise::tanh");
   check_stages(nonlin::tanh{}, "tanh");
@@ -524,6 +544,13 @@ TEST(Staged, HalvesAreTheKernel) {
 #if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
   check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::plain>{}, "fast::gelu (plain route)");
 #endif
+  // The fast tier's sigmoid family on the split route, and on the plain
+  // route where the build has it (its own kernels without AVX-512: those
+  // marked plain_without_avx512).
+  check_fast_stages<d::fast::route::split>("split route");
+#if defined(NONLIN_DETAIL_CPU_FLAG)
+  check_fast_stages<d::fast::route::plain>("plain route");
+#endif
   // The bulk loops take the halves exactly where the ops layer says so:
   // the precise kernels' large state only where overlaps_stages<B> holds
   // (AVX-512), the default and fast tiers' small one where
@@ -543,6 +570,17 @@ TEST(Staged, HalvesAreTheKernel) {
   EXPECT_TRUE((d::overlaps_stages<BF, true>()));
 #endif
   EXPECT_EQ((d::staged<nonlin::swiglu, BF, 2>()), (d::overlaps_stages<BF, true>()) && d::has_fma);
+  // The fast kernels: where the float loops of AVX2 builds measured faster
+  // overlapped (and everywhere with AVX-512); the 16-bit loops of AVX2
+  // builds overlap fast::gelu only.
+  using d::fast::route;
+  EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::glu, route::split>, BF, 2>()), (d::overlaps_stages<BF, true>()));
+  EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::swish, route::split>, BF>()), (d::overlaps_stages<BF, true>()));
+  EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::gelu_tanh, route::split>, BF>()), d::overlaps_stages<BF>());
+  EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::geglu, route::split>, BF, 2>()), d::overlaps_stages<BF>());
+  EXPECT_EQ((d::staged_16<d::fast_on<nonlin::fast::glu, route::split>, BF, 2>()), d::overlaps_stages<BF>());
+  EXPECT_EQ((d::staged_16<d::fast_on<nonlin::fast::gelu, route::split>, BF, 1>()), (d::overlaps_stages<BF, true>()));
+  EXPECT_EQ((d::staged_16<nonlin::gelu, BF, 1>()), d::overlaps_stages<BF>());
   EXPECT_FALSE((d::staged<nonlin::precise::tanh, xsimd::batch<double>>()));
   EXPECT_FALSE((d::staged<nonlin::fast::gelu, xsimd::batch<double>>()));
 }
