@@ -11,6 +11,9 @@
 #
 #   MIN_TIME     --benchmark_min_time in seconds per repetition (default 0.05)
 #   REPETITIONS  --benchmark_repetitions; the report uses the median (default 3)
+#   STATISTIC=fastest (environment): the report uses the fastest repetition
+#                instead, for a shared machine whose slow stretches would
+#                land on some of the medians (report.py --fastest)
 #
 # Environment: BENCH_FILTER, a --benchmark_filter regex (default: n = 4096
 # and 16M; "." adds 65536 and 1M on the uniform set, about an hour on 2
@@ -45,10 +48,18 @@ export MARKDOWN_OUT="${MARKDOWN_OUT:-$here/README.md}"
 if [ -z "${ACCURACY+set}" ] && [ -z "${CXX_FLAGS:-}" ]; then
   export ACCURACY="$here/peer_accuracy.md"
 fi
-export REPORT_COMMAND="benchmarks/compare.sh${1:+ $1}${2:+ $2}${BENCH_FILTER:+ (BENCH_FILTER=$BENCH_FILTER)}"
+aggregates_only=true
+if [ "${STATISTIC:-median}" = fastest ]; then
+  aggregates_only=false  # (report.py takes the minimum of the repetitions)
+  export REPORT_ARGS="${REPORT_ARGS:+$REPORT_ARGS }--fastest"
+elif [ "${STATISTIC:-median}" != median ]; then
+  echo "compare.sh: STATISTIC is median or fastest, not '$STATISTIC'" >&2
+  exit 2
+fi
+export REPORT_COMMAND="${STATISTIC:+STATISTIC=$STATISTIC }benchmarks/compare.sh${1:+ $1}${2:+ $2}${BENCH_FILTER:+ (BENCH_FILTER=$BENCH_FILTER)}"
 # The repetitions in random order across the run rather than back to back,
 # so that a slow stretch of a shared machine falls on every benchmark alike
 # (what it changed: benchmarks/README.md, A/B studies 21).
 export REPORT_NOTE="${REPORT_NOTE:+$REPORT_NOTE; }repetitions interleaved in random order (--benchmark_enable_random_interleaving)"
-exec "$here/run.sh" "$min_time" -- "--benchmark_repetitions=$repetitions" --benchmark_report_aggregates_only=true \
+exec "$here/run.sh" "$min_time" -- "--benchmark_repetitions=$repetitions" "--benchmark_report_aggregates_only=$aggregates_only" \
   --benchmark_enable_random_interleaving=true "--benchmark_filter=$filter"

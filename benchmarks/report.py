@@ -3,7 +3,7 @@
 
     python3 benchmarks/report.py nonlin_bench.json [--command CMD]
         [--compiler TEXT] [--flags TEXT] [--cpu TEXT] [--real-time]
-        [--note TEXT ...] [--markdown-out FILE]
+        [--note TEXT ...] [--markdown-out FILE] [--fastest]
 
 Prints the report of one run: its header (command, compiler, flags, SIMD
 path and vector width, threads, peers, CPU, date, load), a summary per input
@@ -17,7 +17,10 @@ peer; set uniform, realistic or tails -- or bf16 / f16 for the 16-bit
 storage rows (bench_half.cpp: uniform inputs rounded to the format; variants
 also three_pass, table, torch, torch_via_float), which get a section of
 their own, "16-bit storage" (with --half-only: the only one, under the key
-"<machine>; 16-bit storage"). With repetitions, the median is used.
+"<machine>; 16-bit storage"). With repetitions, the median is used, or
+with --fastest the fastest repetition (the JSON then needs every
+repetition, not only the aggregates: a shared machine's slow stretches
+only ever add time).
 
 --markdown-out FILE writes FILE (benchmarks/README.md) as the introduction
 followed by one section per machine: the section of this run's machine (CPU
@@ -84,8 +87,9 @@ def cpu_model(fallback="unknown", cpuinfo="/proc/cpuinfo"):
     return name
 
 
-def load(path, use_real_time):
-    """Returns (context, {(function, variant, set, n): ns per element}, function order, cvs, repetitions)."""
+def load(path, use_real_time, fastest=False):
+    """Returns (context, {(function, variant, set, n): ns per element}, function order, cvs, repetitions).
+    Each value is the median of the repetitions, or with fastest their minimum."""
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
     context = doc.get("context", {})
@@ -118,9 +122,15 @@ def load(path, use_real_time):
         else:
             iterations.setdefault(key, []).append(value)
     results, order = OrderedDict(), []
+    if fastest and not iterations:
+        sys.exit("report.py: --fastest needs every repetition in %s (not only the aggregates)" % path)
     for key in list(iterations) + [m for m in medians if m not in iterations]:
         function, variant, set_, n = key.split("/")
-        results[(function, variant, set_, int(n))] = medians.get(key, None) or statistics.median(iterations[key])
+        if fastest:
+            value = min(iterations[key])
+        else:
+            value = medians.get(key, None) or statistics.median(iterations[key])
+        results[(function, variant, set_, int(n))] = value
         if function != "copy" and function not in order:
             order.append(function)
     return context, results, order, cvs, repetitions
@@ -177,7 +187,7 @@ def header_lines(args, context, cvs, repetitions):
         lines.append("- Load average at start: %s" % ", ".join("%.2f" % x for x in context["load_avg"]))
     kind = "real" if args.real_time else "CPU"
     if repetitions > 1:
-        stat = "median of %d repetitions, %s time" % (repetitions, kind)
+        stat = "%s of %d repetitions, %s time" % ("fastest" if getattr(args, "fastest", False) else "median", repetitions, kind)
         if cvs:
             values = sorted(c for c, _ in cvs)
             stat += "; coefficient of variation: median %.1f%%, max %.1f%%, %d of %d benchmarks above 5%%" % (
@@ -603,6 +613,8 @@ def main(argv):
     p.add_argument("--flags", help="compile flags (default: JSON context nonlin_cxx_flags)")
     p.add_argument("--cpu", help="CPU model (default: /proc/cpuinfo model name)")
     p.add_argument("--real-time", action="store_true", help="use real time instead of CPU time")
+    p.add_argument("--fastest", action="store_true",
+                   help="the fastest repetition instead of the median (the JSON must hold every repetition)")
     p.add_argument("--note", action="append", help="a note for the header (repeatable)")
     p.add_argument("--markdown-out", metavar="FILE", help="write the report into FILE's section for this machine")
     p.add_argument("--accuracy", metavar="FILE",
@@ -611,7 +623,7 @@ def main(argv):
                    help="only the 16-bit storage tables, in a section of their own (key: machine; 16-bit storage)")
     args = p.parse_args(argv)
 
-    context, results, order, cvs, repetitions = load(args.json, args.real_time)
+    context, results, order, cvs, repetitions = load(args.json, args.real_time, args.fastest)
     if not results:
         sys.exit("report.py: no nonlin_bench results in %s" % args.json)
     key = machine_key(args, context)

@@ -48,6 +48,33 @@ class CpuModel(unittest.TestCase):
         self.assertEqual(report.cpu_model("gone", cpuinfo="/nonexistent/cpuinfo"), "gone")
 
 
+class Statistic(unittest.TestCase):
+    def json_file(self, runs):
+        import json
+        doc = {"context": {}, "benchmarks": []}
+        for i, t in enumerate(runs):
+            doc["benchmarks"].append({"name": "tanh/nonlin/uniform/4096", "run_name": "tanh/nonlin/uniform/4096",
+                                      "run_type": "iteration", "repetitions": len(runs), "repetition_index": i,
+                                      "cpu_time": t, "real_time": t, "time_unit": "ns"})
+        doc["benchmarks"].append({"name": "tanh/nonlin/uniform/4096_median",
+                                  "run_name": "tanh/nonlin/uniform/4096", "run_type": "aggregate",
+                                  "aggregate_name": "median", "repetitions": len(runs),
+                                  "cpu_time": sorted(runs)[len(runs) // 2], "real_time": 0, "time_unit": "ns"})
+        f = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        json.dump(doc, f)
+        f.close()
+        self.addCleanup(os.unlink, f.name)
+        return f.name
+
+    def test_median_and_fastest(self):
+        path = self.json_file([4096.0 * 0.30, 4096.0 * 0.20, 4096.0 * 0.40, 4096.0 * 0.25, 4096.0 * 0.50])
+        _, median, _, _, reps = report.load(path, False)
+        _, fastest, _, _, _ = report.load(path, False, fastest=True)
+        self.assertEqual(reps, 5)
+        self.assertAlmostEqual(median[("tanh", "nonlin", "uniform", 4096)], 0.30)
+        self.assertAlmostEqual(fastest[("tanh", "nonlin", "uniform", 4096)], 0.20)
+
+
 class ReplaceSection(unittest.TestCase):
     def test_replaces_only_its_key(self):
         old = "intro\n\n" + section("A; x", "old A") + "\n\nbetween\n\n" + section("B; x", "old B") + "\n"
