@@ -75,7 +75,7 @@ struct gelu_tanh {
   }
   template <class S>
   NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::times_sigmoid_stage2(s);
+    return detail::gelu_tanh_stage2(s);
   }
 };
 }  // namespace precise
@@ -140,13 +140,9 @@ struct gelu_tanh {
   NONLIN_INLINE auto stage1(B const& x) const noexcept {
     return detail::standard::gelu_tanh_kernel_stage1(x);
   }
-  template <class B>
-  NONLIN_INLINE auto stage2(detail::standard::gelu_tanh_state<B> const& s) const noexcept {
-    return detail::standard::gelu_tanh_stage2(s);
-  }
   template <class S>
   NONLIN_INLINE auto stage2(S const& s) const noexcept {
-    return detail::times_sigmoid_stage2(s);
+    return gelu_tanh_stage2(s);  // (standard:: or detail::, by the state's type)
   }
 };
 

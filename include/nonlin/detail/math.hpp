@@ -547,7 +547,7 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
 // gelu_tanh(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) = x * sigmoid(z),
 // z = x (c1 + c2 x^2), evaluated as an exact-enough hi + lo pair because the
 // error of z is multiplied by |z| in the result. In two halves
-// (gelu_tanh_stage1: z and the exp; times_sigmoid_stage2).
+// (gelu_tanh_stage1: z and the exp; gelu_tanh_stage2: times_sigmoid_stage2).
 template <class V>
 NONLIN_INLINE sigmoid_state<V> gelu_tanh_stage1(V const& x) noexcept {
   using T = scalar_t<V>;
@@ -574,8 +574,12 @@ NONLIN_INLINE sigmoid_state<V> gelu_tanh_stage1(V const& x) noexcept {
   return times_sigmoid_stage1<true>(x, zh, zl);
 }
 template <class V>
+NONLIN_INLINE V gelu_tanh_stage2(sigmoid_state<V> const& s) noexcept {
+  return times_sigmoid_stage2(s);
+}
+template <class V>
 NONLIN_INLINE V gelu_tanh(V const& x) noexcept {
-  return times_sigmoid_stage2(gelu_tanh_stage1(x));
+  return gelu_tanh_stage2(gelu_tanh_stage1(x));
 }
 
 }  // namespace detail
