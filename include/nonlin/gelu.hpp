@@ -164,16 +164,6 @@ struct gelu {
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::fast_unary_on<detail::fast_k::gelu, detail::fast::route::split>{}(x);
   }
-  // The float kernel in two halves, for the bulk loops (detail::staged):
-  // the same operations, the same bits.
-  template <class B, class K = detail::fast_unary_on<detail::fast_k::gelu, detail::fast::route::split>>
-  NONLIN_INLINE auto stage1(B const& x) const noexcept -> decltype(K{}.stage1(x)) {
-    return K{}.stage1(x);
-  }
-  template <class S, class K = detail::fast_unary_on<detail::fast_k::gelu, detail::fast::route::split>>
-  NONLIN_INLINE auto stage2(S const& s) const noexcept -> decltype(K{}.stage2(s)) {
-    return K{}.stage2(s);
-  }
 };
 
 /// nonlin::fast::gelu_tanh: x sigmoid(z), z = 2 sqrt(2/pi) (x + 0.044715
