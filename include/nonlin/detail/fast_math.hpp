@@ -762,35 +762,17 @@ NONLIN_INLINE V geglu_tanh_stage2(sig3_state<V> const& s, Rare const& rare = Rar
 // Whether K's plain route is not its split route (bulk.hpp, on_fast_route):
 // with AVX-512, for every kernel; without, for those marked
 // plain_without_avx512 (fast_k).
-template <class K, class = void>
-struct plain_differs : std::integral_constant<bool, fast::has_plain_route && fast::avx512_build> {};
 template <class K>
-struct plain_differs<K, typename std::enable_if<K::plain_without_avx512>::type>
-    : std::integral_constant<bool, fast::has_plain_route> {};
-
-// Whether the loops of AVX2 builds overlap K's halves (bulk.hpp, staged,
-// and bulk_half.hpp, staged_16), where K has them: the float loops unless
-// K sets overlaps_in_avx2 = false, the 16-bit loops where K sets
-// overlaps_in_avx2_16 = true (measured: benchmarks/README.md, A/B studies
-// 24).
-template <class K, class = void>
-struct k_overlaps_in_avx2 : std::true_type {};
-template <class K>
-struct k_overlaps_in_avx2<K, decltype(void(K::overlaps_in_avx2))>
-    : std::integral_constant<bool, K::overlaps_in_avx2> {};
-template <class K, class = void>
-struct k_overlaps_in_avx2_16 : std::false_type {};
-template <class K>
-struct k_overlaps_in_avx2_16<K, decltype(void(K::overlaps_in_avx2_16))>
-    : std::integral_constant<bool, K::overlaps_in_avx2_16> {};
+constexpr bool plain_differs_v =
+    fast::has_plain_route && (fast::avx512_build || K::plain_without_avx512);
 
 template <class K, fast::route Rt>
 struct fast_unary_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
-  static constexpr bool overlaps_in_avx2 = k_overlaps_in_avx2<K>::value;
-  static constexpr bool overlaps_in_avx2_16 = k_overlaps_in_avx2_16<K>::value;
+  static constexpr bool overlaps_in_avx2 = K::overlaps_in_avx2;
+  static constexpr bool overlaps_in_avx2_16 = K::overlaps_in_avx2_16;
   static constexpr bool exists = true;
-  static constexpr bool plain_differs = detail::plain_differs<K>::value;
+  static constexpr bool plain_differs = plain_differs_v<K>;
   template <class V>
   NONLIN_INLINE V operator()(V const& x) const noexcept {
     return detail::eval(x, [](auto const& v) NONLIN_INLINE_LAMBDA { return K::template run<Rt>(v); });
@@ -808,10 +790,10 @@ struct fast_unary_on {
 template <class K, fast::route Rt>
 struct fast_gated_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
-  static constexpr bool overlaps_in_avx2 = k_overlaps_in_avx2<K>::value;
-  static constexpr bool overlaps_in_avx2_16 = k_overlaps_in_avx2_16<K>::value;
+  static constexpr bool overlaps_in_avx2 = K::overlaps_in_avx2;
+  static constexpr bool overlaps_in_avx2_16 = K::overlaps_in_avx2_16;
   static constexpr bool exists = true;
-  static constexpr bool plain_differs = detail::plain_differs<K>::value;
+  static constexpr bool plain_differs = plain_differs_v<K>;
   template <class V>
   NONLIN_INLINE V operator()(V const& gate, V const& up) const noexcept {
     return detail::eval2(gate, up, [](auto const& g, auto const& u) NONLIN_INLINE_LAMBDA {
@@ -841,10 +823,10 @@ struct fast_gated_on {
 template <class K, fast::route Rt>
 struct fast_beta_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
-  static constexpr bool overlaps_in_avx2 = k_overlaps_in_avx2<K>::value;
-  static constexpr bool overlaps_in_avx2_16 = k_overlaps_in_avx2_16<K>::value;
+  static constexpr bool overlaps_in_avx2 = K::overlaps_in_avx2;
+  static constexpr bool overlaps_in_avx2_16 = K::overlaps_in_avx2_16;
   static constexpr bool exists = true;
-  static constexpr bool plain_differs = detail::plain_differs<K>::value;
+  static constexpr bool plain_differs = plain_differs_v<K>;
   double beta;
   // The kernels with their beta, named types: GCC 12 on x86 left the
   // capturing lambdas these were out of line, one call per vector.
@@ -919,13 +901,23 @@ struct fast_unary_blocked : fast_unary_on<K, fast::route::split> {
 
 // The kernels, by name: the fast math for float, the precise kernels for
 // double (the fast tier is a float tier; double keeps its bounds).
+// Each kernel's flags (defaults in flags, which every kernel derives from):
 // plain_without_avx512: the kernel has a plain route of its own without
 // AVX-512 (scaled_route); the others take their split route there.
+// overlaps_in_avx2, overlaps_in_avx2_16: whether the float loops and the
+// 16-bit loops of AVX2 builds overlap its halves (bulk.hpp, staged;
+// bulk_half.hpp, staged_16), where it has them: set where measured
+// (benchmarks/README.md, A/B studies 24).
 struct fast_k {
+  struct flags {
+    static constexpr bool plain_without_avx512 = false;
+    static constexpr bool overlaps_in_avx2 = true;
+    static constexpr bool overlaps_in_avx2_16 = false;
+  };
   // calm_bound: where |x| is at most this, a lane takes the common formulas
   // on the split route (fast_unary_blocked): 85 where the exp argument is
   // -|x| (n >= -123 > kTinyN).
-  struct sigmoid {
+  struct sigmoid : flags {
     static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -946,7 +938,7 @@ struct fast_k {
       return splat<V>(fast::calm_exp_arg);
     }
   };
-  struct silu {
+  struct silu : flags {
     static constexpr bool overlaps_in_avx2 = false;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -967,14 +959,14 @@ struct fast_k {
     }
   };
   // (No route: no exp, no subnormal results but for subnormal inputs.)
-  struct tanh {
+  struct tanh : flags {
     template <fast::route, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::tanh(x);
       else return detail::tanh(x);
     }
   };
-  struct gelu {
+  struct gelu : flags {
     static constexpr bool overlaps_in_avx2_16 = true;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -991,7 +983,7 @@ struct fast_k {
       return fast::gelu_stage2<false, Rt>(s);
     }
   };
-  struct gelu_tanh {
+  struct gelu_tanh : flags {
     static constexpr bool overlaps_in_avx2 = false;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -1007,7 +999,7 @@ struct fast_k {
       return fast::gelu_tanh_stage2<fast::refine, Rt>(s);
     }
   };
-  struct swish {
+  struct swish : flags {
     static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x, V const& beta) noexcept {
@@ -1024,7 +1016,7 @@ struct fast_k {
     }
   };
   // (The gated kernels' Rare: standard::rare_now or rare_defer.)
-  struct glu {
+  struct glu : flags {
     static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
@@ -1040,7 +1032,7 @@ struct fast_k {
     }
   };
   // swiglu with beta = 1 (the same bits as beta = 1 given; beta unused).
-  struct swiglu1 {
+  struct swiglu1 : flags {
     static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
@@ -1055,7 +1047,7 @@ struct fast_k {
       return fast::swiglu_stage2<true, fast::refine, Rt>(s, V(1.0f), rare);
     }
   };
-  struct swiglu {
+  struct swiglu : flags {
     static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, V const& beta, Rare const& rare = Rare{}) noexcept {
@@ -1070,7 +1062,7 @@ struct fast_k {
       return fast::swiglu_stage2<false, fast::refine, Rt>(s, beta, rare);
     }
   };
-  struct geglu {
+  struct geglu : flags {
     static constexpr bool overlaps_in_avx2 = false;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
@@ -1085,7 +1077,7 @@ struct fast_k {
       return fast::geglu_stage2<Rt>(s, rare);
     }
   };
-  struct geglu_tanh {
+  struct geglu_tanh : flags {
     static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
