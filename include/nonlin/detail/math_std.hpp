@@ -273,18 +273,17 @@ NONLIN_INLINE V tanh(V const& x) noexcept {
 }
 
 // The reduced exp arguments of gelu_tanh and geglu_tanh, gelu and geglu:
-// e^a = e^r 2^n with r = a - n ln2 (two constants) and t = the magic sum
-// whose low bits give 2^(n + KK) (pow2_of_magic).
-template <class V>
-struct exp_arg {
-  V r, t;
-};
+// e^a = e^r 2^n with r = a - n ln2 (two constants, r_out) and the magic
+// sum whose low bits give 2^(n + KK) (t_out, for pow2_of_magic). Written
+// to the caller's variables, not returned as a pair: GCC 12 ordered the
+// kernels' loops differently for the pair (the default geglu_tanh 1.13x
+// slower in AVX2 builds; benchmarks/README.md, A/B studies 25).
 // a = -|z|, z = x (c1 + c2 x^2), for xc = x clamped: S = c1 + c2 x^2 =
 // Sh + Sl (x^2 an exact pair; c1_hi on a 2^-20 grid, so c1_hi - Sh is
 // exact for |x| <= 11.75), and r = -|x| Sh - n ln2_hi (one fnma) - |x| Sl
 // - n ln2_lo, so |x| Sh is never rounded.
 template <int KK, class V>
-NONLIN_INLINE exp_arg<V> gelu_tanh_reduce(V const& xc) noexcept {
+NONLIN_INLINE void gelu_tanh_reduce(V const& xc, V& r_out, V& t_out) noexcept {
   constexpr double magic = kMagic + 127 + KK;
   const V ax = detail::abs(xc);
   const V x2h = ax * ax;
@@ -298,12 +297,13 @@ NONLIN_INLINE exp_arg<V> gelu_tanh_reduce(V const& xc) noexcept {
   V r = detail::fnma(ax, sh, n * splat<V>(-C::ln2_hi));
   r = detail::fnma(ax, sl, r);
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  return {r, t};
+  r_out = r;
+  t_out = t;
 }
 // a = -t^2/2 for t >= 0, t^2 carried as an exact pair (an error of 2^-24
 // in t^2/2 = 100 would cost 100 ulps).
 template <int KK, class V>
-NONLIN_INLINE exp_arg<V> gelu_reduce(V const& t) noexcept {
+NONLIN_INLINE void gelu_reduce(V const& t, V& r_out, V& t_out) noexcept {
   constexpr double magic = kMagic + 127 + KK;
   const V th = t * t;
   const V tl = detail::fms(t, t, th);
@@ -313,7 +313,8 @@ NONLIN_INLINE exp_arg<V> gelu_reduce(V const& t) noexcept {
   V r = detail::fma(n, splat<V>(-C::ln2_hi), ah);  // exact
   r = detail::fma(tl, V(-0.5f), r);
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  return {r, tt};
+  r_out = r;
+  t_out = tt;
 }
 
 // gelu_tanh(x) = x sigmoid(z), z = x (c1 + c2 x^2); the error of z is
@@ -332,8 +333,9 @@ struct gelu_tanh_state {
 template <class V>
 NONLIN_INLINE gelu_tanh_state<V> gelu_tanh_stage1(V const& x) noexcept {
   const V xc = max_keep_nan(min_keep_nan(x, V(11.0f)), V(-11.0f));
-  const exp_arg<V> a = gelu_tanh_reduce<K>(xc);
-  return {x, xc, a.r, a.t};
+  V r, t;
+  gelu_tanh_reduce<K>(xc, r, t);
+  return {x, xc, r, t};
 }
 template <class V>
 NONLIN_INLINE V gelu_tanh_stage2(gelu_tanh_state<V> const& st) noexcept {
@@ -365,8 +367,9 @@ struct gelu_state {
 template <class V>
 NONLIN_INLINE gelu_state<V> gelu_stage1(V const& x) noexcept {
   const V t = min_keep_nan(detail::abs(x), splat<V>(C::gelu_end));
-  const exp_arg<V> a = gelu_reduce<K>(t);
-  return {x, t, a.r, a.t};
+  V r, tt;
+  gelu_reduce<K>(t, r, tt);
+  return {x, t, r, tt};
 }
 template <class V>
 NONLIN_INLINE V gelu_stage2(gelu_state<V> const& st) noexcept {
@@ -706,8 +709,9 @@ struct geglu_state {
 template <class V>
 NONLIN_INLINE geglu_state<V> geglu_stage1(V const& g, V const& up) noexcept {
   const V t = min_keep_nan(detail::abs(g), splat<V>(C::geglu_end));
-  const exp_arg<V> a = gelu_reduce<KG>(t);
-  return {g, up, t, a.r, a.t};
+  V r, tt;
+  gelu_reduce<KG>(t, r, tt);
+  return {g, up, t, r, tt};
 }
 template <class V, class Rare = rare_now>
 NONLIN_INLINE V geglu_stage2(geglu_state<V> const& st, Rare const& rare = Rare{}) noexcept {
@@ -753,8 +757,9 @@ struct geglu_tanh_state {
 template <class V>
 NONLIN_INLINE geglu_tanh_state<V> geglu_tanh_stage1(V const& x, V const& up) noexcept {
   const V xc = max_keep_nan(min_keep_nan(x, V(11.75f)), V(-11.75f));
-  const exp_arg<V> a = gelu_tanh_reduce<KG>(xc);
-  return {x, up, xc, a.r, a.t};
+  V r, t;
+  gelu_tanh_reduce<KG>(xc, r, t);
+  return {x, up, xc, r, t};
 }
 template <class V, class Rare = rare_now>
 NONLIN_INLINE V geglu_tanh_stage2(geglu_tanh_state<V> const& st, Rare const& rare = Rare{}) noexcept {
