@@ -289,6 +289,23 @@ template <class Op, class B, std::size_t Operands = 1>
 constexpr bool staged() {
   return overlaps_stages<B, overlaps_in_avx2<Op>::value>() && has_stages<Op, B, Operands>::value;
 }
+// How many vectors ahead the float loops issue a staged op's first half
+// (overlapped_vectors): with AVX-512, 2 for the default and fast tiers'
+// kernels (small_stages; the precise ones' large state keeps 1); with AVX2,
+// 2 for the ops that set overlap_distance_avx2 = 2, else 1. As measured
+// (benchmarks/README.md, A/B studies 25: AVX-512 1-8 % faster for the
+// unary kernels; AVX2 3-7 % for the ops that set it, others slower).
+template <class Op, class = void>
+struct overlap_distance_avx2 : std::integral_constant<std::size_t, 1> {};
+template <class Op>
+struct overlap_distance_avx2<Op, decltype(void(Op::overlap_distance_avx2))>
+    : std::integral_constant<std::size_t, Op::overlap_distance_avx2> {};
+template <class Op, class B>
+constexpr std::size_t overlap_distance() {
+  if constexpr (reg_bytes<B>() == 64) return small_stages<Op>::value ? 2 : 1;
+  else if constexpr (reg_bytes<B>() == 32) return overlap_distance_avx2<Op>::value;
+  else return 1;
+}
 
 // Whether op runs the fast tier's split route in blocks (fast_math.hpp,
 // fast_unary_blocked): op.calm_bound<B>(), op.common(x), op.tails(x).
@@ -355,10 +372,31 @@ struct stage2_defers<Op, S,
 // (call_cold): the loop then holds no call, around which the next vector's
 // state would be kept in memory. The same bits. Returns the index after the
 // last. (whole_vectors, and half_loop in bulk_half.hpp.)
-template <std::size_t W, class Op, class First, class Redo, class Put>
+// With Distance = 2, for an op that does not defer (the others keep 1),
+// vector j + 2W's first half is computed beside vector j's second half:
+// two states live (overlap_distance).
+template <std::size_t W, std::size_t Distance = 1, class Op, class First, class Redo, class Put>
 NONLIN_INLINE std::size_t overlapped_vectors(Op const& op, First const& first, Redo const& redo, Put const& put,
                                              std::size_t i, std::size_t n) noexcept {
   if (n - i < W) return i;
+  if constexpr (Distance == 2 && !stage2_defers<Op, decltype(first(i))>::value) {
+    (void)redo;
+    if (n - i < 2 * W) {
+      put(i, op.stage2(first(i)));
+      return i + W;
+    }
+    auto s0 = first(i);
+    auto s1 = first(i + W);
+    for (; n - i >= 3 * W; i += W) {
+      const auto next = first(i + 2 * W);
+      put(i, op.stage2(s0));
+      s0 = s1;
+      s1 = next;
+    }
+    put(i, op.stage2(s0));
+    put(i + W, op.stage2(s1));
+    return i + 2 * W;
+  }
   auto s = first(i);
   if constexpr (stage2_defers<Op, decltype(s)>::value) {
     for (;;) {
@@ -427,7 +465,7 @@ NONLIN_INLINE std::size_t whole_vectors(Op const& op, Put const& put, std::size_
       const auto redo = [&op_, in...](std::size_t j) NONLIN_INLINE_LAMBDA {
         return call_cold(op_, xsimd::load_unaligned(in + j)...);
       };
-      i = overlapped_vectors<W>(op_, first, redo, put, i, n);
+      i = overlapped_vectors<W, overlap_distance<Op, B>()>(op_, first, redo, put, i, n);
     } else if constexpr (unrolled<Op>()) {
       // Two vectors per trip, both loaded before either is stored (in
       // place), counted in vectors (m): GCC 12 could not bound i by n

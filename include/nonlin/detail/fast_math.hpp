@@ -771,6 +771,7 @@ struct fast_unary_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr bool overlaps_in_avx2 = K::overlaps_in_avx2;
   static constexpr bool overlaps_in_avx2_16 = K::overlaps_in_avx2_16;
+  static constexpr std::size_t overlap_distance_avx2 = K::overlap_distance_avx2;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = plain_differs_v<K>;
   template <class V>
@@ -792,6 +793,7 @@ struct fast_gated_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr bool overlaps_in_avx2 = K::overlaps_in_avx2;
   static constexpr bool overlaps_in_avx2_16 = K::overlaps_in_avx2_16;
+  static constexpr std::size_t overlap_distance_avx2 = K::overlap_distance_avx2;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = plain_differs_v<K>;
   template <class V>
@@ -825,6 +827,7 @@ struct fast_beta_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
   static constexpr bool overlaps_in_avx2 = K::overlaps_in_avx2;
   static constexpr bool overlaps_in_avx2_16 = K::overlaps_in_avx2_16;
+  static constexpr std::size_t overlap_distance_avx2 = K::overlap_distance_avx2;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = plain_differs_v<K>;
   double beta;
@@ -906,19 +909,23 @@ struct fast_unary_blocked : fast_unary_on<K, fast::route::split> {
 // AVX-512 (scaled_route); the others take their split route there.
 // overlaps_in_avx2, overlaps_in_avx2_16: whether the float loops and the
 // 16-bit loops of AVX2 builds overlap its halves (bulk.hpp, staged;
-// bulk_half.hpp, staged_16), where it has them: set where measured
-// (benchmarks/README.md, A/B studies 24).
+// bulk_half.hpp, staged_16), where it has them; overlap_distance_avx2: how
+// far ahead the AVX2 float loops issue the first half (bulk.hpp,
+// overlap_distance). Set where measured (benchmarks/README.md, A/B studies
+// 24, 25).
 struct fast_k {
   struct flags {
     static constexpr bool plain_without_avx512 = false;
     static constexpr bool overlaps_in_avx2 = true;
     static constexpr bool overlaps_in_avx2_16 = false;
+    static constexpr std::size_t overlap_distance_avx2 = 1;
   };
   // calm_bound: where |x| is at most this, a lane takes the common formulas
   // on the split route (fast_unary_blocked): 85 where the exp argument is
   // -|x| (n >= -123 > kTinyN).
   struct sigmoid : flags {
     static constexpr bool plain_without_avx512 = true;
+    static constexpr std::size_t overlap_distance_avx2 = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::sigmoid<fast::degree, fast::refine, Rt>(x);
