@@ -289,12 +289,13 @@ template <class Op, class B, std::size_t Operands = 1>
 constexpr bool staged() {
   return overlaps_stages<B, overlaps_in_avx2<Op>::value>() && has_stages<Op, B, Operands>::value;
 }
-// How many vectors ahead the float loops issue a staged op's first half
-// (overlapped_vectors): with AVX-512, 2 for the default and fast tiers'
-// kernels (small_stages; the precise ones' large state keeps 1); with AVX2,
-// 2 for the ops that set overlap_distance_avx2 = 2, else 1. As measured
-// (benchmarks/README.md, A/B studies 25: AVX-512 1-8 % faster for the
-// unary kernels; AVX2 3-7 % for the ops that set it, others slower).
+// How many vectors ahead the loops (float and 16-bit) issue a staged op's
+// first half (overlapped_vectors): with AVX-512, 2 for the default and
+// fast tiers' kernels (small_stages; the precise ones' large state keeps
+// 1); with AVX2, 2 for the ops that set overlap_distance_avx2 = 2, else 1.
+// As measured (benchmarks/README.md, A/B studies 25: AVX-512 1-8 % faster
+// for the unary kernels, up to 1.4x in 16-bit loops; AVX2 3-7 % for the
+// ops that set it, others slower).
 template <class Op, class = void>
 struct overlap_distance_avx2 : std::integral_constant<std::size_t, 1> {};
 template <class Op>

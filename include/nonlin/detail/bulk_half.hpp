@@ -476,7 +476,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         const auto put = [&ybuf, start](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA {
           y.store_aligned(ybuf + (j - start));
         };
-        i = overlapped_vectors<W>(op, first, redo, put, i, wend);
+        i = overlapped_vectors<W, overlap_distance<Op, B>()>(op, first, redo, put, i, wend);
       } else if constexpr (Pairs) {
         // A pair per trip: each word loaded once, its two halves widened.
         for (; wend - i >= 2 * W; i += 2 * W) {
@@ -560,7 +560,7 @@ inline void half_loop(Op const& op, Rare const& rare, Out* out, std::size_t n,
         return call_cold(op, load_as_float(in + j)...);
       };
       const auto put = [out](std::size_t j, B const& y) NONLIN_INLINE_LAMBDA { put_from_float<Stream, Even>(out + j, y); };
-      i = overlapped_vectors<W>(op, first, redo, put, i, end);
+      i = overlapped_vectors<W, overlap_distance<Op, B>()>(op, first, redo, put, i, end);
     } else {
       // (As above: a flagged vector leaves the inner loop, stored or not;
       // with Defer, a vector with a rare lane too.)
