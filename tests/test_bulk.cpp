@@ -277,6 +277,45 @@ TYPED_TEST(Bulk, GatedSplitInPlaceOnEitherOperand) {
   }
 }
 
+// A rare lane (|up| > 2^32: the gated kernels' double path, which the
+// overlapped loops defer and redo out of line) at every position of every
+// length, out of place and in place on either operand: the loops' ends,
+// where the last state is finished after the loop, included.
+TYPED_TEST(Bulk, GatedRareLaneAtEveryPositionEqualsScalar) {
+  using T = TypeParam;
+  constexpr std::size_t W = vector_width<T>();
+  const auto functions = nonlin_test::functions_for<T>(nonlin::gated_functions());
+  NONLIN_TEST_SKIP_IF_NONE(functions);
+  const std::size_t max_n = 4 * W + 3;
+  const auto gate0 = make_inputs<T>(max_n, 21);
+  const auto up0 = make_inputs<T>(max_n, 22);
+  for (auto const& g : gated_fns<T, true>(functions)) {
+    std::size_t failures = 0;
+    for (std::size_t n = 1; n <= max_n; ++n) {
+      for (std::size_t r = 0; r < n; ++r) {
+        for (int where = 0; where < 3; ++where) {  // out apart, out == gate, out == up
+          std::vector<T> gate(gate0.begin(), gate0.begin() + static_cast<std::ptrdiff_t>(n));
+          std::vector<T> up(up0.begin(), up0.begin() + static_cast<std::ptrdiff_t>(n));
+          up[r] = T(1e30);
+          if (r + W + 1 < n) up[r + W + 1] = T(-5e9);
+          const std::vector<T> g_in = gate, u_in = up;
+          std::vector<T> apart(n);
+          T* out = where == 0 ? apart.data() : where == 1 ? gate.data() : up.data();
+          g.bulk(gate.data(), up.data(), out, n);
+          for (std::size_t i = 0; i < n; ++i) {
+            const T expect = g.scalar(g_in[i], u_in[i]);
+            if (!same_bits(out[i], expect) && !(out[i] != out[i] && expect != expect) && failures++ < 10)
+              ADD_FAILURE() << g.name << " n=" << n << " rare lane " << r << " out " << where << " gate "
+                            << show(g_in[i]) << " up " << show(u_in[i]) << ": bulk " << show(out[i])
+                            << " != scalar " << show(expect);
+          }
+        }
+      }
+    }
+    EXPECT_EQ(failures, 0u) << g.name;
+  }
+}
+
 // Packed [rows x 2H] -> [rows x H] with padded row strides, both halves.
 template <class T>
 void check_packed(gated_fn<T> const& g, std::size_t rows, std::size_t H, std::size_t in_pad, std::size_t out_pad,
