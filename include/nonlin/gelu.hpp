@@ -128,8 +128,8 @@ struct gelu {
 struct gelu_tanh {
   static constexpr const char* name = "gelu_tanh";
   static constexpr nonlin::tier tier = nonlin::tier::standard;
-  // (AVX2 float loops: the first half two vectors ahead; bulk.hpp.)
-  static constexpr std::size_t overlap_distance_avx2 = 2;
+  // (AVX2 loops: the first half two vectors ahead; bulk.hpp, avx2_ahead.)
+  static constexpr std::size_t avx2_ahead = 2;
   static constexpr double max_ulp_float = 4;
   static constexpr double max_ulp_double = precise::gelu_tanh::max_ulp_double;
 

@@ -97,8 +97,8 @@ struct swish {
 struct silu {
   static constexpr const char* name = "silu";
   static constexpr nonlin::tier tier = nonlin::tier::standard;
-  // (AVX2 float loops: the first half two vectors ahead; bulk.hpp.)
-  static constexpr std::size_t overlap_distance_avx2 = 2;
+  // (AVX2 loops: the first half two vectors ahead; bulk.hpp, avx2_ahead.)
+  static constexpr std::size_t avx2_ahead = 2;
   static constexpr double max_ulp_float = 4;
   static constexpr double max_ulp_double = precise::silu::max_ulp_double;
 

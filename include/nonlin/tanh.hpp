@@ -55,8 +55,8 @@ struct tanh {
 struct tanh {
   static constexpr const char* name = "tanh";
   static constexpr nonlin::tier tier = nonlin::tier::standard;
-  // (AVX2 float loops: the first half two vectors ahead; bulk.hpp.)
-  static constexpr std::size_t overlap_distance_avx2 = 2;
+  // (AVX2 loops: the first half two vectors ahead; bulk.hpp, avx2_ahead.)
+  static constexpr std::size_t avx2_ahead = 2;
   static constexpr double max_ulp_float = 4;
   static constexpr double max_ulp_double = precise::tanh::max_ulp_double;
 

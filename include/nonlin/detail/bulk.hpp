@@ -273,38 +273,33 @@ struct has_stages_n<Op, B, std::index_sequence<K...>,
 template <class Op, class B, std::size_t Operands = 1>
 using has_stages = has_stages_n<Op, B, std::make_index_sequence<Operands>>;
 // Whether op's state between its halves is small: the default and fast
-// tiers' kernels (ops.hpp, overlaps_stages: AVX2 overlaps only those), but
-// those whose op says otherwise by its overlaps_in_avx2 (a kernel that
-// measured no faster overlapped there).
+// tiers' kernels (ops.hpp, overlaps_stages: AVX2 overlaps only those).
 template <class Op, class = void>
 struct small_stages : std::false_type {};
 template <class Op>
 struct small_stages<Op, typename std::enable_if<Op::tier != nonlin::tier::precise>::type> : std::true_type {};
+// How many vectors ahead the loops of AVX2 builds issue op's first half:
+// 0 (not overlapped), 1 or 2, op's avx2_ahead where it sets one (a kernel
+// measured no faster overlapped, or faster two ahead: benchmarks/README.md,
+// A/B studies 24, 25), else 1 for small states and 0 for the others.
 template <class Op, class = void>
-struct overlaps_in_avx2 : small_stages<Op> {};
+struct avx2_ahead : std::integral_constant<std::size_t, small_stages<Op>::value ? 1 : 0> {};
 template <class Op>
-struct overlaps_in_avx2<Op, decltype(void(Op::overlaps_in_avx2))>
-    : std::integral_constant<bool, Op::overlaps_in_avx2> {};
+struct avx2_ahead<Op, decltype(void(Op::avx2_ahead))> : std::integral_constant<std::size_t, Op::avx2_ahead> {};
 template <class Op, class B, std::size_t Operands = 1>
 constexpr bool staged() {
-  return overlaps_stages<B, overlaps_in_avx2<Op>::value>() && has_stages<Op, B, Operands>::value;
+  return overlaps_stages<B, avx2_ahead<Op>::value != 0>() && has_stages<Op, B, Operands>::value;
 }
 // How many vectors ahead the loops (float and 16-bit) issue a staged op's
 // first half (overlapped_vectors): with AVX-512, 2 for the default and
 // fast tiers' kernels (small_stages; the precise ones' large state keeps
-// 1); with AVX2, 2 for the ops that set overlap_distance_avx2 = 2, else 1.
-// As measured (benchmarks/README.md, A/B studies 25: AVX-512 1-8 % faster
-// for the unary kernels, up to 1.4x in 16-bit loops; AVX2 3-7 % for the
-// ops that set it, others slower).
-template <class Op, class = void>
-struct overlap_distance_avx2 : std::integral_constant<std::size_t, 1> {};
-template <class Op>
-struct overlap_distance_avx2<Op, decltype(void(Op::overlap_distance_avx2))>
-    : std::integral_constant<std::size_t, Op::overlap_distance_avx2> {};
+// 1); with AVX2, avx2_ahead. As measured (benchmarks/README.md, A/B
+// studies 25: AVX-512 1-8 % faster for the unary kernels, up to 1.4x in
+// 16-bit loops; AVX2 3-7 % for the ops that set 2, others slower).
 template <class Op, class B>
 constexpr std::size_t overlap_distance() {
   if constexpr (reg_bytes<B>() == 64) return small_stages<Op>::value ? 2 : 1;
-  else if constexpr (reg_bytes<B>() == 32) return overlap_distance_avx2<Op>::value;
+  else if constexpr (reg_bytes<B>() == 32) return avx2_ahead<Op>::value == 2 ? 2 : 1;
   else return 1;
 }
 

@@ -769,9 +769,8 @@ constexpr bool plain_differs_v =
 template <class K, fast::route Rt>
 struct fast_unary_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
-  static constexpr bool overlaps_in_avx2 = K::overlaps_in_avx2;
+  static constexpr std::size_t avx2_ahead = K::avx2_ahead;
   static constexpr bool overlaps_in_avx2_16 = K::overlaps_in_avx2_16;
-  static constexpr std::size_t overlap_distance_avx2 = K::overlap_distance_avx2;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = plain_differs_v<K>;
   template <class V>
@@ -791,9 +790,8 @@ struct fast_unary_on {
 template <class K, fast::route Rt>
 struct fast_gated_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
-  static constexpr bool overlaps_in_avx2 = K::overlaps_in_avx2;
+  static constexpr std::size_t avx2_ahead = K::avx2_ahead;
   static constexpr bool overlaps_in_avx2_16 = K::overlaps_in_avx2_16;
-  static constexpr std::size_t overlap_distance_avx2 = K::overlap_distance_avx2;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = plain_differs_v<K>;
   template <class V>
@@ -825,9 +823,8 @@ struct fast_gated_on {
 template <class K, fast::route Rt>
 struct fast_beta_on {
   static constexpr nonlin::tier tier = nonlin::tier::fast;
-  static constexpr bool overlaps_in_avx2 = K::overlaps_in_avx2;
+  static constexpr std::size_t avx2_ahead = K::avx2_ahead;
   static constexpr bool overlaps_in_avx2_16 = K::overlaps_in_avx2_16;
-  static constexpr std::size_t overlap_distance_avx2 = K::overlap_distance_avx2;
   static constexpr bool exists = true;
   static constexpr bool plain_differs = plain_differs_v<K>;
   double beta;
@@ -907,25 +904,24 @@ struct fast_unary_blocked : fast_unary_on<K, fast::route::split> {
 // Each kernel's flags (defaults in flags, which every kernel derives from):
 // plain_without_avx512: the kernel has a plain route of its own without
 // AVX-512 (scaled_route); the others take their split route there.
-// overlaps_in_avx2, overlaps_in_avx2_16: whether the float loops and the
-// 16-bit loops of AVX2 builds overlap its halves (bulk.hpp, staged;
-// bulk_half.hpp, staged_16), where it has them; overlap_distance_avx2: how
-// far ahead the AVX2 float loops issue the first half (bulk.hpp,
-// overlap_distance). Set where measured (benchmarks/README.md, A/B studies
-// 24, 25).
+// avx2_ahead: how many vectors ahead the float loops of AVX2 builds issue
+// its first half, where it has halves (0: not overlapped; bulk.hpp, staged,
+// overlap_distance; the 16-bit loops take the same distance);
+// overlaps_in_avx2_16: whether the 16-bit loops of AVX2 builds overlap
+// them at all (bulk_half.hpp, staged_16). Set where measured
+// (benchmarks/README.md, A/B studies 24, 25).
 struct fast_k {
   struct flags {
     static constexpr bool plain_without_avx512 = false;
-    static constexpr bool overlaps_in_avx2 = true;
+    static constexpr std::size_t avx2_ahead = 1;
     static constexpr bool overlaps_in_avx2_16 = false;
-    static constexpr std::size_t overlap_distance_avx2 = 1;
   };
   // calm_bound: where |x| is at most this, a lane takes the common formulas
   // on the split route (fast_unary_blocked): 85 where the exp argument is
   // -|x| (n >= -123 > kTinyN).
   struct sigmoid : flags {
     static constexpr bool plain_without_avx512 = true;
-    static constexpr std::size_t overlap_distance_avx2 = 2;
+    static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::sigmoid<fast::degree, fast::refine, Rt>(x);
@@ -946,7 +942,7 @@ struct fast_k {
     }
   };
   struct silu : flags {
-    static constexpr bool overlaps_in_avx2 = false;
+    static constexpr std::size_t avx2_ahead = 0;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::silu<fast::degree, fast::refine, Rt>(x);
@@ -991,7 +987,7 @@ struct fast_k {
     }
   };
   struct gelu_tanh : flags {
-    static constexpr bool overlaps_in_avx2 = false;
+    static constexpr std::size_t avx2_ahead = 0;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::gelu_tanh<fast::degree, fast::refine, Rt>(x);
@@ -1070,7 +1066,7 @@ struct fast_k {
     }
   };
   struct geglu : flags {
-    static constexpr bool overlaps_in_avx2 = false;
+    static constexpr std::size_t avx2_ahead = 0;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::geglu<fast::degree, fast::refine, Rt>(g, u, rare);
