@@ -73,23 +73,30 @@ NONLIN_INLINE V quotient(V const& num, V const& d) noexcept {
   else return detail::div(num, d);
 }
 
-// n = round(a log2e) as a float; e^a = e^r 2^n with r = a - n ln2.
+// n = round(a log2e), as a pow2_index (ops.hpp) and as a float in n; e^a =
+// e^r 2^n with r = a - n ln2.
 template <class V>
-NONLIN_INLINE V exp_index(V const& a) noexcept {
-  return approx_round_product(a, splat<V>(coeffs<float>::log2e));
+NONLIN_INLINE pow2_index<V> exp_index(V const& a, V& n) noexcept {
+  return round_product_index(a, splat<V>(coeffs<float>::log2e), n);
 }
 
 // e^a = p * 2^n for a in [exp_floor, 0] (or NaN), p in [1/sqrt 2, sqrt 2]
 // up to the fit's error: kept apart so that a caller can multiply a factor
 // into p before the (single) rounding of the scaling.
+// (k: n as the ops layer scales by 2^n, pow2_index.)
 template <class V>
 struct expo {
-  V p, n;
+  V p;
+  pow2_index<V> k;
   // p 2^n rounded once, by one factor: for n >= kTinyN (2^n normal, the
   // split route's plain lanes), and for any n on AVX-512, where it is
   // vscalef (the plain route, which only AVX-512 builds have). The
   // kernels scale their products m p the same way, in the same lanes.
-  NONLIN_INLINE V value() const noexcept { return detail::ldexp_normal(p, n); }
+  NONLIN_INLINE V value() const noexcept { return scale_by_index(p, k); }
+  template <int K = 0>
+  NONLIN_INLINE V scaled(V const& m) const noexcept { return scale_by_index<K>(m, k); }
+  NONLIN_INLINE V n() const noexcept { return index_value(k); }
+  NONLIN_INLINE auto n_below(double c) const noexcept { return index_below(k, c); }
 };
 
 // Subnormal results without subnormal operands. On x86 a floating-point
@@ -231,8 +238,9 @@ constexpr double kTinyGelu = -120.0;
 template <int D, class V>
 NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
   expo<V> e;
-  e.n = exp_index(a);
-  e.p = horner(detail::fma(e.n, splat<V>(-0.693147180559945309), a), fast_coeffs<D>::exp);
+  V n;
+  e.k = exp_index(a, n);
+  e.p = horner(detail::fma(n, splat<V>(-0.693147180559945309), a), fast_coeffs<D>::exp);
   return e;
 }
 
@@ -254,7 +262,7 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
 template <int R, bool Plain = false, class V>
 NONLIN_INLINE V sigmoid_tiny(expo<V> const& ex, V const& x) noexcept {
   constexpr int K = standard::K;
-  const V eK = detail::ldexp_normal<K>(ex.p, ex.n);
+  const V eK = ex.template scaled<K>(ex.p);
   const V d = detail::fma(eK, splat<V>(standard::pow2f_v<-K>), V(1));
   const V q = quotient<R>(sign_select(x, eK, splat<V>(standard::pow2f_v<K>)), d);
   if constexpr (Plain) return mul_tiny(q, splat<V>(standard::pow2f_v<-K>));
@@ -268,7 +276,7 @@ template <int R, class V>
 NONLIN_INLINE V times_sigmoid_tiny(expo<V> const& ex, V const& z, V const& m_neg, V const& m) noexcept {
   constexpr int K = standard::K;
   const V down = splat<V>(standard::pow2f_v<-K>);
-  const V eK = detail::ldexp_normal<K>(ex.p, ex.n);
+  const V eK = ex.template scaled<K>(ex.p);
   const V d = detail::fma(eK, down, V(1));
   const V q = quotient<R>(sign_select(z, m_neg * eK, m), d);
   return standard::scale_down_signed(q, sign_select(z, down, V(1)));
@@ -303,7 +311,7 @@ NONLIN_INLINE V sigmoid_stage2(sig_state<V> const& s) noexcept {
   const V& x = s.x;
   const expo<V>& ex = s.ex;
   if constexpr (scaled_route<Rt, V>()) return sigmoid_tiny<R, true>(ex, x);
-  const auto tiny = ex.n < splat<V>(kTinyN);
+  const auto tiny = ex.n_below(kTinyN);
   if (Rt == route::plain || Rt == route::common || (Rt != route::tails && !any_lane(tiny))) {
     const V e = ex.value();  // e^-|x|
     return quotient<R>(sign_select(x, e, V(1)), V(1) + e);  // (x = -0: e = 1)
@@ -312,12 +320,12 @@ NONLIN_INLINE V sigmoid_stage2(sig_state<V> const& s) noexcept {
   // Without an FMA: the plain formulas in the lanes with n >= kTinyN, and
   // with n = -64 in the tiny ones (|x| > 86, where 1 + e is 1 either way,
   // and so 1/(1 + e) on every target); there ldexp_tiny where x < 0.
-  const V e = detail::ldexp_normal(ex.p, detail::select(tiny, V(-64.0f), ex.n));
+  const V e = detail::ldexp_normal(ex.p, detail::select(tiny, V(-64.0f), ex.n()));
   // (The numerator chosen by x < 0 here, the same where x = -0 since e = 1
   // there: a second sign_select of x would let GCC 12 share its sign-bit
   // compare between the two paths, one operation more on the common one.)
   const auto neg = x < V(0);
-  return detail::select(tiny & neg, ldexp_tiny(ex.p, ex.n), quotient<R>(detail::select(neg, e, V(1)), V(1) + e));
+  return detail::select(tiny & neg, ldexp_tiny(ex.p, ex.n()), quotient<R>(detail::select(neg, e, V(1)), V(1) + e));
 }
 template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V sigmoid(V const& x) noexcept {
@@ -343,18 +351,17 @@ NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
 // operand of a division is slow there).
 template <int R, bool Wide, class V>
 NONLIN_INLINE V times_sigmoid_gated(expo<V> const& ex, V const& z, V const& m_neg, V const& m) noexcept {
-  const auto tiny = ex.n < splat<V>(kTinyN);
+  const auto tiny = ex.n_below(kTinyN);
   V num, d;
   if constexpr (Wide) {
-    const V nk = ex.n + detail::select(tiny, V(120.0f), V(0.0f));
     const V down = detail::select(tiny, splat<V>(standard::pow2f_v<-120>), V(1.0f));
-    num = mul_tiny(detail::ldexp_normal(m_neg * ex.p, nk), down);
-    d = detail::fma(detail::ldexp_normal(ex.p, nk), down, V(1));
+    num = mul_tiny(scale_by_index_where<120>(m_neg * ex.p, ex.k, tiny), down);
+    d = detail::fma(scale_by_index_where<120>(ex.p, ex.k, tiny), down, V(1));
   } else {
     constexpr int K = standard::KG;
     const V down = splat<V>(standard::pow2f_v<-K>);
-    num = mul_tiny(detail::ldexp_normal<K>(m_neg * ex.p, ex.n), down);
-    d = detail::fma(detail::ldexp_normal<K>(ex.p, ex.n), down, V(1));
+    num = mul_tiny(ex.template scaled<K>(m_neg * ex.p), down);
+    d = detail::fma(ex.template scaled<K>(ex.p), down, V(1));
   }
   const auto neg = z < V(0);
   const V q = quotient<R>(detail::select(neg, detail::select(tiny, m, num), m), d);
@@ -384,10 +391,10 @@ NONLIN_INLINE V times_sigmoid_gated(expo<V> const& ex, V const& z, V const& m_ne
 template <int R, route Rt, bool SignBit = true, bool ShareE = false, class V>
 NONLIN_INLINE V times_sigmoid_rest(expo<V> const& ex, V const& m, V const& m_neg, V const& z) noexcept {
   constexpr bool share = ShareE && splits<Rt>();
-  const auto tiny = ex.n < splat<V>(kTinyN);
+  const auto tiny = ex.n_below(kTinyN);
   if (common_formulas<Rt, V>(tiny)) {
     const V e = ex.value();
-    const V num = share ? mul_tiny(m_neg, e) : detail::ldexp_normal(m_neg * ex.p, ex.n);
+    const V num = share ? mul_tiny(m_neg, e) : ex.scaled(m_neg * ex.p);
     return quotient<R>(numerator<SignBit>(z, num, m), V(1) + e);
   }
   // (Not swish and the gated kernels: their m_neg p 2^n can be subnormal in
@@ -404,14 +411,14 @@ NONLIN_INLINE V times_sigmoid_rest(expo<V> const& ex, V const& m, V const& m_neg
   // beyond 2^32; swish's floor, -170, reaches n = -246, the gated kernels'
   // -132 n = -190; silu's and gelu_tanh's n >= -159 are never raised).
   // (In the tiny lanes 1 + 2^-64 p is 1, and so is its reciprocal.)
-  const V nc = detail::select(tiny, V(-64.0f), ex.n);
+  const V nc = detail::select(tiny, V(-64.0f), ex.n());
   const V e = detail::ldexp_normal(ex.p, nc);
   const auto neg = z < V(0);
   const V num = share ? mul_tiny(m_neg, e) : detail::ldexp_normal(m_neg * ex.p, nc);
   // (Chosen by z < 0, as in sigmoid: where z = -0 the two numerators agree
   // for the SignBit callers.)
   const V plain = quotient<R>(detail::select(neg, num, m), V(1) + e);
-  return detail::select(tiny & neg, ldexp_tiny(m_neg * ex.p, max_keep_nan(ex.n, V(-215.0f))), plain);
+  return detail::select(tiny & neg, ldexp_tiny(m_neg * ex.p, max_keep_nan(ex.n(), V(-215.0f))), plain);
 }
 template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, bool ShareE = false, class V>
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
@@ -521,7 +528,8 @@ struct exp_of_minus_half<D, std::index_sequence<I...>> {
 // the bulk loops overlap across vectors (bulk.hpp, staged).
 template <class V>
 struct gelu_state {
-  V x, up, mt, pg, n;
+  V x, up, mt, pg;
+  pow2_index<V> k;  // n
 };
 template <int D, int R, bool Gated, class V>
 NONLIN_INLINE gelu_state<V> gelu_stage1(V const& x, V const& up) noexcept {
@@ -531,8 +539,9 @@ NONLIN_INLINE gelu_state<V> gelu_stage1(V const& x, V const& up) noexcept {
   s.up = up;
   s.mt = max_keep_nan(neg_abs(x), splat<V>(-(Gated ? fast_geglu_end : fast_gelu_end)));  // -t
   const V t2 = s.mt * s.mt;
-  s.n = approx_round_product(t2, splat<V>(-0.5 * C::log2e));
-  const V r2 = detail::fma(s.n, splat<V>(2.0 * 0.693147180559945309), t2);  // -2r
+  V n;
+  s.k = round_product_index(t2, splat<V>(-0.5 * C::log2e), n);
+  const V r2 = detail::fma(n, splat<V>(2.0 * 0.693147180559945309), t2);  // -2r
   const V p = horner(r2, exp_of_minus_half<D>::c);
   const V u = rcp<R>(splat<V>(fast_gelu_shift) - s.mt);
   s.pg = p * horner(u, fast_coeffs<D>::gelu_tail);
@@ -544,7 +553,7 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
   const V& up = s.up;
   const V& mt = s.mt;
   const V& pg = s.pg;
-  const V& n = s.n;
+  const pow2_index<V>& k = s.k;
   V m_neg, m_pos;
   if constexpr (Gated) {
     m_neg = (up * mt) * pg;
@@ -560,10 +569,10 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
   // wherever n < 0 (t > 0.83), so both round once. Not geglu: a small up
   // can make (up (-t) pg) 2^n subnormal.
   constexpr bool share = !Gated && splits<Rt>();
-  const auto tiny = n < splat<V>(share ? kTinyGelu : kTinyN);
+  const auto tiny = index_below(k, share ? kTinyGelu : kTinyN);
   if (common_formulas<Rt, V>(tiny)) {
-    const V p = detail::ldexp_normal(pg, n);  // (as expo::value)
-    const V neg_result = share ? mul_tiny(mt, p) : detail::ldexp_normal(m_neg, n);
+    const V p = scale_by_index(pg, k);  // (as expo::value)
+    const V neg_result = share ? mul_tiny(mt, p) : scale_by_index(m_neg, k);
     return sign_select(x, neg_result, m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
   }
   // (geglu: not with AVX-512, whose split route runs on CPUs without the
@@ -581,8 +590,8 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
     // P is normal, to 1 where it is not.
     constexpr int K = Gated ? standard::KG : standard::K;
     const V down = splat<V>(standard::pow2f_v<-K>);
-    const V pK = detail::ldexp_normal<K>(pg, n);
-    const V neg_q = detail::ldexp_normal<K>(m_neg, n), pos_q = m_pos * detail::fnma(pK, down, V(1));
+    const V pK = scale_by_index<K>(pg, k);
+    const V neg_q = scale_by_index<K>(m_neg, k), pos_q = m_pos * detail::fnma(pK, down, V(1));
     if constexpr (Gated) {
       // (By x < 0, as below, not by the sign bit: GCC 12 then turned the
       // common path's blend on x into a compare and a blend. Where x = -0
@@ -597,6 +606,7 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
   // = -64 in the tiny ones: where x >= 0, 1 - P is 1 either way),
   // ldexp_tiny in the tiny lanes where x < 0.
   // (Chosen by x < 0, as in sigmoid: where x = -0 both are (-0) up.)
+  const V n = index_value(k);
   const V nc = detail::select(tiny, V(-64.0f), n);
   const auto neg = x < V(0);
   const V p = detail::ldexp_normal(pg, nc);

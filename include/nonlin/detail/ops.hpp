@@ -985,6 +985,76 @@ NONLIN_INLINE V approx_round_product(V const& a, V const& b) noexcept {
   return detail::fma(a, b, shifter) - shifter;
 }
 
+// n = round(a * b) as approx_round_product gives it, held as the target
+// scales by 2^n best: on AVX-512 n itself (vscalef); in the other builds
+// with an FMA t = fma(a, b, shifter + bias), whose low mantissa bits are
+// n + bias, so that 2^(n+K) is t's bits (plus K) shifted into the exponent
+// field, without ldexp_normal's add of the bias; without an FMA n. For b
+// = log2e or -log2e/2 (an odd significand, a float b = m 2^-e) and |a| <
+// 2^21 it is approx_round_product's n: a * b + shifter + bias rounds at the
+// same place as a * b + shifter, and the two could differ only where a * b
+// is a half-integer, which for an odd m needs |a| >= 2^22 (tests/test_ops).
+template <class V>
+struct pow2_index {
+  static constexpr bool biased = !is_avx512_batch<V>() && has_fma;
+  static constexpr double offset = biased ? fp<scalar_t<V>>::shifter + fp<scalar_t<V>>::bias : 0.0;
+  V rep;  // n, or n + shifter + bias (biased)
+};
+
+// round(a * b) as a pow2_index, and as a float in n.
+template <class V>
+NONLIN_INLINE pow2_index<V> round_product_index(V const& a, V const& b, V& n) noexcept {
+  if constexpr (pow2_index<V>::biased) {
+    const V m = splat<V>(pow2_index<V>::offset);
+    const V t = detail::fma(a, b, m);
+    n = t - m;  // exact
+    return {t};
+  } else {
+    n = approx_round_product(a, b);
+    return {n};
+  }
+}
+
+// n itself, as a float.
+template <class V>
+NONLIN_INLINE V index_value(pow2_index<V> const& k) noexcept {
+  if constexpr (pow2_index<V>::biased) return k.rep - splat<V>(pow2_index<V>::offset);
+  else return k.rep;
+}
+
+// The lanes where n < c, for an integral c (the biased compare is exact).
+template <class V>
+NONLIN_INLINE auto index_below(pow2_index<V> const& k, double c) noexcept {
+  return k.rep < splat<V>(c + pow2_index<V>::offset);
+}
+
+// v * 2^(n+K) rounded once, as ldexp_normal<K>(v, n): for integral n + K
+// in [-126, 127] (any n + K on AVX-512), or v = 0 or NaN.
+template <int K = 0, class V>
+NONLIN_INLINE V scale_by_index(V const& v, pow2_index<V> const& k) noexcept {
+  if constexpr (pow2_index<V>::biased) {
+    using T = scalar_t<V>;
+    bits_t<V> b = to_bits(k.rep);
+    if constexpr (K != 0) b = b + bits_t<V>(static_cast<typename int_of<T>::type>(K));
+    return mul_tiny(v, from_bits<V>(shl(b, fp<T>::mant_bits)));
+  } else {
+    return ldexp_normal<K>(v, k.rep);
+  }
+}
+
+// v * 2^(n+E) in the lanes of mask m, v * 2^n in the others, rounded once
+// (as scale_by_index).
+template <int E, class V, class M>
+NONLIN_INLINE V scale_by_index_where(V const& v, pow2_index<V> const& k, M const& m) noexcept {
+  if constexpr (pow2_index<V>::biased) {
+    using T = scalar_t<V>;
+    const bits_t<V> b = to_bits(k.rep) + mask_bits(m, static_cast<typename int_of<T>::type>(E));
+    return mul_tiny(v, from_bits<V>(shl(b, fp<T>::mant_bits)));
+  } else {
+    return ldexp_normal(v, k.rep + detail::select(m, V(scalar_t<V>(E)), V(scalar_t<V>(0))));
+  }
+}
+
 // --------------------------------------------- rare lanes out of the loop --
 // Whether the bulk loops take a vector with a lane for its kernel's cold
 // call out of their hot loop (bulk.hpp, whole_vectors): on AArch64, whose
