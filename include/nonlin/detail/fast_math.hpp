@@ -454,8 +454,10 @@ NONLIN_INLINE sig2_state<V> swish_stage1(V const& x, V const& beta) noexcept {
 template <int R, route Rt, class V>
 NONLIN_INLINE V swish_stage2(sig2_state<V> const& s) noexcept {
   const V& x = s.x;
+  // (x clamped to [-2^64, 2^64], NaN kept: the ops' max and min, two
+  // operations.)
   const V big = splat<V>(18446744073709551616.0);  // 2^64
-  const V m = detail::select(detail::abs(x) > big, detail::copysign(big, x), x);
+  const V m = min_keep_nan(max_keep_nan(x, splat<V>(-18446744073709551616.0)), big);
   return times_sigmoid_rest<R, Rt, false>(s.ex, x, m, s.w);
 }
 template <int D = degree, int R = refine, route Rt = route::split, class V>
