@@ -8,7 +8,8 @@
 // slow (hi + lo pairs, corrected divisions, the two-step power of two):
 //   * e^r on |r| <= ln2/2 by a polynomial of degree D (fast_coeffs<D>);
 //   * a one-constant argument reduction r = a - n ln2, n from the ops
-//     layer's approx_round_product;
+//     layer's round_product_index (approx_round_product's n, kept as the
+//     target scales by 2^n: pow2_index);
 //   * 1/d from the ops layer's approx_rcp followed by R Newton steps, and
 //     num/d as num times that where approx_rcp is an estimate (AVX-512),
 //     else as one division (quotient).
