@@ -93,7 +93,7 @@ struct expo {
   // split route's plain lanes), and for any n on AVX-512, where it is
   // vscalef (the plain route, which only AVX-512 builds have). The
   // kernels scale their products m p the same way, in the same lanes.
-  NONLIN_INLINE V value() const noexcept { return scale_by_index(p, k); }
+  NONLIN_INLINE V value() const noexcept { return scaled(p); }
   template <int K = 0>
   NONLIN_INLINE V scaled(V const& m) const noexcept { return scale_by_index<K>(m, k); }
   NONLIN_INLINE V n() const noexcept { return index_value(k); }
@@ -355,9 +355,10 @@ NONLIN_INLINE V times_sigmoid_gated(expo<V> const& ex, V const& z, V const& m_ne
   const auto tiny = ex.n_below(kTinyN);
   V num, d;
   if constexpr (Wide) {
+    const pow2_index<V> k = index_plus(ex.k, detail::select(tiny, V(120.0f), V(0.0f)));
     const V down = detail::select(tiny, splat<V>(standard::pow2f_v<-120>), V(1.0f));
-    num = mul_tiny(scale_by_index_where<120>(m_neg * ex.p, ex.k, tiny), down);
-    d = detail::fma(scale_by_index_where<120>(ex.p, ex.k, tiny), down, V(1));
+    num = mul_tiny(scale_by_index(m_neg * ex.p, k), down);
+    d = detail::fma(scale_by_index(ex.p, k), down, V(1));
   } else {
     constexpr int K = standard::KG;
     const V down = splat<V>(standard::pow2f_v<-K>);

@@ -1042,17 +1042,11 @@ NONLIN_INLINE V scale_by_index(V const& v, pow2_index<V> const& k) noexcept {
   }
 }
 
-// v * 2^(n+E) in the lanes of mask m, v * 2^n in the others, rounded once
-// (as scale_by_index).
-template <int E, class V, class M>
-NONLIN_INLINE V scale_by_index_where(V const& v, pow2_index<V> const& k, M const& m) noexcept {
-  if constexpr (pow2_index<V>::biased) {
-    using T = scalar_t<V>;
-    const bits_t<V> b = to_bits(k.rep) + mask_bits(m, static_cast<typename int_of<T>::type>(E));
-    return mul_tiny(v, from_bits<V>(shl(b, fp<T>::mant_bits)));
-  } else {
-    return ldexp_normal(v, k.rep + detail::select(m, V(scalar_t<V>(E)), V(scalar_t<V>(0))));
-  }
+// n + e for integral e with n + e in the range above: the same sum in
+// either form (the biased t + e is exact: t's ulp is 1).
+template <class V>
+NONLIN_INLINE pow2_index<V> index_plus(pow2_index<V> const& k, V const& e) noexcept {
+  return {k.rep + e};
 }
 
 // --------------------------------------------- rare lanes out of the loop --
