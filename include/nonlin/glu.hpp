@@ -280,8 +280,8 @@ struct geglu_tanh {
 /// Packed default: gate_half::second, so apply_packed(glu{}, ...) equals
 /// PyTorch F.glu(x, dim=-1) = x[..., :H] * sigmoid(x[..., H:]).
 /// float: up itself over sigmoid's scaled denominator (1 + e^-gate) 2^-80,
-/// one rounding of each before the final scaling, so the bound holds for
-/// every (gate, up) pair.
+/// the quotient rounded once before the final scaling, so the bound holds
+/// for every (gate, up) pair.
 /// Tier: standard (the default). Types: as sigmoid.
 /// Bound: float 5 ULP for every pair where the target has an FMA; double,
 /// and float without an FMA: act(gate) up with the precise act

@@ -45,7 +45,7 @@ struct sigmoid {
 /// nonlin::sigmoid: sigmoid(x) = 1 / (1 + e^-x), the default tier.
 ///
 /// float: 1/(1 + e^-x), with e^-x = 2^k (1 + s) (degree-6 exp, two-constant
-/// reduction) and 1 + e^-x rounded once from 1 + 2^k and 2^k s; one
+/// reduction) and 1 + e^-x as 2^k + fma(2^k, s, 1); one
 /// division; results in the subnormal range rounded once, without a
 /// subnormal intermediate. Always in [0, 1].
 /// Tier: standard (the default). Types: float, double,

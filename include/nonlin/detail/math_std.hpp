@@ -118,12 +118,15 @@ NONLIN_INLINE exp_k<V> exp_neg_k(V const& a, V const& alo = V(0.0f)) noexcept {
   else return {exp_poly5(r), pow2_of_magic(t)};
 }
 
-// (1 + e^-x) 2^-KK, for x clamped by the caller so that 2^(k - KK) and
-// 2^(KK - k) are normal: e^-x = 2^k (1 + s), k = round(-x log2e), s =
-// e^r - 1 by its polynomial (1 + s is never rounded). The sum is rounded
-// once: 2^-KK + 2^(k - KK) is exact for k <= 23; for k >= 24 it rounds to
-// 2^(k - KK), and the lost 2^-KK joins s as 2^-k (s + 2^-k rounds at the
-// ulp of s, far below that of the sum). Branch-free: lost is 0 for k <= 23.
+// (1 + e^-x) 2^-KK, for x clamped by the caller so that 2^(k - KK) is
+// normal: e^-x = 2^k (1 + s), k = round(-x log2e), s = e^r - 1 by its
+// polynomial (1 + s is never rounded), and the sum as 2^(k - KK) +
+// fma(2^(k - KK), s, 2^-KK): two roundings, the first at most half the
+// sum's ulp (the default sigmoid's maximum over every float:
+// tests/accuracy-default.md). The single rounding of fma(2^(k - KK), s,
+// 2^-KK + 2^(k - KK)) holds only for k <= 23, where that addend is exact;
+// its correction for k >= 24 took four more operations (benchmarks/
+// README.md, A/B studies 27).
 template <int KK, class V>
 NONLIN_INLINE V one_plus_exp_scaled(V const& xc) noexcept {
   constexpr double magic = kMagic + 127 - KK;
@@ -133,10 +136,7 @@ NONLIN_INLINE V one_plus_exp_scaled(V const& xc) noexcept {
   r = detail::fma(n, splat<V>(-C::ln2_lo), r);
   const V s = r * horner_at<1>(r, C::exp6);          // e^r - 1
   const V sK = pow2_of_magic(t);                     // 2^(k - KK)
-  const V one = sK + splat<V>(pow2f_v<-KK>);
-  const V lost = splat<V>(pow2f_v<-KK>) - (one - sK);  // 0, or 2^-KK for k >= 24
-  const V inv = from_bits<V>(bits_sub<V>(ibits<V>(254 << 23), to_bits(sK)));  // 2^(KK - k)
-  return detail::fma(sK, detail::fma(lost, inv, s), one);
+  return sK + detail::fma(sK, s, splat<V>(pow2f_v<-KK>));
 }
 
 // q * 2^-K rounded once for q >= 0 (or NaN), subnormal results included.
