@@ -159,6 +159,11 @@ TYPED_TEST(Ops, ExactOpsMatchTheirPortableDefinitions) {
   expect_identical("copysign", on_batches(a, b, c, [](auto x, auto y, auto) { return d::copysign(x, y); }), p, a, b,
                    c);
 
+  // or_sign: its operand's sign bit clear (here |a|, NaNs included).
+  for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::or_sign(std::fabs(a[i]), b[i]);
+  expect_identical("or_sign", on_batches(a, b, c, [](auto x, auto y, auto) { return d::or_sign(d::abs(x), y); }), p,
+                   a, b, c);
+
   for (std::size_t i = 0; i < a.size(); ++i) p[i] = d::neg_abs(a[i]);
   expect_identical("neg_abs", on_batches(a, b, c, [](auto x, auto, auto) { return d::neg_abs(x); }), p, a, b, c);
 

@@ -44,8 +44,8 @@ struct tanh {
 
 /// nonlin::tanh: tanh(x), the default tier.
 ///
-/// float: -sign(x) q/(2 + q), q = e^-2|x| - 1 evaluated as 2^n (e^(2h) - 1)
-/// + (2^n - 1) with its own polynomial, so it keeps its relative accuracy
+/// float: sign(x) q/(2 - q), q = 1 - e^-2|x| evaluated as (1 - 2^n) - 2^n
+/// (e^(2h) - 1) with its own polynomial, so it keeps its relative accuracy
 /// at 0; |x| clamped at 9.1, where tanh has rounded to 1.
 /// Tier: standard (the default). Types: float, double,
 /// xsimd::batch<float|double, A>.

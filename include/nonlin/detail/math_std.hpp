@@ -239,8 +239,8 @@ NONLIN_INLINE V silu(V const& x) noexcept {
   return silu_stage2(silu_stage1(x));
 }
 
-// tanh(x) = copysign(q/(2 + q), x), q = e^-2|x| - 1 = 2^n (e^(2hr) - 1) +
-// (2^n - 1), with e^(2hr) - 1 by its own polynomial (no cancellation near
+// tanh(x) = copysign(q/(2 - q), x), q = 1 - e^-2|x| = (1 - 2^n) - 2^n
+// (e^(2hr) - 1), with e^(2hr) - 1 by its own polynomial (no cancellation near
 // 0). |x| is clamped at 9.1 (tanh rounds to 1 from 9.011 on): nothing is
 // subnormal. The reduction runs on h = -|x|: n = round(2h log2e), hr = h -
 // n ln2/2, one constant (|n| <= 27).
@@ -263,9 +263,10 @@ NONLIN_INLINE tanh_state<V> tanh_stage1(V const& x) noexcept {
 }
 template <class V>
 NONLIN_INLINE V tanh_stage2(tanh_state<V> const& st) noexcept {
-  const V s = pow2_of_magic(st.t);                  // 2^n
-  const V q = detail::fma(s, st.em1, s - V(1.0f));  // e^-2|x| - 1 <= 0
-  return detail::copysign(detail::div(q, q + V(2.0f)), st.x);
+  const V s = pow2_of_magic(st.t);                     // 2^n
+  const V q = detail::fnma(s, st.em1, V(1.0f) - s);   // 1 - e^-2|x| >= 0
+  // (tanh |x| has its sign bit clear, +0 at x = +-0: or_sign, not copysign.)
+  return or_sign(detail::div(q, V(2.0f) - q), st.x);
 }
 template <class V>
 NONLIN_INLINE V tanh(V const& x) noexcept {

@@ -190,6 +190,13 @@ NONLIN_INLINE T copysign(T x, T s) noexcept {
   return std::copysign(x, s);
 }
 
+// v with the sign bit of s, for v whose sign bit is clear (or a NaN):
+// copysign without clearing v's sign bit first.
+template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
+NONLIN_INLINE T or_sign(T v, T s) noexcept {
+  return std::copysign(v, s);
+}
+
 // -|x|.
 template <class T, class = typename std::enable_if<std::is_floating_point<T>::value>::type>
 NONLIN_INLINE T neg_abs(T x) noexcept {
@@ -366,6 +373,15 @@ NONLIN_INLINE xsimd::batch<T, A> copysign(xsimd::batch<T, A> const& x, xsimd::ba
   }
 #endif
   return xsimd::copysign(x, s);
+}
+
+// v | (s & sign) for v whose sign bit is clear (or a NaN): two
+// operations, one fewer than xsimd's copysign; AVX-512: copysign's one
+// vpternlog.
+template <class T, class A>
+NONLIN_INLINE xsimd::batch<T, A> or_sign(xsimd::batch<T, A> const& v, xsimd::batch<T, A> const& s) noexcept {
+  if constexpr (reg_bytes<xsimd::batch<T, A>>() == 64) return detail::copysign(v, s);
+  else return v | (s & xsimd::batch<T, A>(T(-0.0)));
 }
 
 // -|x| by setting the sign bit (one operation).
