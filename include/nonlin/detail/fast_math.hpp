@@ -168,8 +168,9 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // vector, and the vectors with a tiny lane take second formulas that rely
 // on the flag: one formula whose subnormal products are mul_tiny's, with
 // the split route's bits in every lane. Sigmoid takes its one formula
-// (sigmoid_tiny) in every vector, without the test; swish, glu, swiglu
-// and geglu_tanh their second formulas with one mul_tiny
+// (sigmoid_tiny) in every vector, without the test, and so do glu and
+// swiglu (glu_one_formula, every build without AVX-512); swish and
+// geglu_tanh their second formulas with one mul_tiny
 // (times_sigmoid_gated) for the split route's integer construction. The
 // other kernels take their split route there (fast_k,
 // plain_without_avx512): the one formula of silu, gelu and gelu_tanh in
@@ -340,7 +341,8 @@ NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
   else return detail::select(z < V(0), neg, pos);
 }
 
-// The second formulas of swish, glu, swiglu and geglu_tanh on the plain
+// The second formulas of swish and geglu_tanh (and of glu and swiglu in
+// AVX-512 builds, which do not take this route) on the plain
 // route without AVX-512 (scaled_route: an FMA that takes subnormals at full
 // speed): the plain formulas' bits in one formula. The numerator m_neg p
 // 2^n rounded once, for every n, as mul_tiny of the exact (m_neg p)
@@ -646,6 +648,46 @@ constexpr double gated_floor = -132.0;
 // slower in the loops that do not overlap them (benchmarks/README.md, A/B
 // studies 24).
 
+// glu's one formula, in the builds with an FMA but without AVX-512 (AVX2,
+// NEON; and their scalar calls): up over (1 + e^-g) 2^-KG, the default
+// glu's construction (standard::one_plus_exp_scaled) with the fast tier's
+// exp (degree D, one-constant reduction), then the quotient scaled by
+// 2^-KG, rounded once (standard::scale_down_any: integer operations where
+// it is subnormal, on the split route). g clamped to [-132, 31] (below,
+// |up sigmoid(g)| < 2^-158 for |up| <= 2^32; from 31 on, up sigmoid(g)
+// rounds to up): every intermediate normal, no test per vector on the
+// plain route, whatever the data. (AVX-512 keeps times_sigmoid: its
+// vscalef and rcp14 make that one shorter.)
+template <class V>
+constexpr bool glu_one_formula() {
+  return !avx512_build && has_fma;
+}
+template <class V>
+struct glu_state {
+  V x, w, d;  // (as sig2_state: x the gate, w up)
+};
+template <int D, class V>
+NONLIN_INLINE V glu_denominator(V const& zc) noexcept {
+  constexpr int K = standard::KG;
+  constexpr double magic = standard::kMagic + 127 - K;
+  const V t = detail::fma(zc, splat<V>(-coeffs<float>::log2e), splat<V>(magic));
+  const V n = t - splat<V>(magic);
+  const V r = detail::fnms(n, splat<V>(0.693147180559945309), zc);  // -z - n ln2
+  const V s = r * horner_at<1>(r, fast_coeffs<D>::exp);                // e^r - 1
+  const V sK = standard::pow2_of_magic(t);                              // 2^(k - K)
+  return sK + detail::fma(sK, s, splat<V>(standard::pow2f_v<-K>));
+}
+// w 2^-KG rounded once: on the split route, integer operations only in a
+// vector with a lane below 2^(KG-126) (elsewhere the product is exact).
+template <route Rt, class V>
+NONLIN_INLINE V scale_down_gated(V const& w) noexcept {
+  const V down = splat<V>(standard::pow2f_v<-standard::KG>);
+  if constexpr (Rt == route::plain) return mul_tiny(w, down);
+  const auto tiny = detail::abs(w) < splat<V>(standard::pow2f_v<standard::KG - 126>);
+  if (!any_lane(tiny)) return w * down;
+  return standard::scale_down_any(w, down, tiny);
+}
+
 // glu(g, up) = up sigmoid(g).
 // (Rare: standard::rare_now or rare_defer, as there.)
 template <class V, class Rare>
@@ -655,18 +697,28 @@ NONLIN_INLINE V glu_rare_lanes(V y, V const& g, V const& up, Rare const& rare) n
   else if (any_lane(big)) y = standard::fix_lanes(y, g, up, big, standard::glu_rare);
   return y;
 }
-template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
-NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
-  return glu_rare_lanes(times_sigmoid<D, R, Rt>(up, up, g, splat<V>(gated_floor)), g, up, rare);
-}
 template <int D, class V>
-NONLIN_INLINE sig2_state<V> glu_stage1(V const& g, V const& up) noexcept {
-  return {g, up, exp_neg<D>(max_keep_nan(neg_abs(g), splat<V>(gated_floor)))};
+NONLIN_INLINE auto glu_stage1(V const& g, V const& up) noexcept {
+  if constexpr (glu_one_formula<V>()) {
+    const V gc = min_keep_nan(max_keep_nan(g, splat<V>(gated_floor)), V(31.0f));
+    return glu_state<V>{g, up, glu_denominator<D>(gc)};
+  } else {
+    return sig2_state<V>{g, up, exp_neg<D>(max_keep_nan(neg_abs(g), splat<V>(gated_floor)))};
+  }
+}
+template <int R, route Rt, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V glu_stage2(glu_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+  return glu_rare_lanes(scale_down_gated<Rt>(detail::div(s.w, s.d)), s.x, s.w, rare);
 }
 template <int R, route Rt, class V, class Rare = standard::rare_now>
 NONLIN_INLINE V glu_stage2(sig2_state<V> const& s, Rare const& rare = Rare{}) noexcept {
   const V y = times_sigmoid_rest<R, Rt>(s.ex, s.w, s.w, s.x);
   return glu_rare_lanes(y, s.x, s.w, rare);
+}
+template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
+  if constexpr (glu_one_formula<V>()) return glu_stage2<R, Rt>(glu_stage1<D>(g, up), rare);
+  else return glu_rare_lanes(times_sigmoid<D, R, Rt>(up, up, g, splat<V>(gated_floor)), g, up, rare);
 }
 
 // swiglu(g, up) = (up g) sigmoid(beta g); Beta1: beta = 1 (LLaMA's), no
@@ -690,16 +742,14 @@ NONLIN_INLINE V swiglu_rare_lanes(V y, V const& g, V const& up, V const& m, V co
   }
   return y;
 }
-template <bool Beta1, int D = degree, int R = refine, route Rt = route::split, class V,
-          class Rare = standard::rare_now>
-NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare = Rare{}) noexcept {
-  const V m = up * g;
-  const V y = times_sigmoid<D, R, Rt>(m, m, Beta1 ? g : beta * g, splat<V>(gated_floor));
-  return swiglu_rare_lanes<Beta1>(y, g, up, m, beta, rare);
-}
 template <bool Beta1, int D, class V>
 NONLIN_INLINE auto swiglu_stage1(V const& g, V const& up, V const& beta) noexcept {
-  if constexpr (Beta1) {
+  if constexpr (glu_one_formula<V>()) {
+    // (glu's one formula with z = beta g and the numerator up g.)
+    const V z = Beta1 ? g : beta * g;
+    const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
+    return glu_state<V>{g, up, glu_denominator<D>(zc)};
+  } else if constexpr (Beta1) {
     (void)beta;
     return sig2_state<V>{g, up, exp_neg<D>(max_keep_nan(neg_abs(g), splat<V>(gated_floor)))};
   } else {
@@ -719,6 +769,22 @@ template <bool Beta1, int R, route Rt, class S, class V, class Rare = standard::
 NONLIN_INLINE V swiglu_stage2(S const& s, V const& beta, Rare const& rare = Rare{}) noexcept {
   const V m = s.w * s.x;
   return swiglu_rare_lanes<Beta1>(times_sigmoid_rest<R, Rt>(s.ex, m, m, exp_source(s)), s.x, s.w, m, beta, rare);
+}
+template <bool Beta1, int R, route Rt, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V swiglu_stage2(glu_state<V> const& s, V const& beta, Rare const& rare = Rare{}) noexcept {
+  const V m = s.w * s.x;
+  return swiglu_rare_lanes<Beta1>(scale_down_gated<Rt>(detail::div(m, s.d)), s.x, s.w, m, beta, rare);
+}
+template <bool Beta1, int D = degree, int R = refine, route Rt = route::split, class V,
+          class Rare = standard::rare_now>
+NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare = Rare{}) noexcept {
+  if constexpr (glu_one_formula<V>()) {
+    return swiglu_stage2<Beta1, R, Rt>(swiglu_stage1<Beta1, D>(g, up, beta), beta, rare);
+  } else {
+    const V m = up * g;
+    const V y = times_sigmoid<D, R, Rt>(m, m, Beta1 ? g : beta * g, splat<V>(gated_floor));
+    return swiglu_rare_lanes<Beta1>(y, g, up, m, beta, rare);
+  }
 }
 
 // geglu(g, up) = up gelu(g), t clamped at fast_geglu_end: beyond it
@@ -1040,11 +1106,11 @@ struct fast_k {
       return fast::glu<fast::degree, fast::refine, Rt>(g, u, rare);
     }
     template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
-    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& g, V const& u) noexcept {
+    static NONLIN_INLINE auto stage1(V const& g, V const& u) noexcept {
       return fast::glu_stage1<fast::degree>(g, u);
     }
-    template <fast::route Rt, class V, class Rare = standard::rare_now>
-    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+    template <fast::route Rt, class S, class Rare = standard::rare_now>
+    static NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) noexcept {
       return fast::glu_stage2<fast::refine, Rt>(s, rare);
     }
   };
@@ -1056,11 +1122,12 @@ struct fast_k {
       return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, V(1.0f), rare);
     }
     template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
-    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& g, V const& u) noexcept {
+    static NONLIN_INLINE auto stage1(V const& g, V const& u) noexcept {
       return fast::swiglu_stage1<true, fast::degree>(g, u, V(1.0f));
     }
-    template <fast::route Rt, class V, class Rare = standard::rare_now>
-    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+    template <fast::route Rt, class S, class Rare = standard::rare_now>
+    static NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) noexcept {
+      using V = decltype(s.x + s.w);
       return fast::swiglu_stage2<true, fast::refine, Rt>(s, V(1.0f), rare);
     }
   };
@@ -1071,11 +1138,11 @@ struct fast_k {
       return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, beta, rare);
     }
     template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
-    static NONLIN_INLINE fast::sig3_state<V> stage1(V const& g, V const& u, V const& beta) noexcept {
+    static NONLIN_INLINE auto stage1(V const& g, V const& u, V const& beta) noexcept {
       return fast::swiglu_stage1<false, fast::degree>(g, u, beta);
     }
-    template <fast::route Rt, class V, class Rare = standard::rare_now>
-    static NONLIN_INLINE V stage2(fast::sig3_state<V> const& s, V const& beta, Rare const& rare = Rare{}) noexcept {
+    template <fast::route Rt, class S, class V, class Rare = standard::rare_now>
+    static NONLIN_INLINE V stage2(S const& s, V const& beta, Rare const& rare = Rare{}) noexcept {
       return fast::swiglu_stage2<false, fast::refine, Rt>(s, beta, rare);
     }
   };
