@@ -666,17 +666,6 @@ template <class V>
 struct glu_state {
   V x, w, d;  // (as sig2_state: x the gate, w up)
 };
-template <int D, class V>
-NONLIN_INLINE V glu_denominator(V const& zc) noexcept {
-  constexpr int K = standard::KG;
-  constexpr double magic = standard::kMagic + 127 - K;
-  const V t = detail::fma(zc, splat<V>(-coeffs<float>::log2e), splat<V>(magic));
-  const V n = t - splat<V>(magic);
-  const V r = detail::fnms(n, splat<V>(0.693147180559945309), zc);  // -z - n ln2
-  const V s = r * horner_at<1>(r, fast_coeffs<D>::exp);                // e^r - 1
-  const V sK = standard::pow2_of_magic(t);                              // 2^(k - K)
-  return sK + detail::fma(sK, s, splat<V>(standard::pow2f_v<-K>));
-}
 // w 2^-KG rounded once: on the split route, integer operations only in a
 // vector with a lane below 2^(KG-126) (elsewhere the product is exact).
 template <route Rt, class V>
@@ -701,7 +690,7 @@ template <int D, class V>
 NONLIN_INLINE auto glu_stage1(V const& g, V const& up) noexcept {
   if constexpr (glu_one_formula<V>()) {
     const V gc = min_keep_nan(max_keep_nan(g, splat<V>(gated_floor)), V(31.0f));
-    return glu_state<V>{g, up, glu_denominator<D>(gc)};
+    return glu_state<V>{g, up, standard::one_plus_exp_scaled<standard::KG, D>(gc)};
   } else {
     return sig2_state<V>{g, up, exp_neg<D>(max_keep_nan(neg_abs(g), splat<V>(gated_floor)))};
   }
@@ -748,7 +737,7 @@ NONLIN_INLINE auto swiglu_stage1(V const& g, V const& up, V const& beta) noexcep
     // (glu's one formula with z = beta g and the numerator up g.)
     const V z = Beta1 ? g : beta * g;
     const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
-    return glu_state<V>{g, up, glu_denominator<D>(zc)};
+    return glu_state<V>{g, up, standard::one_plus_exp_scaled<standard::KG, D>(zc)};
   } else if constexpr (Beta1) {
     (void)beta;
     return sig2_state<V>{g, up, exp_neg<D>(max_keep_nan(neg_abs(g), splat<V>(gated_floor)))};

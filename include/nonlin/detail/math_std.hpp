@@ -127,15 +127,24 @@ NONLIN_INLINE exp_k<V> exp_neg_k(V const& a, V const& alo = V(0.0f)) noexcept {
 // 2^-KK + 2^(k - KK)) holds only for k <= 23, where that addend is exact;
 // its correction for k >= 24 took four more operations (benchmarks/
 // README.md, A/B studies 27).
-template <int KK, class V>
+// FastD > 0: the fast tier's form (fast::glu, fast::swiglu without
+// AVX-512), s from the degree-FastD exp of fast_coeffs and a one-constant
+// reduction.
+template <int KK, int FastD = 0, class V>
 NONLIN_INLINE V one_plus_exp_scaled(V const& xc) noexcept {
   constexpr double magic = kMagic + 127 - KK;
   const V t = detail::fma(xc, splat<V>(-C::log2e), splat<V>(magic));
   const V n = t - splat<V>(magic);
-  V r = detail::fnms(n, splat<V>(C::ln2_hi), xc);  // -x - n ln2_hi, exact
-  r = detail::fma(n, splat<V>(-C::ln2_lo), r);
-  const V s = r * horner_at<1>(r, C::exp6);          // e^r - 1
-  const V sK = pow2_of_magic(t);                     // 2^(k - KK)
+  V s;
+  if constexpr (FastD == 0) {
+    V r = detail::fnms(n, splat<V>(C::ln2_hi), xc);  // -x - n ln2_hi, exact
+    r = detail::fma(n, splat<V>(-C::ln2_lo), r);
+    s = r * horner_at<1>(r, C::exp6);  // e^r - 1
+  } else {
+    const V r = detail::fnms(n, splat<V>(0.693147180559945309), xc);  // -x - n ln2
+    s = r * horner_at<1>(r, fast_coeffs<FastD>::exp);
+  }
+  const V sK = pow2_of_magic(t);  // 2^(k - KK)
   return sK + detail::fma(sK, s, splat<V>(pow2f_v<-KK>));
 }
 
