@@ -168,9 +168,9 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // vector, and the vectors with a tiny lane take second formulas that rely
 // on the flag: one formula whose subnormal products are mul_tiny's, with
 // the split route's bits in every lane. Sigmoid takes its one formula
-// (sigmoid_tiny) in every vector, without the test, and so do glu and
-// swiglu (glu_one_formula, every build without AVX-512); swish and
-// geglu_tanh their second formulas with one mul_tiny
+// (sigmoid_tiny) in every vector, without the test, and so do glu,
+// swiglu and geglu_tanh (glu_one_formula, every build without AVX-512);
+// swish its second formulas with one mul_tiny
 // (times_sigmoid_gated) for the split route's integer construction. The
 // other kernels take their split route there (fast_k,
 // plain_without_avx512): the one formula of silu, gelu and gelu_tanh in
@@ -341,7 +341,7 @@ NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
   else return detail::select(z < V(0), neg, pos);
 }
 
-// The second formulas of swish and geglu_tanh (and of glu and swiglu in
+// The second formulas of swish (and of glu, swiglu and geglu_tanh in
 // AVX-512 builds, which do not take this route) on the plain
 // route without AVX-512 (scaled_route: an FMA that takes subnormals at full
 // speed): the plain formulas' bits in one formula. The numerator m_neg p
@@ -656,8 +656,9 @@ constexpr double gated_floor = -132.0;
 // it is subnormal, on the split route). g clamped to [-132, 31] (below,
 // |up sigmoid(g)| < 2^-158 for |up| <= 2^32; from 31 on, up sigmoid(g)
 // rounds to up): every intermediate normal, no test per vector on the
-// plain route, whatever the data. (AVX-512 keeps times_sigmoid: its
-// vscalef and rcp14 make that one shorter.)
+// plain route, whatever the data. swiglu and geglu_tanh take it too, with
+// z = beta g or gelu_tanh's z(x) and the numerator up g or up x. (AVX-512
+// keeps times_sigmoid: its vscalef and rcp14 make that one shorter.)
 template <class V>
 constexpr bool glu_one_formula() {
   return !avx512_build && has_fma;
@@ -801,17 +802,22 @@ NONLIN_INLINE V geglu_tanh_rare_lanes(V y, V const& x, V const& up, V const& m, 
   else if (any_lane(big)) y = standard::fix_lanes(y, x, up, big, standard::geglu_tanh_rare);
   return y;
 }
-template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
-NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) noexcept {
-  const V z = gelu_tanh_z(x);
-  const V m = up * x;
-  const V y = times_sigmoid<D, R, Rt>(m, up * max_keep_nan(x, V(-20.0f)), z, splat<V>(gated_floor));
-  return geglu_tanh_rare_lanes(y, x, up, m, rare);
-}
+// (Without AVX-512: glu's one formula with z = z(x) and the numerator
+// up x; where x < -11.3, z is clamped at -132 and the result is +-0.)
 template <int D, class V>
-NONLIN_INLINE sig3_state<V> geglu_tanh_stage1(V const& x, V const& up) noexcept {
+NONLIN_INLINE auto geglu_tanh_stage1(V const& x, V const& up) noexcept {
   const V z = gelu_tanh_z(x);
-  return {x, up, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(gated_floor)))};
+  if constexpr (glu_one_formula<V>()) {
+    const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
+    return glu_state<V>{x, up, standard::one_plus_exp_scaled<standard::KG, D>(zc)};
+  } else {
+    return sig3_state<V>{x, up, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(gated_floor)))};
+  }
+}
+template <int R, route Rt, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V geglu_tanh_stage2(glu_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+  const V m = s.w * s.x;
+  return geglu_tanh_rare_lanes(scale_down_gated<Rt>(detail::div(m, s.d)), s.x, s.w, m, rare);
 }
 template <int R, route Rt, class V, class Rare = standard::rare_now>
 NONLIN_INLINE V geglu_tanh_stage2(sig3_state<V> const& s, Rare const& rare = Rare{}) noexcept {
@@ -820,6 +826,17 @@ NONLIN_INLINE V geglu_tanh_stage2(sig3_state<V> const& s, Rare const& rare = Rar
   const V m = up * x;
   const V y = times_sigmoid_rest<R, Rt>(s.ex, m, up * max_keep_nan(x, V(-20.0f)), s.z);
   return geglu_tanh_rare_lanes(y, x, up, m, rare);
+}
+template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
+NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) noexcept {
+  if constexpr (glu_one_formula<V>()) {
+    return geglu_tanh_stage2<R, Rt>(geglu_tanh_stage1<D>(x, up), rare);
+  } else {
+    const V z = gelu_tanh_z(x);
+    const V m = up * x;
+    const V y = times_sigmoid<D, R, Rt>(m, up * max_keep_nan(x, V(-20.0f)), z, splat<V>(gated_floor));
+    return geglu_tanh_rare_lanes(y, x, up, m, rare);
+  }
 }
 
 }  // namespace fast
@@ -1157,11 +1174,11 @@ struct fast_k {
       return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u, rare);
     }
     template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
-    static NONLIN_INLINE fast::sig3_state<V> stage1(V const& g, V const& u) noexcept {
+    static NONLIN_INLINE auto stage1(V const& g, V const& u) noexcept {
       return fast::geglu_tanh_stage1<fast::degree>(g, u);
     }
-    template <fast::route Rt, class V, class Rare = standard::rare_now>
-    static NONLIN_INLINE V stage2(fast::sig3_state<V> const& s, Rare const& rare = Rare{}) noexcept {
+    template <fast::route Rt, class S, class Rare = standard::rare_now>
+    static NONLIN_INLINE auto stage2(S const& s, Rare const& rare = Rare{}) noexcept {
       return fast::geglu_tanh_stage2<fast::refine, Rt>(s, rare);
     }
   };
