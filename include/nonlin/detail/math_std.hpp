@@ -127,7 +127,7 @@ NONLIN_INLINE exp_k<V> exp_neg_k(V const& a, V const& alo = V(0.0f)) noexcept {
 // 2^-KK + 2^(k - KK)) holds only for k <= 23, where that addend is exact;
 // its correction for k >= 24 took four more operations (benchmarks/
 // README.md, A/B studies 27).
-// FastD > 0: the fast tier's form (fast::glu, fast::swiglu without
+// FastD > 0: the fast tier's form (fast::glu, swiglu, geglu_tanh without
 // AVX-512), s from the degree-FastD exp of fast_coeffs and a one-constant
 // reduction.
 template <int KK, int FastD = 0, class V>
