@@ -659,10 +659,7 @@ constexpr double gated_floor = -132.0;
 // plain route, whatever the data. swiglu and geglu_tanh take it too, with
 // z = beta g or gelu_tanh's z(x) and the numerator up g or up x. (AVX-512
 // keeps times_sigmoid: its vscalef and rcp14 make that one shorter.)
-template <class V>
-constexpr bool glu_one_formula() {
-  return !avx512_build && has_fma;
-}
+constexpr bool glu_one_formula = !avx512_build && has_fma;
 template <class V>
 struct glu_state {
   V x, w, d;  // (as sig2_state: x the gate, w up)
@@ -689,7 +686,7 @@ NONLIN_INLINE V glu_rare_lanes(V y, V const& g, V const& up, Rare const& rare) n
 }
 template <int D, class V>
 NONLIN_INLINE auto glu_stage1(V const& g, V const& up) noexcept {
-  if constexpr (glu_one_formula<V>()) {
+  if constexpr (glu_one_formula) {
     const V gc = min_keep_nan(max_keep_nan(g, splat<V>(gated_floor)), V(31.0f));
     return glu_state<V>{g, up, standard::one_plus_exp_scaled<standard::KG, D>(gc)};
   } else {
@@ -707,7 +704,7 @@ NONLIN_INLINE V glu_stage2(sig2_state<V> const& s, Rare const& rare = Rare{}) no
 }
 template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
 NONLIN_INLINE V glu(V const& g, V const& up, Rare const& rare = Rare{}) noexcept {
-  if constexpr (glu_one_formula<V>()) return glu_stage2<R, Rt>(glu_stage1<D>(g, up), rare);
+  if constexpr (glu_one_formula) return glu_stage2<R, Rt>(glu_stage1<D>(g, up), rare);
   else return glu_rare_lanes(times_sigmoid<D, R, Rt>(up, up, g, splat<V>(gated_floor)), g, up, rare);
 }
 
@@ -734,7 +731,7 @@ NONLIN_INLINE V swiglu_rare_lanes(V y, V const& g, V const& up, V const& m, V co
 }
 template <bool Beta1, int D, class V>
 NONLIN_INLINE auto swiglu_stage1(V const& g, V const& up, V const& beta) noexcept {
-  if constexpr (glu_one_formula<V>()) {
+  if constexpr (glu_one_formula) {
     // (glu's one formula with z = beta g and the numerator up g.)
     const V z = Beta1 ? g : beta * g;
     const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
@@ -768,7 +765,7 @@ NONLIN_INLINE V swiglu_stage2(glu_state<V> const& s, V const& beta, Rare const& 
 template <bool Beta1, int D = degree, int R = refine, route Rt = route::split, class V,
           class Rare = standard::rare_now>
 NONLIN_INLINE V swiglu(V const& g, V const& up, V const& beta, Rare const& rare = Rare{}) noexcept {
-  if constexpr (glu_one_formula<V>()) {
+  if constexpr (glu_one_formula) {
     return swiglu_stage2<Beta1, R, Rt>(swiglu_stage1<Beta1, D>(g, up, beta), beta, rare);
   } else {
     const V m = up * g;
@@ -807,7 +804,7 @@ NONLIN_INLINE V geglu_tanh_rare_lanes(V y, V const& x, V const& up, V const& m, 
 template <int D, class V>
 NONLIN_INLINE auto geglu_tanh_stage1(V const& x, V const& up) noexcept {
   const V z = gelu_tanh_z(x);
-  if constexpr (glu_one_formula<V>()) {
+  if constexpr (glu_one_formula) {
     const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
     return glu_state<V>{x, up, standard::one_plus_exp_scaled<standard::KG, D>(zc)};
   } else {
@@ -829,7 +826,7 @@ NONLIN_INLINE V geglu_tanh_stage2(sig3_state<V> const& s, Rare const& rare = Rar
 }
 template <int D = degree, int R = refine, route Rt = route::split, class V, class Rare = standard::rare_now>
 NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) noexcept {
-  if constexpr (glu_one_formula<V>()) {
+  if constexpr (glu_one_formula) {
     return geglu_tanh_stage2<R, Rt>(geglu_tanh_stage1<D>(x, up), rare);
   } else {
     const V z = gelu_tanh_z(x);
