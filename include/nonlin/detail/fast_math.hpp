@@ -164,19 +164,17 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // divides, and the plain formulas' numerators in the tails are subnormal,
 // which the dividers of the CPUs with the flag take slowly (Zen 5, Zen 4:
 // benchmarks/README.md, A/B studies 21, and
-// benchmarks/subnormal_probe.cpp). So it keeps the split route's test per
-// vector, and the vectors with a tiny lane take second formulas that rely
-// on the flag: one formula whose subnormal products are mul_tiny's, with
-// the split route's bits in every lane. Sigmoid takes its one formula
-// (sigmoid_tiny) in every vector, without the test, and so do glu,
-// swiglu and geglu_tanh (glu_one_formula, every build without AVX-512);
-// swish its second formulas with one mul_tiny
-// (times_sigmoid_gated) for the split route's integer construction. The
-// other kernels take their split route there (fast_k,
-// plain_without_avx512): the one formula of silu, gelu and gelu_tanh in
-// every vector measured slower on uniform inputs (benchmarks/README.md,
-// A/B studies 22), and geglu's second formulas are that one formula on
-// both routes without AVX-512 (gelu_stage2).
+// benchmarks/subnormal_probe.cpp). So most kernels take one formula in
+// every vector there, without a test, whose subnormal products are
+// mul_tiny's and whose divisions see normal operands only: sigmoid
+// sigmoid_tiny, with the split route's bits in every lane; silu,
+// swish, glu, swiglu and geglu_tanh glu's construction
+// (glu_one_formula: every build without AVX-512 takes it, on both
+// routes). The others keep their split route there (fast_k,
+// plain_without_avx512): the one formula of gelu and gelu_tanh in every
+// vector measured slower on uniform inputs (benchmarks/README.md, A/B
+// studies 22), and geglu's second formulas are that one formula on both
+// routes without AVX-512 (gelu_stage2).
 template <route Rt, class V>
 constexpr bool scaled_route() {
   return Rt == route::plain && !is_avx512_batch<V>();
@@ -341,37 +339,6 @@ NONLIN_INLINE V numerator(V const& z, V const& neg, V const& pos) noexcept {
   else return detail::select(z < V(0), neg, pos);
 }
 
-// The second formulas of swish (and of glu, swiglu and geglu_tanh in
-// AVX-512 builds, which do not take this route) on the plain
-// route without AVX-512 (scaled_route: an FMA that takes subnormals at full
-// speed): the plain formulas' bits in one formula. The numerator m_neg p
-// 2^n rounded once, for every n, as mul_tiny of the exact (m_neg p)
-// 2^(n+K), K = KG for the gated kernels (their n >= -190, |m_neg| <= 2^32
-// but in the lanes they recompute); for swish (Wide: n >= -246, |m_neg| <=
-// 2^64) K = 120 in the tiny lanes and 0 in the others, the plain formulas'
-// own product there. The denominator from e^-|z| 2^K, 1 in the tiny lanes,
-// where the numerator is the result (and is not divided: a subnormal
-// operand of a division is slow there).
-template <int R, bool Wide, class V>
-NONLIN_INLINE V times_sigmoid_gated(expo<V> const& ex, V const& z, V const& m_neg, V const& m) noexcept {
-  const auto tiny = ex.n_below(kTinyN);
-  V num, d;
-  if constexpr (Wide) {
-    const pow2_index<V> k = index_plus(ex.k, detail::select(tiny, V(120.0f), V(0.0f)));
-    const V down = detail::select(tiny, splat<V>(standard::pow2f_v<-120>), V(1.0f));
-    num = mul_tiny(scale_by_index(m_neg * ex.p, k), down);
-    d = detail::fma(scale_by_index(ex.p, k), down, V(1));
-  } else {
-    constexpr int K = standard::KG;
-    const V down = splat<V>(standard::pow2f_v<-K>);
-    num = mul_tiny(ex.template scaled<K>(m_neg * ex.p), down);
-    d = detail::fma(ex.template scaled<K>(ex.p), down, V(1));
-  }
-  const auto neg = z < V(0);
-  const V q = quotient<R>(detail::select(neg, detail::select(tiny, m, num), m), d);
-  return detail::select(neg & tiny, num, q);
-}
-
 // m * sigmoid(z). Where z < 0 the numerator m e^z is formed as
 // (m p) 2^n, so a result in the subnormal range is not lost to an e^z
 // that underflowed on its own; one product by a normal 2^n, since the lanes
@@ -405,8 +372,6 @@ NONLIN_INLINE V times_sigmoid_rest(expo<V> const& ex, V const& m, V const& m_neg
   // the lanes with n >= kTinyN, where the plain route rounds it before the
   // division; times_sigmoid_tiny would round it once, after.)
   if constexpr (share && SignBit && has_fma) return times_sigmoid_tiny<R>(ex, z, m_neg, m);
-  // (The gated kernels: SignBit without ShareE; swish: neither.)
-  if constexpr (!ShareE && scaled_route<Rt, V>()) return times_sigmoid_gated<R, !SignBit>(ex, z, m_neg, m);
   // Otherwise, as in sigmoid without an FMA: the plain formulas in the
   // lanes with n >= kTinyN (n = -64 in the others), ldexp_tiny in the tiny
   // lanes where z < 0. There n is raised to ldexp_tiny's -215, where the
@@ -430,10 +395,66 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
   return times_sigmoid_rest<R, Rt, SignBit, ShareE>(exp_neg<D>(a), m, ArgIsMNeg ? a : m_neg, z);
 }
 
+// The gated family (below) computes act(g) up with up folded into act's
+// numerator before the final scaling (as the default tier does, and silu
+// with x), so that the bound holds for every (g, up) pair: a tiny act(g) is never rounded on its own before a
+// large |up| multiplies it. The common path takes the lanes where the
+// multiplier m (up for glu, up g for the others) has |m| <= 2^32; there the
+// exp argument is clamped at gated_floor, where |m| e^-132 < 2^-158 rounds
+// to zero. The other lanes (an infinite or NaN m included) are evaluated by
+// the precise kernels in double and rounded once (standard::fix_lanes).
+constexpr double gated_floor = -132.0;
+
+// glu's one formula, in the builds with an FMA but without AVX-512 (AVX2,
+// NEON; and their scalar calls): up over (1 + e^-g) 2^-KG, the default
+// glu's construction (standard::one_plus_exp_scaled) with the fast tier's
+// exp (degree D, one-constant reduction), then the quotient scaled by
+// 2^-KG, rounded once (standard::scale_down_any: integer operations where
+// it is subnormal, on the split route). g clamped to [-132, 31] (below,
+// |up sigmoid(g)| < 2^-158 for |up| <= 2^32; from 31 on, up sigmoid(g)
+// rounds to up): every intermediate normal, no test per vector on the
+// plain route, whatever the data. swiglu and geglu_tanh take it too, with
+// z = beta g or gelu_tanh's z(x) and the numerator up g or up x. (AVX-512
+// keeps times_sigmoid: its vscalef and rcp14 make that one shorter.)
+constexpr bool glu_one_formula = !avx512_build && has_fma;
+template <class V>
+struct glu_state {
+  V x, w, d;  // (as sig2_state: x the gate, w up)
+};
+// w 2^-KG rounded once: on the split route, integer operations only in a
+// vector with a lane below 2^(KG-126) (elsewhere the product is exact).
+template <route Rt, class V>
+NONLIN_INLINE V scale_down_gated(V const& w) noexcept {
+  const V down = splat<V>(standard::pow2f_v<-standard::KG>);
+  if constexpr (Rt == route::plain) return mul_tiny(w, down);
+  if constexpr (Rt == route::common) return w * down;
+  const auto tiny = detail::abs(w) < splat<V>(standard::pow2f_v<standard::KG - 126>);
+  if (Rt != route::tails && !any_lane(tiny)) return w * down;
+  return standard::scale_down_any(w, down, tiny);
+}
+
+// silu and swish in the builds with glu_one_formula: glu's one formula
+// (below) with the numerator x, z = x (silu) or beta x (swish) clamped to
+// [-132, 31]. silu's numerator is x clamped the same way and x itself is
+// taken from 31 on (there silu(x) rounds to x, and the quotient would
+// overflow for x > 2^48); swish's is x, and its lanes with |x| > 2^32 (an
+// infinite or NaN x included) are recomputed in double by the precise
+// kernels, as the gated kernels' (then |x| e^-132 2^-KG... rounds to 0
+// where z is clamped). With beta = 1 both give the same bits.
 template <int D, class V>
-NONLIN_INLINE sig2_state<V> silu_stage1(V const& x) noexcept {
-  const V a = max_keep_nan(neg_abs(x), splat<V>(exp_floor));
-  return {x, a, exp_neg<D>(a)};
+NONLIN_INLINE auto silu_stage1(V const& x) noexcept {
+  if constexpr (glu_one_formula) {
+    const V xc = min_keep_nan(max_keep_nan(x, splat<V>(gated_floor)), V(31.0f));
+    return glu_state<V>{x, xc, standard::one_plus_exp_scaled<standard::KG, D>(xc)};
+  } else {
+    const V a = max_keep_nan(neg_abs(x), splat<V>(exp_floor));
+    return sig2_state<V>{x, a, exp_neg<D>(a)};
+  }
+}
+template <int R, route Rt, class V>
+NONLIN_INLINE V silu_stage2(glu_state<V> const& s) noexcept {
+  const V y = scale_down_gated<Rt>(detail::div(s.w, s.d));
+  return detail::select(s.x > V(31.0f), s.x, y);
 }
 template <int R, route Rt, class V>
 NONLIN_INLINE V silu_stage2(sig2_state<V> const& s) noexcept {
@@ -449,14 +470,27 @@ NONLIN_INLINE V silu(V const& x) noexcept {
 // swish: beta x can be small where x is huge, so the floor is lower (-170,
 // 2^n still a product of two normal powers of two) and |x| is clamped at
 // 2^64 in the numerator (then 2^64 e^-170 rounds to 0). The clamp shows only
-// for |beta| < 2^-56 and |x| > 2^64. (w: z = beta x.)
+// for |beta| < 2^-56 and |x| > 2^64. (w: z = beta x.) With glu_one_formula:
+// above.
 template <int D, class V>
-NONLIN_INLINE sig2_state<V> swish_stage1(V const& x, V const& beta) noexcept {
+NONLIN_INLINE auto swish_stage1(V const& x, V const& beta) noexcept {
   const V z = beta * x;
-  return {x, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(-170.0)))};
+  if constexpr (glu_one_formula) {
+    const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
+    return glu_state<V>{x, z, standard::one_plus_exp_scaled<standard::KG, D>(zc)};
+  } else {
+    return sig2_state<V>{x, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(-170.0)))};
+  }
 }
 template <int R, route Rt, class V>
-NONLIN_INLINE V swish_stage2(sig2_state<V> const& s) noexcept {
+NONLIN_INLINE V swish_stage2(glu_state<V> const& s, V const& beta) noexcept {
+  const V y = scale_down_gated<Rt>(detail::div(s.x, s.d));
+  const auto big = standard::big_lanes(s.x);
+  if (!any_lane(big)) return y;
+  return standard::fix_lanes(y, s.x, beta, big, [](double xx, double b) { return standard::swish_d(xx, b); });
+}
+template <int R, route Rt, class V>
+NONLIN_INLINE V swish_stage2(sig2_state<V> const& s, V const&) noexcept {
   const V& x = s.x;
   // (x clamped to [-2^64, 2^64], NaN kept: the ops' max and min, two
   // operations.)
@@ -466,7 +500,7 @@ NONLIN_INLINE V swish_stage2(sig2_state<V> const& s) noexcept {
 }
 template <int D = degree, int R = refine, route Rt = route::split, class V>
 NONLIN_INLINE V swish(V const& x, V const& beta) noexcept {
-  return swish_stage2<R, Rt>(swish_stage1<D>(x, beta));
+  return swish_stage2<R, Rt>(swish_stage1<D>(x, beta), beta);
 }
 
 // gelu_tanh(x) = x sigmoid(z), z = x (c1 + c2 x^2) (w: z).
@@ -630,16 +664,6 @@ NONLIN_INLINE V gelu(V const& x) noexcept {
   return gelu_core<D, R, false, Rt>(x, x);
 }
 
-// ------------------------------------------------- the gated family --
-// act(g) up with up folded into act's numerator before the final scaling
-// (as the default tier does, and silu with x), so that the bound holds for
-// every (g, up) pair: a tiny act(g) is never rounded on its own before a
-// large |up| multiplies it. The common path takes the lanes where the
-// multiplier m (up for glu, up g for the others) has |m| <= 2^32; there the
-// exp argument is clamped at gated_floor, where |m| e^-132 < 2^-158 rounds
-// to zero. The other lanes (an infinite or NaN m included) are evaluated by
-// the precise kernels in double and rounded once (standard::fix_lanes).
-constexpr double gated_floor = -132.0;
 
 // The gated kernels in halves as the unary ones (sig2_state, sig3_state:
 // x the gate, w up, z the exp argument's source where it is not the gate).
@@ -648,33 +672,7 @@ constexpr double gated_floor = -132.0;
 // slower in the loops that do not overlap them (benchmarks/README.md, A/B
 // studies 24).
 
-// glu's one formula, in the builds with an FMA but without AVX-512 (AVX2,
-// NEON; and their scalar calls): up over (1 + e^-g) 2^-KG, the default
-// glu's construction (standard::one_plus_exp_scaled) with the fast tier's
-// exp (degree D, one-constant reduction), then the quotient scaled by
-// 2^-KG, rounded once (standard::scale_down_any: integer operations where
-// it is subnormal, on the split route). g clamped to [-132, 31] (below,
-// |up sigmoid(g)| < 2^-158 for |up| <= 2^32; from 31 on, up sigmoid(g)
-// rounds to up): every intermediate normal, no test per vector on the
-// plain route, whatever the data. swiglu and geglu_tanh take it too, with
-// z = beta g or gelu_tanh's z(x) and the numerator up g or up x. (AVX-512
-// keeps times_sigmoid: its vscalef and rcp14 make that one shorter.)
-constexpr bool glu_one_formula = !avx512_build && has_fma;
-template <class V>
-struct glu_state {
-  V x, w, d;  // (as sig2_state: x the gate, w up)
-};
-// w 2^-KG rounded once: on the split route, integer operations only in a
-// vector with a lane below 2^(KG-126) (elsewhere the product is exact).
-template <route Rt, class V>
-NONLIN_INLINE V scale_down_gated(V const& w) noexcept {
-  const V down = splat<V>(standard::pow2f_v<-standard::KG>);
-  if constexpr (Rt == route::plain) return mul_tiny(w, down);
-  const auto tiny = detail::abs(w) < splat<V>(standard::pow2f_v<standard::KG - 126>);
-  if (!any_lane(tiny)) return w * down;
-  return standard::scale_down_any(w, down, tiny);
-}
-
+// ------------------------------------------------- the gated family --
 // glu(g, up) = up sigmoid(g).
 // (Rare: standard::rare_now or rare_defer, as there.)
 template <class V, class Rare>
@@ -1004,7 +1002,6 @@ struct fast_k {
   // -|x| (n >= -123 > kTinyN).
   struct sigmoid : flags {
     static constexpr bool plain_without_avx512 = true;
-    static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::sigmoid<fast::degree, fast::refine, Rt>(x);
@@ -1025,6 +1022,7 @@ struct fast_k {
     }
   };
   struct silu : flags {
+    static constexpr bool plain_without_avx512 = true;
     static constexpr std::size_t avx2_ahead = 0;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -1032,11 +1030,11 @@ struct fast_k {
       else return detail::silu(x);
     }
     template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
-    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& x) noexcept {
+    static NONLIN_INLINE auto stage1(V const& x) noexcept {
       return fast::silu_stage1<fast::degree>(x);
     }
-    template <fast::route Rt, class V>
-    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s) noexcept {
+    template <fast::route Rt, class S>
+    static NONLIN_INLINE auto stage2(S const& s) noexcept {
       return fast::silu_stage2<fast::refine, Rt>(s);
     }
     template <class V>
@@ -1093,12 +1091,12 @@ struct fast_k {
       else return detail::swish(x, beta);
     }
     template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
-    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& x, V const& beta) noexcept {
+    static NONLIN_INLINE auto stage1(V const& x, V const& beta) noexcept {
       return fast::swish_stage1<fast::degree>(x, beta);
     }
-    template <fast::route Rt, class V>
-    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s, V const&) noexcept {
-      return fast::swish_stage2<fast::refine, Rt>(s);
+    template <fast::route Rt, class S, class V>
+    static NONLIN_INLINE V stage2(S const& s, V const& beta) noexcept {
+      return fast::swish_stage2<fast::refine, Rt>(s, beta);
     }
   };
   // (The gated kernels' Rare: standard::rare_now or rare_defer.)

@@ -1058,13 +1058,6 @@ NONLIN_INLINE V scale_by_index(V const& v, pow2_index<V> const& k) noexcept {
   }
 }
 
-// n + e for integral e with n + e in the range above: the same sum in
-// either form (the biased t + e is exact: t's ulp is 1).
-template <class V>
-NONLIN_INLINE pow2_index<V> index_plus(pow2_index<V> const& k, V const& e) noexcept {
-  return {k.rep + e};
-}
-
 // --------------------------------------------- rare lanes out of the loop --
 // Whether the bulk loops take a vector with a lane for its kernel's cold
 // call out of their hot loop (bulk.hpp, whole_vectors): on AArch64, whose
