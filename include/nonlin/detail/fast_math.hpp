@@ -164,17 +164,14 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // divides, and the plain formulas' numerators in the tails are subnormal,
 // which the dividers of the CPUs with the flag take slowly (Zen 5, Zen 4:
 // benchmarks/README.md, A/B studies 21, and
-// benchmarks/subnormal_probe.cpp). So most kernels take one formula in
+// benchmarks/subnormal_probe.cpp). So the kernels take one formula in
 // every vector there, without a test, whose subnormal products are
 // mul_tiny's and whose divisions see normal operands only: sigmoid
 // sigmoid_tiny, with the split route's bits in every lane; silu,
-// swish, glu, swiglu and geglu_tanh glu's construction
+// swish, gelu_tanh, glu, swiglu and geglu_tanh glu's construction
 // (glu_one_formula: every build without AVX-512 takes it, on both
-// routes). The others keep their split route there (fast_k,
-// plain_without_avx512): the one formula of gelu and gelu_tanh in every
-// vector measured slower on uniform inputs (benchmarks/README.md, A/B
-// studies 22), and geglu's second formulas are that one formula on both
-// routes without AVX-512 (gelu_stage2).
+// routes). Not gelu and geglu, which keep their split route there (fast_k,
+// plain_without_avx512; benchmarks/README.md, A/B studies 22, 27 and 28).
 template <route Rt, class V>
 constexpr bool scaled_route() {
   return Rt == route::plain && !is_avx512_batch<V>();
@@ -511,9 +508,20 @@ NONLIN_INLINE V gelu_tanh_z(V const& x) noexcept {
   return x * detail::fma(splat<V>(C::gelu_tanh_c2_hi), x2, splat<V>(C::gelu_tanh_c1_hi));
 }
 template <int D, class V>
-NONLIN_INLINE sig2_state<V> gelu_tanh_stage1(V const& x) noexcept {
+NONLIN_INLINE auto gelu_tanh_stage1(V const& x) noexcept {
   const V z = gelu_tanh_z(x);
-  return {x, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(exp_floor)))};
+  if constexpr (glu_one_formula) {
+    // (silu's one formula with z = z(x): x below -20 (z < -570) gives -0.)
+    const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
+    const V xc = min_keep_nan(max_keep_nan(x, V(-20.0f)), V(31.0f));
+    return glu_state<V>{x, xc, standard::one_plus_exp_scaled<standard::KG, D>(zc)};
+  } else {
+    return sig2_state<V>{x, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(exp_floor)))};
+  }
+}
+template <int R, route Rt, class V>
+NONLIN_INLINE V gelu_tanh_stage2(glu_state<V> const& s) noexcept {
+  return silu_stage2<R, Rt>(s);
 }
 template <int R, route Rt, class V>
 NONLIN_INLINE V gelu_tanh_stage2(sig2_state<V> const& s) noexcept {
@@ -1068,6 +1076,7 @@ struct fast_k {
     }
   };
   struct gelu_tanh : flags {
+    static constexpr bool plain_without_avx512 = true;
     static constexpr std::size_t avx2_ahead = 0;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -1075,11 +1084,11 @@ struct fast_k {
       else return detail::gelu_tanh(x);
     }
     template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
-    static NONLIN_INLINE fast::sig2_state<V> stage1(V const& x) noexcept {
+    static NONLIN_INLINE auto stage1(V const& x) noexcept {
       return fast::gelu_tanh_stage1<fast::degree>(x);
     }
-    template <fast::route Rt, class V>
-    static NONLIN_INLINE V stage2(fast::sig2_state<V> const& s) noexcept {
+    template <fast::route Rt, class S>
+    static NONLIN_INLINE auto stage2(S const& s) noexcept {
       return fast::gelu_tanh_stage2<fast::refine, Rt>(s);
     }
   };
