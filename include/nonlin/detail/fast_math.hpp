@@ -167,10 +167,11 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // benchmarks/subnormal_probe.cpp). So the kernels take one formula in
 // every vector there, without a test, whose subnormal products are
 // mul_tiny's and whose divisions see normal operands only: sigmoid
-// sigmoid_tiny, with the split route's bits in every lane; silu,
+// sigmoid_tiny, geglu its second formulas with one mul_tiny
+// (gelu_stage2), both with the split route's bits in every lane; silu,
 // swish, gelu_tanh, glu, swiglu and geglu_tanh glu's construction
 // (glu_one_formula: every build without AVX-512 takes it, on both
-// routes). Not gelu and geglu, which keep their split route there (fast_k,
+// routes). Not gelu, which keeps its split route there (fast_k,
 // plain_without_avx512; benchmarks/README.md, A/B studies 22, 27 and 28).
 template <route Rt, class V>
 constexpr bool scaled_route() {
@@ -617,6 +618,21 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
   // wherever n < 0 (t > 0.83), so both round once. Not geglu: a small up
   // can make (up (-t) pg) 2^n subnormal.
   constexpr bool share = !Gated && splits<Rt>();
+  if constexpr (Gated && scaled_route<Rt, V>()) {
+    // geglu on the plain route without AVX-512: the second formulas below
+    // in every vector (P as pK = pg 2^(n+KG), normal), the final scaling
+    // one mul_tiny where x < 0. Where 2^n is normal, pK 2^-KG is the common
+    // formulas' P exactly, and (m_neg 2^(n+KG)) 2^-KG rounds as m_neg 2^n
+    // (a scaling by a power of two commutes with the rounding of a normal
+    // product, and where m_neg 2^(n+KG) is not normal both are +-0): the
+    // split route's bits in every lane, no test per vector. (Not gelu:
+    // there the common formulas round -t P once, also where it is
+    // subnormal for a tiny t, and -t pK 2^-K would round it twice.)
+    constexpr int K = standard::KG;
+    const V down = splat<V>(standard::pow2f_v<-K>);
+    const V pK = scale_by_index<K>(pg, k);
+    return sign_select(x, mul_tiny(scale_by_index<K>(m_neg, k), down), m_pos * detail::fnma(pK, down, V(1)));
+  }
   const auto tiny = index_below(k, share ? kTinyGelu : kTinyN);
   if (common_formulas<Rt, V>(tiny)) {
     const V p = scale_by_index(pg, k);  // (as expo::value)
@@ -1157,6 +1173,7 @@ struct fast_k {
     }
   };
   struct geglu : flags {
+    static constexpr bool plain_without_avx512 = true;
     static constexpr std::size_t avx2_ahead = 0;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
