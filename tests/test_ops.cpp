@@ -619,21 +619,25 @@ TEST(Staged, HalvesAreTheKernel) {
   using d::fast::route;
   EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::glu, route::split>, BF, 2>()), (d::overlaps_stages<BF, true>()));
   EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::swish, route::split>, BF>()), (d::overlaps_stages<BF, true>()));
-  EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::gelu_tanh, route::split>, BF>()), d::overlaps_stages<BF>());
-  EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::geglu, route::split>, BF, 2>()), d::overlaps_stages<BF>());
+  EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::gelu_tanh, route::split>, BF>()), (d::overlaps_stages<BF, true>()));
+  EXPECT_EQ((d::staged<d::fast_on<nonlin::fast::geglu, route::split>, BF, 2>()), (d::overlaps_stages<BF, true>()));
   EXPECT_EQ((d::staged_16<d::fast_on<nonlin::fast::glu, route::split>, BF, 2>()), d::overlaps_stages<BF>());
   EXPECT_EQ((d::staged_16<d::fast_on<nonlin::fast::gelu, route::split>, BF, 1>()), (d::overlaps_stages<BF, true>()));
   EXPECT_EQ((d::staged_16<nonlin::gelu, BF, 1>()), d::overlaps_stages<BF>());
   // How far ahead the float loops issue first halves: with AVX-512 two
   // vectors for the default and fast tiers, with AVX2 for the ops that
-  // set it (the default tanh, sigmoid, silu and gelu_tanh, fast sigmoid).
+  // set it (the default tanh, sigmoid, silu and gelu_tanh; the fast
+  // sigmoid, silu, swish and gelu_tanh).
   constexpr std::size_t two_in_avx2 = d::reg_bytes<BF>() == 32 || d::reg_bytes<BF>() == 64 ? 2 : 1;
   constexpr std::size_t two_in_avx512 = d::reg_bytes<BF>() == 64 ? 2 : 1;
   EXPECT_EQ((d::overlap_distance<nonlin::tanh, BF>()), two_in_avx2);
   EXPECT_EQ((d::overlap_distance<nonlin::gelu_tanh, BF>()), two_in_avx2);
   EXPECT_EQ((d::overlap_distance<d::fast_on<nonlin::fast::sigmoid, route::split>, BF>()), two_in_avx2);
   EXPECT_EQ((d::overlap_distance<nonlin::gelu, BF>()), two_in_avx512);
-  EXPECT_EQ((d::overlap_distance<d::fast_on<nonlin::fast::swish, route::split>, BF>()), two_in_avx512);
+  EXPECT_EQ((d::overlap_distance<d::fast_on<nonlin::fast::swish, route::split>, BF>()), two_in_avx2);
+  EXPECT_EQ((d::overlap_distance<d::fast_on<nonlin::fast::silu, route::split>, BF>()), two_in_avx2);
+  EXPECT_EQ((d::overlap_distance<d::fast_on<nonlin::fast::gelu_tanh, route::split>, BF>()), two_in_avx2);
+  EXPECT_EQ((d::overlap_distance<d::fast_on<nonlin::fast::geglu, route::split>, BF>()), two_in_avx512);
   EXPECT_EQ((d::overlap_distance<nonlin::precise::tanh, BF>()), 1u);
   EXPECT_FALSE((d::staged<nonlin::precise::tanh, xsimd::batch<double>>()));
   EXPECT_FALSE((d::staged<d::fast_on<nonlin::fast::gelu, route::split>, xsimd::batch<double>>()));

@@ -1014,7 +1014,7 @@ struct fast_unary_blocked : fast_unary_on<K, fast::route::split> {
 // overlap_distance; the 16-bit loops take the same distance);
 // overlaps_in_avx2_16: whether the 16-bit loops of AVX2 builds overlap
 // them at all (bulk_half.hpp, staged_16). Set where measured
-// (benchmarks/README.md, A/B studies 24, 25).
+// (benchmarks/README.md, A/B studies 24, 25, 28).
 struct fast_k {
   struct flags {
     static constexpr bool plain_without_avx512 = false;
@@ -1026,6 +1026,7 @@ struct fast_k {
   // -|x| (n >= -123 > kTinyN).
   struct sigmoid : flags {
     static constexpr bool plain_without_avx512 = true;
+    static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::sigmoid<fast::degree, fast::refine, Rt>(x);
@@ -1047,7 +1048,7 @@ struct fast_k {
   };
   struct silu : flags {
     static constexpr bool plain_without_avx512 = true;
-    static constexpr std::size_t avx2_ahead = 0;
+    static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::silu<fast::degree, fast::refine, Rt>(x);
@@ -1093,7 +1094,7 @@ struct fast_k {
   };
   struct gelu_tanh : flags {
     static constexpr bool plain_without_avx512 = true;
-    static constexpr std::size_t avx2_ahead = 0;
+    static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::gelu_tanh<fast::degree, fast::refine, Rt>(x);
@@ -1110,6 +1111,7 @@ struct fast_k {
   };
   struct swish : flags {
     static constexpr bool plain_without_avx512 = true;
+    static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x, V const& beta) noexcept {
       if constexpr (fast::is_float<V>::value) return fast::swish<fast::degree, fast::refine, Rt>(x, beta);
@@ -1174,7 +1176,6 @@ struct fast_k {
   };
   struct geglu : flags {
     static constexpr bool plain_without_avx512 = true;
-    static constexpr std::size_t avx2_ahead = 0;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::geglu<fast::degree, fast::refine, Rt>(g, u, rare);
