@@ -167,12 +167,12 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // benchmarks/subnormal_probe.cpp). So the kernels take one formula in
 // every vector there, without a test, whose subnormal products are
 // mul_tiny's and whose divisions see normal operands only: sigmoid
-// sigmoid_tiny, geglu its second formulas with one mul_tiny
-// (gelu_stage2), both with the split route's bits in every lane; silu,
-// swish, gelu_tanh, glu, swiglu and geglu_tanh glu's construction
+// sigmoid_tiny, gelu and geglu their second formulas with one mul_tiny
+// (gelu_stage2), all three with the split route's bits in every lane;
+// silu, swish, gelu_tanh, glu, swiglu and geglu_tanh glu's construction
 // (glu_one_formula: every build without AVX-512 takes it, on both
-// routes). Not gelu, which keeps its split route there (fast_k,
-// plain_without_avx512; benchmarks/README.md, A/B studies 22, 27 and 28).
+// routes). (fast_k, plain_without_avx512: every kernel with an exp;
+// benchmarks/README.md, A/B studies 22, 27 and 28.)
 template <route Rt, class V>
 constexpr bool scaled_route() {
   return Rt == route::plain && !is_avx512_batch<V>();
@@ -618,17 +618,18 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
   // wherever n < 0 (t > 0.83), so both round once. Not geglu: a small up
   // can make (up (-t) pg) 2^n subnormal.
   constexpr bool share = !Gated && splits<Rt>();
-  if constexpr (Gated && scaled_route<Rt, V>()) {
-    // geglu on the plain route without AVX-512: the second formulas below
-    // in every vector (P as pK = pg 2^(n+KG), normal), the final scaling
-    // one mul_tiny where x < 0. Where 2^n is normal, pK 2^-KG is the common
-    // formulas' P exactly, and (m_neg 2^(n+KG)) 2^-KG rounds as m_neg 2^n
-    // (a scaling by a power of two commutes with the rounding of a normal
-    // product, and where m_neg 2^(n+KG) is not normal both are +-0): the
-    // split route's bits in every lane, no test per vector. (Not gelu:
-    // there the common formulas round -t P once, also where it is
-    // subnormal for a tiny t, and -t pK 2^-K would round it twice.)
-    constexpr int K = standard::KG;
+  if constexpr (scaled_route<Rt, V>()) {
+    // The plain route without AVX-512: the second formulas below in every
+    // vector (P as pK = pg 2^(n+K), normal), the final scaling one mul_tiny
+    // where x < 0. Where 2^n is normal, pK 2^-K is the common formulas' P
+    // exactly, and (m_neg 2^(n+K)) 2^-K rounds as m_neg 2^n (a scaling by
+    // a power of two commutes with the rounding of a normal product; where
+    // m_neg 2^(n+K) is not normal, geglu's result is +-0 either way). gelu
+    // takes m_neg = -t pg too, not -t pK: where -t P is subnormal for a
+    // tiny t (n = 0) that one would be rounded twice, m_neg once, as the
+    // common formulas' -t P. The split route's bits in every lane, no test
+    // per vector.
+    constexpr int K = Gated ? standard::KG : standard::K;
     const V down = splat<V>(standard::pow2f_v<-K>);
     const V pK = scale_by_index<K>(pg, k);
     return sign_select(x, mul_tiny(scale_by_index<K>(m_neg, k), down), m_pos * detail::fnma(pK, down, V(1)));
@@ -1076,6 +1077,7 @@ struct fast_k {
     }
   };
   struct gelu : flags {
+    static constexpr bool plain_without_avx512 = true;
     static constexpr bool overlaps_in_avx2_16 = true;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
