@@ -166,10 +166,10 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // benchmarks/README.md, A/B studies 21, and
 // benchmarks/subnormal_probe.cpp). So the kernels take one formula in
 // every vector there, without a test, whose subnormal products are
-// mul_tiny's and whose divisions see normal operands only: sigmoid
-// sigmoid_tiny, gelu and geglu their second formulas with one mul_tiny
-// (gelu_stage2), all three with the split route's bits in every lane;
-// silu, swish, gelu_tanh, glu, swiglu and geglu_tanh glu's construction
+// mul_tiny's and whose divisions see normal operands only: gelu and
+// geglu their second formulas with one mul_tiny (gelu_stage2), with the
+// split route's bits in every lane; sigmoid, silu, swish, gelu_tanh, glu,
+// swiglu and geglu_tanh glu's construction
 // (glu_one_formula: every build without AVX-512 takes it, on both
 // routes). (fast_k, plain_without_avx512: every kernel with an exp;
 // benchmarks/README.md, A/B studies 22, 27 and 28.)
@@ -242,6 +242,45 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
   return e;
 }
 
+// The gated family (below) computes act(g) up with up folded into act's
+// numerator before the final scaling (as the default tier does, and silu
+// with x), so that the bound holds for every (g, up) pair: a tiny act(g)
+// is never rounded on its own before a large |up| multiplies it. The
+// common path takes the lanes where the multiplier m (up for glu, up g for
+// the others) has |m| <= 2^32; there the exp argument is clamped at
+// gated_floor, where |m| e^-132 < 2^-158 rounds to zero. The other lanes (an infinite or NaN m included) are evaluated by
+// the precise kernels in double and rounded once (standard::fix_lanes).
+constexpr double gated_floor = -132.0;
+
+// glu's one formula, in the builds with an FMA but without AVX-512 (AVX2,
+// NEON; and their scalar calls): up over (1 + e^-g) 2^-KG, the default
+// glu's construction (standard::one_plus_exp_scaled) with the fast tier's
+// exp (degree D, one-constant reduction), then the quotient scaled by
+// 2^-KG, rounded once (standard::scale_down_any: integer operations where
+// it is subnormal, on the split route). g clamped to [-132, 31] (below,
+// |up sigmoid(g)| < 2^-158 for |up| <= 2^32; from 31 on, up sigmoid(g)
+// rounds to up): every intermediate normal, no test per vector on the
+// plain route, whatever the data. swiglu and geglu_tanh take it too, with
+// z = beta g or gelu_tanh's z(x) and the numerator up g or up x, and so do
+// sigmoid (up = 1), silu, swish and gelu_tanh (below). (AVX-512 keeps
+// times_sigmoid: its vscalef and rcp14 make that one shorter.)
+constexpr bool glu_one_formula = !avx512_build && has_fma;
+template <class V>
+struct glu_state {
+  V x, w, d;  // (as sig2_state: x the gate, w up)
+};
+// w 2^-KG rounded once: on the split route, integer operations only in a
+// vector with a lane below 2^(KG-126) (elsewhere the product is exact).
+template <route Rt, class V>
+NONLIN_INLINE V scale_down_gated(V const& w) noexcept {
+  const V down = splat<V>(standard::pow2f_v<-standard::KG>);
+  if constexpr (Rt == route::plain) return mul_tiny(w, down);
+  if constexpr (Rt == route::common) return w * down;
+  const auto tiny = detail::abs(w) < splat<V>(standard::pow2f_v<standard::KG - 126>);
+  if (Rt != route::tails && !any_lane(tiny)) return w * down;
+  return standard::scale_down_any(w, down, tiny);
+}
+
 // The split route's second formulas with an FMA (a vector with a tiny
 // lane, n < kTinyN), one formula for every lane: e^-|z| is carried as eK =
 // p 2^(n+K), normal for every n >= -159 (K = standard::K = 40); 1 + e^-|z|
@@ -255,16 +294,13 @@ NONLIN_INLINE expo<V> exp_neg(V const& a) noexcept {
 // formulas without an FMA, which select between the two, in about half
 // their operations.
 // sigmoid: 2^K / (1 + e^-x) or eK / (1 + e^-|x|) by x's sign bit.
-// (Plain: on the plain route, where the CPU's flag is known to be set, the
-// final scaling is the one mul_tiny standard::scale_down_* would choose.)
-template <int R, bool Plain = false, class V>
+template <int R, class V>
 NONLIN_INLINE V sigmoid_tiny(expo<V> const& ex, V const& x) noexcept {
   constexpr int K = standard::K;
   const V eK = ex.template scaled<K>(ex.p);
   const V d = detail::fma(eK, splat<V>(standard::pow2f_v<-K>), V(1));
   const V q = quotient<R>(sign_select(x, eK, splat<V>(standard::pow2f_v<K>)), d);
-  if constexpr (Plain) return mul_tiny(q, splat<V>(standard::pow2f_v<-K>));
-  else return standard::scale_down_pos(q);
+  return standard::scale_down_pos(q);
 }
 // m sigmoid(z) for the callers of times_sigmoid with ShareE and SignBit
 // (m_neg <= 0 where z's sign bit is set, and m_neg e^z normal wherever n
@@ -300,15 +336,25 @@ struct sig3_state {
   expo<V> ex;
 };
 
+// (With glu_one_formula: glu's formula with up = 1, 1 over (1 + e^-x)
+// 2^-KG, x clamped to [-132, 31], scaled by 2^-KG.)
 template <int D, class V>
-NONLIN_INLINE sig_state<V> sigmoid_stage1(V const& x) noexcept {
-  return {x, exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)))};
+NONLIN_INLINE auto sigmoid_stage1(V const& x) noexcept {
+  if constexpr (glu_one_formula) {
+    const V xc = min_keep_nan(max_keep_nan(x, splat<V>(gated_floor)), V(31.0f));
+    return glu_state<V>{x, x, standard::one_plus_exp_scaled<standard::KG, D>(xc)};
+  } else {
+    return sig_state<V>{x, exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)))};
+  }
+}
+template <int R, route Rt, class V>
+NONLIN_INLINE V sigmoid_stage2(glu_state<V> const& s) noexcept {
+  return scale_down_gated<Rt>(detail::div(V(1.0f), s.d));
 }
 template <int R, route Rt, class V>
 NONLIN_INLINE V sigmoid_stage2(sig_state<V> const& s) noexcept {
   const V& x = s.x;
   const expo<V>& ex = s.ex;
-  if constexpr (scaled_route<Rt, V>()) return sigmoid_tiny<R, true>(ex, x);
   const auto tiny = ex.n_below(kTinyN);
   if (Rt == route::plain || Rt == route::common || (Rt != route::tails && !any_lane(tiny))) {
     const V e = ex.value();  // e^-|x|
@@ -391,44 +437,6 @@ template <int D, int R, route Rt, bool ArgIsMNeg = false, bool SignBit = true, b
 NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& floor) noexcept {
   const V a = max_keep_nan(neg_abs(z), floor);
   return times_sigmoid_rest<R, Rt, SignBit, ShareE>(exp_neg<D>(a), m, ArgIsMNeg ? a : m_neg, z);
-}
-
-// The gated family (below) computes act(g) up with up folded into act's
-// numerator before the final scaling (as the default tier does, and silu
-// with x), so that the bound holds for every (g, up) pair: a tiny act(g) is never rounded on its own before a
-// large |up| multiplies it. The common path takes the lanes where the
-// multiplier m (up for glu, up g for the others) has |m| <= 2^32; there the
-// exp argument is clamped at gated_floor, where |m| e^-132 < 2^-158 rounds
-// to zero. The other lanes (an infinite or NaN m included) are evaluated by
-// the precise kernels in double and rounded once (standard::fix_lanes).
-constexpr double gated_floor = -132.0;
-
-// glu's one formula, in the builds with an FMA but without AVX-512 (AVX2,
-// NEON; and their scalar calls): up over (1 + e^-g) 2^-KG, the default
-// glu's construction (standard::one_plus_exp_scaled) with the fast tier's
-// exp (degree D, one-constant reduction), then the quotient scaled by
-// 2^-KG, rounded once (standard::scale_down_any: integer operations where
-// it is subnormal, on the split route). g clamped to [-132, 31] (below,
-// |up sigmoid(g)| < 2^-158 for |up| <= 2^32; from 31 on, up sigmoid(g)
-// rounds to up): every intermediate normal, no test per vector on the
-// plain route, whatever the data. swiglu and geglu_tanh take it too, with
-// z = beta g or gelu_tanh's z(x) and the numerator up g or up x. (AVX-512
-// keeps times_sigmoid: its vscalef and rcp14 make that one shorter.)
-constexpr bool glu_one_formula = !avx512_build && has_fma;
-template <class V>
-struct glu_state {
-  V x, w, d;  // (as sig2_state: x the gate, w up)
-};
-// w 2^-KG rounded once: on the split route, integer operations only in a
-// vector with a lane below 2^(KG-126) (elsewhere the product is exact).
-template <route Rt, class V>
-NONLIN_INLINE V scale_down_gated(V const& w) noexcept {
-  const V down = splat<V>(standard::pow2f_v<-standard::KG>);
-  if constexpr (Rt == route::plain) return mul_tiny(w, down);
-  if constexpr (Rt == route::common) return w * down;
-  const auto tiny = detail::abs(w) < splat<V>(standard::pow2f_v<standard::KG - 126>);
-  if (Rt != route::tails && !any_lane(tiny)) return w * down;
-  return standard::scale_down_any(w, down, tiny);
 }
 
 // silu and swish in the builds with glu_one_formula: glu's one formula
@@ -1035,11 +1043,11 @@ struct fast_k {
     }
     // run's float kernel in two halves (fast_unary_on's stage1, stage2).
     template <fast::route Rt, class V, class = typename std::enable_if<fast::is_float<V>::value>::type>
-    static NONLIN_INLINE fast::sig_state<V> stage1(V const& x) noexcept {
+    static NONLIN_INLINE auto stage1(V const& x) noexcept {
       return fast::sigmoid_stage1<fast::degree>(x);
     }
-    template <fast::route Rt, class V>
-    static NONLIN_INLINE V stage2(fast::sig_state<V> const& s) noexcept {
+    template <fast::route Rt, class S>
+    static NONLIN_INLINE auto stage2(S const& s) noexcept {
       return fast::sigmoid_stage2<fast::refine, Rt>(s);
     }
     template <class V>
