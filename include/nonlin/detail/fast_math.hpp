@@ -269,6 +269,13 @@ template <class V>
 struct glu_state {
   V x, w, d;  // (as sig2_state: x the gate, w up)
 };
+// The denominator (1 + e^-z) 2^-KG of glu's one formula, z clamped to
+// [-132, 31] (NaN kept).
+template <int D, class V>
+NONLIN_INLINE V one_plus_exp_gated(V const& z) noexcept {
+  const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
+  return standard::one_plus_exp_scaled<standard::KG, D>(zc);
+}
 // w 2^-KG rounded once: on the split route, integer operations only in a
 // vector with a lane below 2^(KG-126) (elsewhere the product is exact).
 template <route Rt, class V>
@@ -341,8 +348,7 @@ struct sig3_state {
 template <int D, class V>
 NONLIN_INLINE auto sigmoid_stage1(V const& x) noexcept {
   if constexpr (glu_one_formula) {
-    const V xc = min_keep_nan(max_keep_nan(x, splat<V>(gated_floor)), V(31.0f));
-    return glu_state<V>{x, x, standard::one_plus_exp_scaled<standard::KG, D>(xc)};
+    return glu_state<V>{x, x, one_plus_exp_gated<D>(x)};
   } else {
     return sig_state<V>{x, exp_neg<D>(max_keep_nan(neg_abs(x), splat<V>(exp_floor)))};
   }
@@ -450,6 +456,7 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
 template <int D, class V>
 NONLIN_INLINE auto silu_stage1(V const& x) noexcept {
   if constexpr (glu_one_formula) {
+    // (xc is one_plus_exp_gated's clamp, and the numerator.)
     const V xc = min_keep_nan(max_keep_nan(x, splat<V>(gated_floor)), V(31.0f));
     return glu_state<V>{x, xc, standard::one_plus_exp_scaled<standard::KG, D>(xc)};
   } else {
@@ -482,8 +489,7 @@ template <int D, class V>
 NONLIN_INLINE auto swish_stage1(V const& x, V const& beta) noexcept {
   const V z = beta * x;
   if constexpr (glu_one_formula) {
-    const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
-    return glu_state<V>{x, z, standard::one_plus_exp_scaled<standard::KG, D>(zc)};
+    return glu_state<V>{x, z, one_plus_exp_gated<D>(z)};
   } else {
     return sig2_state<V>{x, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(-170.0)))};
   }
@@ -521,9 +527,8 @@ NONLIN_INLINE auto gelu_tanh_stage1(V const& x) noexcept {
   const V z = gelu_tanh_z(x);
   if constexpr (glu_one_formula) {
     // (silu's one formula with z = z(x): x below -20 (z < -570) gives -0.)
-    const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
     const V xc = min_keep_nan(max_keep_nan(x, V(-20.0f)), V(31.0f));
-    return glu_state<V>{x, xc, standard::one_plus_exp_scaled<standard::KG, D>(zc)};
+    return glu_state<V>{x, xc, one_plus_exp_gated<D>(z)};
   } else {
     return sig2_state<V>{x, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(exp_floor)))};
   }
@@ -718,8 +723,7 @@ NONLIN_INLINE V glu_rare_lanes(V y, V const& g, V const& up, Rare const& rare) n
 template <int D, class V>
 NONLIN_INLINE auto glu_stage1(V const& g, V const& up) noexcept {
   if constexpr (glu_one_formula) {
-    const V gc = min_keep_nan(max_keep_nan(g, splat<V>(gated_floor)), V(31.0f));
-    return glu_state<V>{g, up, standard::one_plus_exp_scaled<standard::KG, D>(gc)};
+    return glu_state<V>{g, up, one_plus_exp_gated<D>(g)};
   } else {
     return sig2_state<V>{g, up, exp_neg<D>(max_keep_nan(neg_abs(g), splat<V>(gated_floor)))};
   }
@@ -765,8 +769,7 @@ NONLIN_INLINE auto swiglu_stage1(V const& g, V const& up, V const& beta) noexcep
   if constexpr (glu_one_formula) {
     // (glu's one formula with z = beta g and the numerator up g.)
     const V z = Beta1 ? g : beta * g;
-    const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
-    return glu_state<V>{g, up, standard::one_plus_exp_scaled<standard::KG, D>(zc)};
+    return glu_state<V>{g, up, one_plus_exp_gated<D>(z)};
   } else if constexpr (Beta1) {
     (void)beta;
     return sig2_state<V>{g, up, exp_neg<D>(max_keep_nan(neg_abs(g), splat<V>(gated_floor)))};
@@ -836,8 +839,7 @@ template <int D, class V>
 NONLIN_INLINE auto geglu_tanh_stage1(V const& x, V const& up) noexcept {
   const V z = gelu_tanh_z(x);
   if constexpr (glu_one_formula) {
-    const V zc = min_keep_nan(max_keep_nan(z, splat<V>(gated_floor)), V(31.0f));
-    return glu_state<V>{x, up, standard::one_plus_exp_scaled<standard::KG, D>(zc)};
+    return glu_state<V>{x, up, one_plus_exp_gated<D>(z)};
   } else {
     return sig3_state<V>{x, up, z, exp_neg<D>(max_keep_nan(neg_abs(z), splat<V>(gated_floor)))};
   }
