@@ -387,7 +387,8 @@ struct param_alpha {
 // -> x/2 (NaN at +-inf, 0 * inf); +-inf beta at x = +-0 -> NaN; at an
 // infinite x or beta the limit (x where beta x -> +inf, a zero with the sign
 // of x where beta x -> -inf). The ULP bound holds for 2^-80 <= |beta| <=
-// 2^90 in float (the fast tier: from 2^-56, as it clamps |x| at 2^64) and
+// 2^90 in float (the fast tier: from 2^-56, as with AVX-512 it clamps |x|
+// at 2^64) and
 // 2^-940 <= |beta| <= 2^960 in double (README, Guarantees).
 template <class F>
 struct param_beta {

@@ -185,8 +185,10 @@ struct silu {
 /// nonlin::fast::swish: x sigmoid(beta x) for results stored as bf16 or
 /// fp16. Parameter: beta, default 1 (then the same bits as fast::silu).
 /// Tier: fast. Types: as nonlin::swish.
-/// Bound: float 4096 ULP for 2^-56 <= |beta| <= 2^90 (|x| is clamped at
-/// 2^64 in the numerator); double runs the precise kernel.
+/// Bound: float 4096 ULP for 2^-56 <= |beta| <= 2^90 (with AVX-512 |x| is
+/// clamped at 2^64 in the numerator; in other builds with an FMA the lanes
+/// with |x| > 2^32 are computed by the precise kernel, and the bound holds
+/// from 2^-80); double runs the precise kernel.
 /// Special values: as precise::swish.
 struct swish {
   static constexpr const char* name = "fast::swish";

@@ -446,13 +446,13 @@ NONLIN_INLINE V times_sigmoid(V const& m, V const& m_neg, V const& z, V const& f
 }
 
 // silu and swish in the builds with glu_one_formula: glu's one formula
-// (below) with the numerator x, z = x (silu) or beta x (swish) clamped to
-// [-132, 31]. silu's numerator is x clamped the same way and x itself is
+// (above) with the numerator x, z = x (silu) or beta x (swish) clamped to
+// [-132, 31]. silu's numerator is x clamped the same way, and x itself is
 // taken from 31 on (there silu(x) rounds to x, and the quotient would
 // overflow for x > 2^48); swish's is x, and its lanes with |x| > 2^32 (an
 // infinite or NaN x included) are recomputed in double by the precise
-// kernels, as the gated kernels' (then |x| e^-132 2^-KG... rounds to 0
-// where z is clamped). With beta = 1 both give the same bits.
+// kernels, as the gated kernels' are (below 2^32, |x| e^-132 < 2^-158
+// rounds to 0 where z is clamped). With beta = 1 both give the same bits.
 template <int D, class V>
 NONLIN_INLINE auto silu_stage1(V const& x) noexcept {
   if constexpr (glu_one_formula) {
@@ -480,11 +480,11 @@ NONLIN_INLINE V silu(V const& x) noexcept {
   return silu_stage2<R, Rt>(silu_stage1<D>(x));
 }
 
-// swish: beta x can be small where x is huge, so the floor is lower (-170,
-// 2^n still a product of two normal powers of two) and |x| is clamped at
-// 2^64 in the numerator (then 2^64 e^-170 rounds to 0). The clamp shows only
-// for |beta| < 2^-56 and |x| > 2^64. (w: z = beta x.) With glu_one_formula:
-// above.
+// swish (without glu_one_formula: AVX-512 builds, no FMA): beta x can be
+// small where x is huge, so the floor is lower (-170, 2^n still a product
+// of two normal powers of two) and |x| is clamped at 2^64 in the numerator
+// (then 2^64 e^-170 rounds to 0). The clamp shows only for |beta| < 2^-56
+// and |x| > 2^64. (w: z = beta x.) With glu_one_formula: above.
 template <int D, class V>
 NONLIN_INLINE auto swish_stage1(V const& x, V const& beta) noexcept {
   const V z = beta * x;
