@@ -278,14 +278,17 @@ NONLIN_INLINE V one_plus_exp_gated(V const& z) noexcept {
 }
 // w 2^-KG rounded once: on the split route, integer operations only in a
 // vector with a lane below 2^(KG-126) (elsewhere the product is exact).
-template <route Rt, class V>
+// (Pos: w >= 0 or NaN, as for sigmoid: the construction without the sign.)
+template <route Rt, bool Pos = false, class V>
 NONLIN_INLINE V scale_down_gated(V const& w) noexcept {
   const V down = splat<V>(standard::pow2f_v<-standard::KG>);
   if constexpr (Rt == route::plain) return mul_tiny(w, down);
   if constexpr (Rt == route::common) return w * down;
-  const auto tiny = detail::abs(w) < splat<V>(standard::pow2f_v<standard::KG - 126>);
+  const V small = splat<V>(standard::pow2f_v<standard::KG - 126>);
+  const auto tiny = Pos ? w < small : detail::abs(w) < small;
   if (Rt != route::tails && !any_lane(tiny)) return w * down;
-  return standard::scale_down_any(w, down, tiny);
+  if constexpr (Pos) return standard::scale_down_pos<standard::KG>(w);
+  else return standard::scale_down_any(w, down, tiny);
 }
 
 // The split route's second formulas with an FMA (a vector with a tiny
@@ -355,7 +358,7 @@ NONLIN_INLINE auto sigmoid_stage1(V const& x) noexcept {
 }
 template <int R, route Rt, class V>
 NONLIN_INLINE V sigmoid_stage2(glu_state<V> const& s) noexcept {
-  return scale_down_gated<Rt>(detail::div(V(1.0f), s.d));
+  return scale_down_gated<Rt, true>(detail::div(V(1.0f), s.d));
 }
 template <int R, route Rt, class V>
 NONLIN_INLINE V sigmoid_stage2(sig_state<V> const& s) noexcept {

@@ -148,13 +148,13 @@ NONLIN_INLINE V one_plus_exp_scaled(V const& xc) noexcept {
   return sK + detail::fma(sK, s, splat<V>(pow2f_v<-KK>));
 }
 
-// q * 2^-K rounded once for q >= 0 (or NaN), subnormal results included.
-template <class V>
+// q * 2^-KK rounded once for q >= 0 (or NaN), subnormal results included.
+template <int KK = K, class V>
 NONLIN_INLINE V scale_down_pos(V const& q) noexcept {
-  if (subnormals_plain<V>()) return mul_tiny(q, splat<V>(pow2f_v<-K>));
-  const auto tiny = q < splat<V>(pow2f_v<K - 126>);
+  if (subnormals_plain<V>()) return mul_tiny(q, splat<V>(pow2f_v<-KK>));
+  const auto tiny = q < splat<V>(pow2f_v<KK - 126>);
   const ibits<V> c = mask_bits(tiny, bits_of_pow2(-126));
-  const V z = detail::fma(q, splat<V>(pow2f_v<-K>), from_bits<V>(c));
+  const V z = detail::fma(q, splat<V>(pow2f_v<-KK>), from_bits<V>(c));
   return from_bits<V>(bits_sub<V>(to_bits(z), c));
 }
 
