@@ -528,11 +528,9 @@ void check_stages_gated(F const& f, const char* name) {
   }
 }
 
-// The fast kernels with halves, on route Rt (the plain route: without
-// AVX-512 only the kernels that have one of their own, plain_differs).
+// The fast kernels with halves, on route Rt.
 template <d::fast::route Rt>
 void check_fast_stages(std::string const& route) {
-  constexpr bool all = Rt != d::fast::route::plain || d::fast::avx512_build;
   const auto name = [&route](const char* f) { return std::string(f) + " (" + route + ")"; };
   check_stages(d::fast_unary_on<d::fast_k::sigmoid, Rt>{}, name("fast::sigmoid").c_str());
   check_stages(d::fast_beta_on<d::fast_k::swish, Rt>{1.702}, name("fast::swish(1.702)").c_str());
@@ -541,11 +539,10 @@ void check_fast_stages(std::string const& route) {
   check_stages_gated(d::fast_gated_on<d::fast_k::swiglu1, Rt>{}, name("fast::swiglu (beta = 1 kernel)").c_str());
   check_stages_gated(d::fast_beta_on<d::fast_k::swiglu, Rt>{1.702}, name("fast::swiglu(1.702)").c_str());
   check_stages_gated(d::fast_gated_on<d::fast_k::geglu_tanh, Rt>{}, name("fast::geglu_tanh").c_str());
-  if constexpr (all) {
-    check_stages(d::fast_unary_on<d::fast_k::silu, Rt>{}, name("fast::silu").c_str());
-    check_stages(d::fast_unary_on<d::fast_k::gelu_tanh, Rt>{}, name("fast::gelu_tanh").c_str());
-    check_stages_gated(d::fast_gated_on<d::fast_k::geglu, Rt>{}, name("fast::geglu").c_str());
-  }
+  check_stages(d::fast_unary_on<d::fast_k::silu, Rt>{}, name("fast::silu").c_str());
+  check_stages(d::fast_unary_on<d::fast_k::gelu_tanh, Rt>{}, name("fast::gelu_tanh").c_str());
+  check_stages(d::fast_unary_on<d::fast_k::gelu, Rt>{}, name("fast::gelu").c_str());
+  check_stages_gated(d::fast_gated_on<d::fast_k::geglu, Rt>{}, name("fast::geglu").c_str());
 }
 
 TEST(Staged, HalvesAreTheKernel) {
@@ -580,13 +577,8 @@ TEST(Staged, HalvesAreTheKernel) {
   check_stages_gated(nonlin::swiglu{1.702}, "swiglu(1.702)");
   check_stages_gated(d::swiglu_beta1{}, "swiglu (beta = 1 kernel)");
 #endif
-  check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::split>{}, "fast::gelu (split route)");
-#if defined(NONLIN_DETAIL_CPU_FLAG) && defined(__AVX512F__)
-  check_stages(d::fast_unary_on<d::fast_k::gelu, d::fast::route::plain>{}, "fast::gelu (plain route)");
-#endif
-  // The fast tier's sigmoid family on the split route, and on the plain
-  // route where the build has it (its own kernels without AVX-512: those
-  // marked plain_without_avx512).
+  // The fast tier's kernels with halves on the split route, and on the
+  // plain route where the build has it (with and without AVX-512).
   check_fast_stages<d::fast::route::split>("split route");
 #if defined(NONLIN_DETAIL_CPU_FLAG)
   check_fast_stages<d::fast::route::plain>("plain route");

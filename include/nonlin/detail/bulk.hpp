@@ -69,8 +69,7 @@ constexpr bool streams() {
 // exactly f's values, chosen once per apply() call:
 //  * the fast tier in float, in an x86 build with an FMA on a CPU whose
 //    flag says so (ops.hpp, subnormals_full_speed), runs its kernels on the
-//    plain route (fast_math.hpp, route; without AVX-512 the kernels that
-//    have one of their own, plain_differs), elsewhere on the split route
+//    plain route (fast_math.hpp, route), elsewhere on the split route
 //    (f itself, or for sigmoid and silu the split route in blocks,
 //    fast_blocked);
 //  * swish and swiglu of the default and fast tiers in float with beta = 1

@@ -171,8 +171,7 @@ NONLIN_INLINE bool cpu_takes_plain() noexcept { return false; }
 // split route's bits in every lane; sigmoid, silu, swish, gelu_tanh, glu,
 // swiglu and geglu_tanh glu's construction
 // (glu_one_formula: every build without AVX-512 takes it, on both
-// routes). (fast_k, plain_without_avx512: every kernel with an exp;
-// benchmarks/README.md, A/B studies 22, 27 and 28.)
+// routes). (benchmarks/README.md, A/B studies 22, 27 and 28.)
 template <route Rt, class V>
 constexpr bool scaled_route() {
   return Rt == route::plain && !is_avx512_batch<V>();
@@ -879,11 +878,11 @@ NONLIN_INLINE V geglu_tanh(V const& x, V const& up, Rare const& rare = Rare{}) n
 // the public fast functors run these on the split route, and the bulk loops
 // (bulk.hpp, fast_on) on the route they pick per call.
 // Whether K's plain route is not its split route (bulk.hpp, on_fast_route):
-// with AVX-512, for every kernel; without, for those marked
-// plain_without_avx512 (fast_k).
+// in every build that has the plain route (every kernel with an exp has one
+// of its own, with AVX-512 and without: scaled_route; fast::tanh has no exp
+// and does not go through the bulk loops' route choice).
 template <class K>
-constexpr bool plain_differs_v =
-    fast::has_plain_route && (fast::avx512_build || K::plain_without_avx512);
+constexpr bool plain_differs_v = fast::has_plain_route;
 
 template <class K, fast::route Rt>
 struct fast_unary_on {
@@ -1021,8 +1020,6 @@ struct fast_unary_blocked : fast_unary_on<K, fast::route::split> {
 // The kernels, by name: the fast math for float, the precise kernels for
 // double (the fast tier is a float tier; double keeps its bounds).
 // Each kernel's flags (defaults in flags, which every kernel derives from):
-// plain_without_avx512: the kernel has a plain route of its own without
-// AVX-512 (scaled_route); the others take their split route there.
 // avx2_ahead: how many vectors ahead the float loops of AVX2 builds issue
 // its first half, where it has halves (0: not overlapped; bulk.hpp, staged,
 // overlap_distance; the 16-bit loops take the same distance);
@@ -1031,7 +1028,6 @@ struct fast_unary_blocked : fast_unary_on<K, fast::route::split> {
 // (benchmarks/README.md, A/B studies 24, 25, 28).
 struct fast_k {
   struct flags {
-    static constexpr bool plain_without_avx512 = false;
     static constexpr std::size_t avx2_ahead = 1;
     static constexpr bool overlaps_in_avx2_16 = false;
   };
@@ -1039,7 +1035,6 @@ struct fast_k {
   // on the split route (fast_unary_blocked): 85 where the exp argument is
   // -|x| (n >= -123 > kTinyN).
   struct sigmoid : flags {
-    static constexpr bool plain_without_avx512 = true;
     static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -1061,7 +1056,6 @@ struct fast_k {
     }
   };
   struct silu : flags {
-    static constexpr bool plain_without_avx512 = true;
     static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -1090,7 +1084,6 @@ struct fast_k {
     }
   };
   struct gelu : flags {
-    static constexpr bool plain_without_avx512 = true;
     static constexpr bool overlaps_in_avx2_16 = true;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -1108,7 +1101,6 @@ struct fast_k {
     }
   };
   struct gelu_tanh : flags {
-    static constexpr bool plain_without_avx512 = true;
     static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x) noexcept {
@@ -1125,7 +1117,6 @@ struct fast_k {
     }
   };
   struct swish : flags {
-    static constexpr bool plain_without_avx512 = true;
     static constexpr std::size_t avx2_ahead = 2;
     template <fast::route Rt, class V>
     static NONLIN_INLINE V run(V const& x, V const& beta) noexcept {
@@ -1143,7 +1134,6 @@ struct fast_k {
   };
   // (The gated kernels' Rare: standard::rare_now or rare_defer.)
   struct glu : flags {
-    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::glu<fast::degree, fast::refine, Rt>(g, u, rare);
@@ -1159,7 +1149,6 @@ struct fast_k {
   };
   // swiglu with beta = 1 (the same bits as beta = 1 given; beta unused).
   struct swiglu1 : flags {
-    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::swiglu<true, fast::degree, fast::refine, Rt>(g, u, V(1.0f), rare);
@@ -1175,7 +1164,6 @@ struct fast_k {
     }
   };
   struct swiglu : flags {
-    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, V const& beta, Rare const& rare = Rare{}) noexcept {
       return fast::swiglu<false, fast::degree, fast::refine, Rt>(g, u, beta, rare);
@@ -1190,7 +1178,6 @@ struct fast_k {
     }
   };
   struct geglu : flags {
-    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::geglu<fast::degree, fast::refine, Rt>(g, u, rare);
@@ -1205,7 +1192,6 @@ struct fast_k {
     }
   };
   struct geglu_tanh : flags {
-    static constexpr bool plain_without_avx512 = true;
     template <fast::route Rt, class V, class Rare = standard::rare_now>
     static NONLIN_INLINE V run(V const& g, V const& u, Rare const& rare = Rare{}) noexcept {
       return fast::geglu_tanh<fast::degree, fast::refine, Rt>(g, u, rare);
