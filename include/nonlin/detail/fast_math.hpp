@@ -633,46 +633,40 @@ NONLIN_INLINE V gelu_stage2(gelu_state<V> const& s) noexcept {
   // wherever n < 0 (t > 0.83), so both round once. Not geglu: a small up
   // can make (up (-t) pg) 2^n subnormal.
   constexpr bool share = !Gated && splits<Rt>();
-  if constexpr (scaled_route<Rt, V>()) {
-    // The plain route without AVX-512: the second formulas below in every
-    // vector (P as pK = pg 2^(n+K), normal), the final scaling one mul_tiny
-    // where x < 0. Where 2^n is normal, pK 2^-K is the common formulas' P
-    // exactly, and (m_neg 2^(n+K)) 2^-K rounds as m_neg 2^n (a scaling by
-    // a power of two commutes with the rounding of a normal product; where
-    // m_neg 2^(n+K) is not normal, geglu's result is +-0 either way). gelu
-    // takes m_neg = -t pg too, not -t pK: where -t P is subnormal for a
-    // tiny t (n = 0) that one would be rounded twice, m_neg once, as the
-    // common formulas' -t P. The split route's bits in every lane, no test
-    // per vector.
-    constexpr int K = Gated ? standard::KG : standard::K;
-    const V down = splat<V>(standard::pow2f_v<-K>);
-    const V pK = scale_by_index<K>(pg, k);
-    return sign_select(x, mul_tiny(scale_by_index<K>(m_neg, k), down), m_pos * detail::fnma(pK, down, V(1)));
-  }
+  // The plain route without AVX-512 (scaled_route) takes the second
+  // formulas below in every vector, no test.
+  constexpr bool every_vector = scaled_route<Rt, V>();
   const auto tiny = index_below(k, share ? kTinyGelu : kTinyN);
-  if (common_formulas<Rt, V>(tiny)) {
-    const V p = scale_by_index(pg, k);  // (as expo::value)
-    const V neg_result = share ? mul_tiny(mt, p) : scale_by_index(m_neg, k);
-    return sign_select(x, neg_result, m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
+  if constexpr (!every_vector) {
+    if (common_formulas<Rt, V>(tiny)) {
+      const V p = scale_by_index(pg, k);  // (as expo::value)
+      const V neg_result = share ? mul_tiny(mt, p) : scale_by_index(m_neg, k);
+      return sign_select(x, neg_result, m_pos * (V(1) - p));  // (x = -0: both are (-0) up)
+    }
   }
-  // (geglu: not with AVX-512, whose split route runs on CPUs without the
-  // flag only, and there measured slower on uniform inputs with this
-  // formula: benchmarks/README.md, A/B studies 22.)
-  if constexpr ((share || (Gated && !is_avx512_batch<V>())) && has_fma) {
+  // (geglu's split route: not with AVX-512, whose split route runs on CPUs
+  // without the flag only, and there measured slower on uniform inputs with
+  // this formula: benchmarks/README.md, A/B studies 22.)
+  if constexpr (every_vector || ((share || (Gated && !is_avx512_batch<V>())) && has_fma)) {
     // As times_sigmoid_tiny: P carried as pK = pg 2^(n+K) (normal: gelu's n
     // >= -152 with K = 40; geglu's t <= 16, n >= -185, with K = KG = 80), 1
-    // - P as one fma of it, -t P (up) as m_neg 2^(n+K) (m_neg = -t pg (up)
-    // rounded, as on the plain route) scaled down last (geglu: where x < 0;
-    // its up x (1 - P) may be negative). For geglu these are the plain
-    // formulas' bits in every lane: there m_neg 2^n is rounded once too
-    // (m_neg 2^(n+K) is exact where it is normal; where it is not, the
-    // result is +-0 either way), and 1 - P is rounded from the same P where
-    // P is normal, to 1 where it is not.
+    // - P as one fma of it, -t P (up) as m_neg 2^(n+K) scaled down last
+    // (where x < 0; geglu's up x (1 - P) may be negative). The common
+    // formulas' bits in every lane: where 2^n is normal, pK 2^-K is their
+    // P exactly, and (m_neg 2^(n+K)) 2^-K rounds as m_neg 2^n (a scaling
+    // by a power of two commutes with the rounding of a normal product;
+    // where m_neg 2^(n+K) is not normal, geglu's result is +-0 either way).
+    // gelu takes m_neg = -t pg rounded, not -t pK: where -t P is subnormal
+    // for a tiny t (n = 0) that one would be rounded twice, m_neg once, as
+    // the common formulas' -t P.
     constexpr int K = Gated ? standard::KG : standard::K;
     const V down = splat<V>(standard::pow2f_v<-K>);
     const V pK = scale_by_index<K>(pg, k);
     const V neg_q = scale_by_index<K>(m_neg, k), pos_q = m_pos * detail::fnma(pK, down, V(1));
-    if constexpr (Gated) {
+    if constexpr (every_vector) {
+      // (The CPU's flag is set: the final scaling one mul_tiny.)
+      return sign_select(x, mul_tiny(neg_q, down), pos_q);
+    } else if constexpr (Gated) {
       // (By x < 0, as below, not by the sign bit: GCC 12 then turned the
       // common path's blend on x into a compare and a blend. Where x = -0
       // both are (-0) up.)
